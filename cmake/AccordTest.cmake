@@ -1,0 +1,11 @@
+# accord_add_test(NAME LABEL SOURCES... [LIBS ...])
+# One line per test binary; the label (unit, integration, fault) lets `ctest -L unit` run fast.
+function(accord_add_test name label)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} accord_test_support GTest::gtest)
+  target_compile_definitions(${name} PRIVATE
+    ACCORD_VECTORS_DIR="${PROJECT_SOURCE_DIR}/../shared/vectors")
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS ${label} TIMEOUT 600)
+endfunction()
