@@ -1,0 +1,37 @@
+#include "crypto/secret.h"
+
+#include <sodium.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace accord::crypto::internal {
+
+uint8_t* SecureAlloc(size_t n) {
+  // sodium_malloc fills fresh memory with a canary pattern; zero it so a default Secret is
+  // a well-defined all-zero value.
+  auto* p = static_cast<uint8_t*>(sodium_malloc(n));
+  if (p == nullptr) Fatal("sodium_malloc (out of memory or mlock limit)");
+  sodium_memzero(p, n);
+  return p;
+}
+
+void SecureFree(uint8_t* p, size_t n) {
+  if (p == nullptr) return;
+  // sodium_free wipes too; the explicit wipe keeps the guarantee if the allocator changes.
+  sodium_memzero(p, n);
+  sodium_free(p);
+}
+
+bool ConstantTimeEqual(const uint8_t* a, const uint8_t* b, size_t n) {
+  return sodium_memcmp(a, b, n) == 0;
+}
+
+void FillRandom(uint8_t* p, size_t n) { randombytes_buf(p, n); }
+
+void Fatal(const char* what) {
+  std::fprintf(stderr, "accord: fatal crypto failure: %s\n", what);
+  std::abort();
+}
+
+}  // namespace accord::crypto::internal

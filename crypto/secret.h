@@ -17,6 +17,9 @@ uint8_t* SecureAlloc(size_t n);          // zeroed, guarded; aborts on failure (
 void SecureFree(uint8_t* p, size_t n);   // wipes, then frees; p may be null
 bool ConstantTimeEqual(const uint8_t* a, const uint8_t* b, size_t n);
 void FillRandom(uint8_t* p, size_t n);
+// For libsodium calls that cannot fail on valid inputs: a failure there is our bug or a
+// broken library, and continuing could use uninitialised key material. Prints and aborts.
+[[noreturn]] void Fatal(const char* what);
 }  // namespace internal
 
 template <size_t N>

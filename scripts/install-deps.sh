@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what accord needs to build and test on Debian 12 (run as root). Skips apt-get
+# entirely when everything is already there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libasio-dev libprotobuf-dev protobuf-compiler libsodium-dev libsqlite3-dev
+  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  libcli11-dev libhowardhinnant-date-dev libsystemd-dev nlohmann-json3-dev
+  tzdata python3 python3-icalendar
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}; run this script as root" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
