@@ -1,0 +1,330 @@
+#include "client/commands.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "base/duration.h"
+
+namespace accord::client {
+
+namespace {
+
+using proto::Request;
+
+Error Usage(std::string message) { return MakeError(ErrorCode::kInvalidArgument, std::move(message)); }
+
+Result<Request> CheckDuration(const std::string& text, Request request) {
+  if (!text.empty()) {
+    Result<std::chrono::seconds> d = ParseDuration(text);
+    if (!d.ok()) return d.error();
+  }
+  return request;
+}
+
+// `checkin` without flags on a terminal asks a few short questions (SPEC §6).
+Result<Request> AskCheckIn(Request request) {
+  auto* c = request.mutable_check_in();
+  std::cout << "How are things with us, 1 (hard) to 5 (great)? " << std::flush;
+  std::string line;
+  if (!std::getline(std::cin, line)) return Usage("check-in cancelled");
+  if (line.size() != 1 || line[0] < '1' || line[0] > '5') {
+    return Usage("feeling must be a number from 1 to 5");
+  }
+  c->set_feeling(static_cast<uint32_t>(line[0] - '0'));
+  std::cout << "Anything you want to say about it (enter to skip)? " << std::flush;
+  if (std::getline(std::cin, line)) c->set_note(line);
+  return request;
+}
+
+Result<Request> BuildCheckIn(const Args& a) {
+  Request r;
+  auto* c = r.mutable_check_in();
+  c->set_agreement(a.agreement);
+  c->set_note(a.note);
+  if (a.feeling == 0 && a.note.empty() && a.agreement.empty() && isatty(STDIN_FILENO)) {
+    return AskCheckIn(std::move(r));
+  }
+  if (a.feeling < 1 || a.feeling > 5) {
+    return Usage("--feeling must be a number from 1 to 5 (how things are, 1 hard .. 5 great)");
+  }
+  c->set_feeling(static_cast<uint32_t>(a.feeling));
+  return r;
+}
+
+Result<Request> BuildAction(proto::AgreementActionRequest::Action action, const Args& a) {
+  Request r;
+  auto* x = r.mutable_agreement_action();
+  x->set_action(action);
+  x->set_agreement(a.id);
+  x->set_note(a.note);
+  return r;
+}
+
+Result<Request> BuildList(proto::ListNotesRequest::Kind kind) {
+  Request r;
+  r.mutable_list_notes()->set_kind(kind);
+  return r;
+}
+
+void Text(CLI::App& c, Args& a, const char* what) {
+  c.add_option("TEXT", a.text, what)->required();
+}
+void Id(CLI::App& c, Args& a) {
+  c.add_option("ID", a.id, "agreement id (a unique prefix of at least 4 hex digits)")->required();
+}
+void Note(CLI::App& c, Args& a) { c.add_option("--note", a.note, "a short note"); }
+void Terms(CLI::App& c, Args& a) {
+  c.add_option("--schedule", a.schedule,
+               "designated space times, e.g. 'tue,thu 19:00-21:00' or 'sat 10:00-18:00 every 2w'");
+  c.add_option("--review-every", a.review_every, "how often to review it, e.g. 2w, 30d");
+}
+
+std::vector<CommandRow> MakeTable() {
+  std::vector<CommandRow> t;
+  auto row = [&t](std::string path, std::string usage, std::string help,
+                  std::function<void(CLI::App&, Args&)> define,
+                  std::function<Result<Request>(const Args&)> build) {
+    t.push_back({std::move(path), std::move(usage), std::move(help), std::move(define),
+                 std::move(build)});
+  };
+  auto none = [](CLI::App&, Args&) {};
+
+  row("init", "--name NAME", "create this device's identity", [](CLI::App& c, Args& a) {
+        c.add_option("--name", a.name, "your name as your partner will see it")->required();
+      },
+      [](const Args& a) -> Result<Request> {
+        if (a.name.empty()) return Usage("--name must not be empty");
+        Request r;
+        r.mutable_init()->set_name(a.name);
+        return r;
+      });
+  row("status", "", "who is in the pact, what waits for you, who is in space, what is due",
+      none, [](const Args&) -> Result<Request> {
+        Request r;
+        r.mutable_status();
+        return r;
+      });
+  row("need add", "TEXT", "record a need (\"I need ...\")",
+      [](CLI::App& c, Args& a) { Text(c, a, "the need, as an I-statement"); },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_add_need()->set_text(a.text);
+        return r;
+      });
+  row("needs", "", "list needs", none,
+      [](const Args&) { return BuildList(proto::ListNotesRequest::NEEDS); });
+  row("boundary add", "TEXT [--during-space]", "record a boundary",
+      [](CLI::App& c, Args& a) {
+        Text(c, a, "the boundary");
+        c.add_flag("--during-space", a.during_space, "it applies during space times");
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_add_boundary()->set_text(a.text);
+        r.mutable_add_boundary()->set_during_space(a.during_space);
+        return r;
+      });
+  row("boundaries", "", "list boundaries", none,
+      [](const Args&) { return BuildList(proto::ListNotesRequest::BOUNDARIES); });
+  row("propose", "TEXT [--schedule SPEC] [--review-every DUR]", "propose a new agreement",
+      [](CLI::App& c, Args& a) {
+        Text(c, a, "what you propose");
+        Terms(c, a);
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        auto* p = r.mutable_propose();
+        p->set_text(a.text);
+        p->set_schedule(a.schedule);
+        p->set_review_every(a.review_every);
+        return CheckDuration(a.review_every, std::move(r));
+      });
+  row("agreements", "[--pending|--active|--all]", "list agreements",
+      [](CLI::App& c, Args& a) {
+        auto* p = c.add_flag("--pending", a.pending, "only those waiting for acceptance");
+        auto* x = c.add_flag("--active", a.active, "only active ones");
+        auto* all = c.add_flag("--all", a.all, "all, including retired (default)");
+        p->excludes(x)->excludes(all);
+        x->excludes(all);
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        auto* l = r.mutable_list_agreements();
+        l->set_filter(a.pending  ? proto::ListAgreementsRequest::PENDING
+                      : a.active ? proto::ListAgreementsRequest::ACTIVE
+                                 : proto::ListAgreementsRequest::ALL);
+        return r;
+      });
+  row("show", "ID", "one agreement with its versions, acceptances and check-ins",
+      [](CLI::App& c, Args& a) { Id(c, a); },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_show()->set_agreement(a.id);
+        return r;
+      });
+  row("accept", "ID", "accept the latest version of an agreement",
+      [](CLI::App& c, Args& a) { Id(c, a); },
+      [](const Args& a) { return BuildAction(proto::AgreementActionRequest::ACCEPT, a); });
+  row("counter", "ID TEXT [--schedule SPEC] [--review-every DUR]",
+      "propose a different version of an agreement",
+      [](CLI::App& c, Args& a) {
+        Id(c, a);
+        Text(c, a, "your version");
+        Terms(c, a);
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        auto* p = r.mutable_counter();
+        p->set_agreement(a.id);
+        p->set_text(a.text);
+        p->set_schedule(a.schedule);
+        p->set_review_every(a.review_every);
+        return CheckDuration(a.review_every, std::move(r));
+      });
+  row("decline", "ID [--note TEXT]", "decline the latest version of an agreement",
+      [](CLI::App& c, Args& a) {
+        Id(c, a);
+        Note(c, a);
+      },
+      [](const Args& a) { return BuildAction(proto::AgreementActionRequest::DECLINE, a); });
+  row("retire", "ID [--note TEXT]", "end an agreement (anyone may, on their own)",
+      [](CLI::App& c, Args& a) {
+        Id(c, a);
+        Note(c, a);
+      },
+      [](const Args& a) { return BuildAction(proto::AgreementActionRequest::RETIRE, a); });
+  row("ask", "DUR [MESSAGE]", "ask for space now, for this long",
+      [](CLI::App& c, Args& a) {
+        c.add_option("DUR", a.duration, "how long, e.g. 90m, 2h, 1h30m")->required();
+        c.add_option("MESSAGE", a.text, "a message for your partner");
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_ask_space()->set_duration(a.duration);
+        r.mutable_ask_space()->set_message(a.text);
+        return CheckDuration(a.duration, std::move(r));
+      });
+  row("ack", "ID [--note TEXT]", "acknowledge a space request",
+      [](CLI::App& c, Args& a) {
+        c.add_option("ID", a.id, "the space request's id")->required();
+        Note(c, a);
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_ack_space()->set_request(a.id);
+        r.mutable_ack_space()->set_note(a.note);
+        return r;
+      });
+  row("back", "", "end your own space early", none, [](const Args&) -> Result<Request> {
+    Request r;
+    r.mutable_back();
+    return r;
+  });
+  row("space", "", "who is in space now, and the scheduled space times ahead", none,
+      [](const Args&) -> Result<Request> {
+        Request r;
+        r.mutable_space();
+        return r;
+      });
+  row("checkin", "[--agreement ID] --feeling 1..5 [--note TEXT]",
+      "record a check-in (asks interactively on a terminal without flags)",
+      [](CLI::App& c, Args& a) {
+        c.add_option("--agreement", a.agreement, "the agreement it is about");
+        c.add_option("--feeling", a.feeling, "1 (hard) .. 5 (great)");
+        Note(c, a);
+      },
+      BuildCheckIn);
+  row("checkins", "[--agreement ID]", "list check-ins",
+      [](CLI::App& c, Args& a) { c.add_option("--agreement", a.agreement, "only about this"); },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_list_check_ins()->set_agreement(a.agreement);
+        return r;
+      });
+  row("due", "", "reviews and check-ins that are due", none, [](const Args&) -> Result<Request> {
+    Request r;
+    r.mutable_due();
+    return r;
+  });
+  row("appreciate", "TEXT", "a note of thanks or reassurance",
+      [](CLI::App& c, Args& a) { Text(c, a, "what you appreciate"); },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_appreciate()->set_text(a.text);
+        return r;
+      });
+  row("reflect", "TEXT", "a private note that never leaves your devices",
+      [](CLI::App& c, Args& a) { Text(c, a, "the note"); },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_reflect()->set_text(a.text);
+        return r;
+      });
+  row("reflections", "", "list your private notes", none,
+      [](const Args&) { return BuildList(proto::ListNotesRequest::REFLECTIONS); });
+  row("log", "[--verify]", "every entry: author, seq, kind, time, signature state",
+      [](CLI::App& c, Args& a) { c.add_flag("--verify", a.verify, "check every signature again"); },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_log()->set_verify(a.verify);
+        return r;
+      });
+  row("export", "--format json|md|ics [--out FILE]", "all of your data",
+      [](CLI::App& c, Args& a) {
+        c.add_option("--format", a.format, "json, md or ics")
+            ->check(CLI::IsMember({"json", "md", "ics"}));
+        c.add_option("--out", a.out, "write to FILE instead of stdout");
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        auto* e = r.mutable_export_();
+        e->set_format(a.format == "md"    ? proto::ExportRequest::MD
+                      : a.format == "ics" ? proto::ExportRequest::ICS
+                                          : proto::ExportRequest::JSON);
+        return r;
+      });
+  row("watch", "", "show events as they happen", none, [](const Args&) -> Result<Request> {
+    Request r;
+    r.mutable_watch();
+    return r;
+  });
+  return t;
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+const std::vector<CommandRow>& CommandTable() {
+  static const std::vector<CommandRow> table = MakeTable();
+  return table;
+}
+
+std::vector<std::string> SuggestCommands(std::string_view typed) {
+  std::vector<std::pair<size_t, std::string>> scored;
+  for (const CommandRow& row : CommandTable()) {
+    std::string first = row.path.substr(0, row.path.find(' '));
+    size_t d = EditDistance(typed, first);
+    if (d <= std::max<size_t>(1, first.size() / 3)) scored.emplace_back(d, first);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (auto& [d, name] : scored)
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  return out;
+}
+
+}  // namespace accord::client

@@ -1,0 +1,55 @@
+// The client's command table: one row per command (SPEC §6). Help and "did you mean" come
+// from the table; each row turns parsed arguments into one IPC Request. Client only; no
+// daemon code here.
+#ifndef ACCORD_CLIENT_COMMANDS_H_
+#define ACCORD_CLIENT_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accord/ipc.pb.h"
+#include "base/result.h"
+
+namespace accord::client {
+
+// Everything a command line can carry; each row binds the fields it uses.
+struct Args {
+  std::string text;
+  std::string id;
+  std::string note;
+  std::string schedule;
+  std::string review_every;
+  std::string duration;
+  std::string name;
+  std::string format = "json";
+  std::string out;
+  std::string agreement;
+  int feeling = 0;
+  bool during_space = false;
+  bool verify = false;
+  bool pending = false;
+  bool active = false;
+  bool all = false;
+};
+
+struct CommandRow {
+  std::string path;   // words as typed: "need add"
+  std::string usage;  // arguments after the path
+  std::string help;
+  std::function<void(CLI::App&, Args&)> define;
+  std::function<Result<proto::Request>(const Args&)> build;
+};
+
+const std::vector<CommandRow>& CommandTable();
+
+// The command names closest to `typed` (edit distance), best first; empty if none is close.
+std::vector<std::string> SuggestCommands(std::string_view typed);
+
+}  // namespace accord::client
+
+#endif  // ACCORD_CLIENT_COMMANDS_H_

@@ -1,0 +1,92 @@
+#include "client/ipc_client.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "base/frame.h"
+
+namespace accord::client {
+
+namespace {
+
+bool WriteAll(int fd, const uint8_t* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+// Returns false on EOF or error before `n` bytes arrived.
+bool ReadAll(int fd, uint8_t* p, size_t n) {
+  while (n > 0) {
+    ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<IpcClient> IpcClient::Connect(const std::filesystem::path& socket) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return MakeError(ErrorCode::kIo, std::string("socket: ") + std::strerror(errno));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    int e = errno;
+    ::close(fd);
+    return MakeError(ErrorCode::kUnavailable,
+                     "the accord daemon is not running at " + socket.native() + " (" +
+                         std::strerror(e) + "); start it with: accordd" +
+                         " (or systemctl --user start accordd)");
+  }
+  return IpcClient(fd);
+}
+
+IpcClient::~IpcClient() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status IpcClient::Send(const proto::Request& request) {
+  std::string payload;
+  if (!request.SerializeToString(&payload) || payload.size() > kMaxIpcFrameBytes) {
+    return MakeError(ErrorCode::kTooLarge, "request too large");
+  }
+  Bytes frame = EncodeFrame(AsBytes(payload));
+  if (!WriteAll(fd_, frame.data(), frame.size())) {
+    return MakeError(ErrorCode::kUnavailable, "the daemon closed the connection");
+  }
+  return Status::Ok();
+}
+
+Result<proto::Response> IpcClient::Receive() {
+  uint8_t header[kFrameHeaderBytes];
+  if (!ReadAll(fd_, header, sizeof(header))) {
+    return MakeError(ErrorCode::kUnavailable, "the daemon closed the connection");
+  }
+  Result<uint32_t> length = DecodeFrameLength(header);
+  if (!length.ok()) return length.error();
+  std::string payload(*length, '\0');
+  if (!ReadAll(fd_, reinterpret_cast<uint8_t*>(payload.data()), payload.size())) {
+    return MakeError(ErrorCode::kUnavailable, "the daemon closed the connection mid-response");
+  }
+  proto::Response response;
+  if (!response.ParseFromString(payload)) {
+    return MakeError(ErrorCode::kCorrupt, "the daemon sent a response that does not parse");
+  }
+  return response;
+}
+
+}  // namespace accord::client

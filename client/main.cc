@@ -1,0 +1,135 @@
+// accord: the thin client. Parses the command line from the command table, sends one request
+// to the local daemon, prints the response. Exit codes and error lines follow SPEC §6.
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "base/paths.h"
+#include "client/commands.h"
+#include "client/ipc_client.h"
+#include "client/render.h"
+
+namespace accord::client {
+namespace {
+
+int Fail(ErrorCode code, const std::string& message) {
+  std::cerr << "accord: error: " << message << "\n";
+  return ExitCodeFor(code);
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The first word the user typed that is not an option or an option's value.
+std::string FirstCommandWord(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--home") {
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] != '-') return a;
+  }
+  return "";
+}
+
+int UnknownCommand(const std::string& word) {
+  std::string message = "unknown command '" + word + "'";
+  std::vector<std::string> close = SuggestCommands(word);
+  if (!close.empty()) message += "; did you mean '" + close.front() + "'?";
+  return Fail(ErrorCode::kInvalidArgument, message + " (see accord --help)");
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"accord: agreements between partners, kept on your own machines"};
+  app.name("accord");
+  std::string home;
+  bool json = false;
+  app.add_option("--home", home, "daemon instance directory (default: $ACCORD_HOME or XDG)");
+  app.add_flag("--json", json, "print one JSON document (or one object per line)");
+  app.require_subcommand(1);
+
+  Args args;
+  std::map<CLI::App*, const CommandRow*> leaves;
+  std::map<std::string, CLI::App*> groups;
+  for (const CommandRow& row : CommandTable()) {
+    size_t space = row.path.find(' ');
+    CLI::App* parent = &app;
+    std::string leaf_name = row.path;
+    if (space != std::string::npos) {
+      std::string group = row.path.substr(0, space);
+      leaf_name = row.path.substr(space + 1);
+      auto it = groups.find(group);
+      if (it == groups.end()) {
+        it = groups.emplace(group, app.add_subcommand(group, group + " commands")).first;
+        it->second->require_subcommand(1);
+      }
+      parent = it->second;
+    }
+    CLI::App* sub = parent->add_subcommand(leaf_name, row.help);
+    sub->footer("usage: accord " + row.path + (row.usage.empty() ? "" : " " + row.usage));
+    row.define(*sub, args);
+    leaves[sub] = &row;
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string word = FirstCommandWord(argc, argv);
+    bool known = false;
+    for (const CommandRow& row : CommandTable()) known |= row.path.substr(0, row.path.find(' ')) == word;
+    if (!word.empty() && !known) return UnknownCommand(word);
+    return Fail(ErrorCode::kInvalidArgument, std::string(e.what()) + " (see accord " + word + " --help)");
+  }
+
+  const CommandRow* row = nullptr;
+  for (auto& [sub, r] : leaves)
+    if (sub->parsed()) row = r;
+  if (row == nullptr) return Fail(ErrorCode::kInvalidArgument, "no command given (see accord --help)");
+
+  Result<proto::Request> request = row->build(args);
+  if (!request.ok()) return Fail(request.code(), request.error().message);
+  request->set_protocol(kIpcProtocolVersion);
+
+  Result<InstancePaths> paths =
+      ResolveInstancePaths(home.empty() ? std::nullopt : std::optional<std::string>(home));
+  if (!paths.ok()) return Fail(paths.code(), paths.error().message);
+  Result<IpcClient> client = IpcClient::Connect(paths->socket);
+  if (!client.ok()) return Fail(client.code(), client.error().message);
+  if (Status s = client->Send(*request); !s.ok()) return Fail(s.code(), s.error().message);
+
+  const bool streaming = request->has_watch();
+  do {
+    Result<proto::Response> response = client->Receive();
+    if (!response.ok()) return Fail(response.code(), response.error().message);
+    if (response->has_error() && response->error().code() != proto::OK) {
+      return Fail(static_cast<ErrorCode>(response->error().code()), response->error().message());
+    }
+    if (response->has_export_() && !args.out.empty()) {
+      std::ofstream file(args.out, std::ios::binary | std::ios::trunc);
+      file << response->export_().content();
+      if (!file.flush()) return Fail(ErrorCode::kIo, "cannot write " + args.out);
+      continue;
+    }
+    if (json) {
+      std::cout << ToJson(*response, streaming) << "\n";
+    } else {
+      RenderText(*response, NowMs(), std::cout);
+    }
+    std::cout.flush();
+  } while (streaming);
+  return 0;
+}
+
+}  // namespace
+}  // namespace accord::client
+
+int main(int argc, char** argv) { return accord::client::Run(argc, argv); }
