@@ -28,8 +28,9 @@ class DhKeyPair {
 // X25519(secret, peer). kCryptoFailure when the result is all zero (small-order peer key).
 Result<Secret<32>> Dh(const Secret<32>& secret, const DhPublicKey& peer);
 
-// crypto_box_seal to a device's X25519 key, and its opening.
-Bytes SealToKey(const DhPublicKey& recipient, ByteView plaintext);
+// crypto_box_seal to a device's X25519 key, and its opening. Sealing fails with
+// kCryptoFailure when `recipient` is a small-order point (it comes from a peer).
+Result<Bytes> SealToKey(const DhPublicKey& recipient, ByteView plaintext);
 Result<Bytes> OpenSealed(const DhKeyPair& recipient, ByteView sealed);  // kDecryptFailed
 
 }  // namespace accord::crypto

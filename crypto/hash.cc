@@ -44,7 +44,8 @@ crypto_generichash_state* AsState(uint8_t* bytes) {
 }  // namespace
 
 Blake2b256Hasher::Blake2b256Hasher() {
-  static_assert(sizeof(state_) == kHasherStateBytes && alignof(Blake2b256Hasher) >= kHasherStateAlign);
+  static_assert(sizeof(state_) == kHasherStateBytes &&
+                alignof(Blake2b256Hasher) >= kHasherStateAlign);
   if (crypto_generichash_init(AsState(state_), nullptr, 0, Hash32().size()) != 0) {
     internal::Fatal("crypto_generichash_init");
   }

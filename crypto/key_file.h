@@ -11,29 +11,30 @@
 
 #include "base/result.h"
 #include "crypto/identity.h"
+#include "crypto/private_file.h"  // EnsurePrivateDir
 
 namespace accord::crypto {
 
 // Argon2id cost. Stored in the file and authenticated, so lowering it breaks the AEAD.
 struct KdfParams {
   uint64_t opslimit;
-  uint64_t memlimit;  // bytes
+  uint64_t memlimit;               // bytes
   static KdfParams Moderate();     // crypto_pwhash_*_MODERATE: for users
-  static KdfParams Interactive();  // crypto_pwhash_*_INTERACTIVE: for tests
+  static KdfParams Interactive();  // crypto_pwhash_*_INTERACTIVE
+  static KdfParams ForTests();     // libsodium's minimum cost: fast tests, never for users
 };
 
-// Creates `dir` with mode 0700 if missing; fails with kInsecureFile if it exists with a
-// wider mode, another owner, or is a symlink.
-Status EnsurePrivateDir(const std::filesystem::path& dir);
-
-// Writes via tmp file (O_CREAT|O_EXCL|O_NOFOLLOW, 0600), fsync, rename, fsync(dir).
-// kAlreadyExists if `path` exists. With a passphrase the secrets are Argon2id-wrapped.
+// Writes through WriteNewPrivateFile (0600 temp file, fsync, rename, fsync(dir), 0700 dir).
+// kAlreadyExists if `path` exists. With a passphrase the secrets are Argon2id-wrapped;
+// an empty passphrase or out-of-range `params` is kInvalidArgument.
 Status WriteKeyFile(const std::filesystem::path& path, const DeviceIdentity& identity,
                     std::optional<std::string_view> passphrase = std::nullopt,
                     KdfParams params = KdfParams::Moderate());
 
-// kNotFound, kInsecureFile (mode, owner, symlink, directory), kCorrupt (bad magic or size),
-// kWrongPassphrase (locked file and a wrong or missing passphrase).
+// kNotFound, kInsecureFile (mode, owner, symlink, directory), kCorrupt (bad magic, size,
+// flags or implausible KDF parameters), kWrongPassphrase (locked file and a wrong or missing
+// passphrase, or any modified byte the AEAD catches: the two cannot be told apart). A
+// passphrase given for a plain file is ignored.
 Result<DeviceIdentity> ReadKeyFile(const std::filesystem::path& path,
                                    std::optional<std::string_view> passphrase = std::nullopt);
 

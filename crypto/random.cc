@@ -10,7 +10,11 @@ bool Init() {
   return rc == 0 || rc == 1;
 }
 
-void RandomBytes(std::span<uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+void RandomBytes(std::span<uint8_t> out) {
+  // randombytes_buf is declared nonnull; an empty span may carry a null pointer.
+  if (out.empty()) return;
+  randombytes_buf(out.data(), out.size());
+}
 
 uint32_t RandomUniform(uint32_t upper_bound) { return randombytes_uniform(upper_bound); }
 

@@ -13,8 +13,8 @@
 namespace accord::crypto {
 
 namespace internal {
-uint8_t* SecureAlloc(size_t n);          // zeroed, guarded; aborts on failure (out of memory)
-void SecureFree(uint8_t* p, size_t n);   // wipes, then frees; p may be null
+uint8_t* SecureAlloc(size_t n);         // zeroed, guarded; aborts on failure (out of memory)
+void SecureFree(uint8_t* p, size_t n);  // wipes, then frees; p may be null
 bool ConstantTimeEqual(const uint8_t* a, const uint8_t* b, size_t n);
 void FillRandom(uint8_t* p, size_t n);
 // For libsodium calls that cannot fail on valid inputs: a failure there is our bug or a

@@ -1,0 +1,136 @@
+#include "crypto/private_file.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <fstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace accord::crypto {
+namespace {
+
+namespace fs = std::filesystem;
+
+mode_t ModeOf(const fs::path& p) {
+  struct stat st;
+  EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
+  return st.st_mode & 07777;
+}
+
+TEST(EnsurePrivateDir, CreatesMissingDirectoriesWithMode0700) {
+  testing::TempDir tmp;
+  const fs::path dir = tmp.path() / "a" / "b" / "keys";
+  const mode_t old = ::umask(0);
+  Status s = EnsurePrivateDir(dir);
+  ::umask(old);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(ModeOf(dir), 0700u);
+  EXPECT_EQ(ModeOf(tmp.path() / "a"), 0700u);
+  EXPECT_TRUE(EnsurePrivateDir(dir).ok());  // idempotent
+}
+
+TEST(EnsurePrivateDir, FixesTheModeEvenUnderAStrictUmask) {
+  testing::TempDir tmp;
+  const fs::path dir = tmp.path() / "keys";
+  const mode_t old = ::umask(0700);  // would otherwise create a d--------- directory
+  Status s = EnsurePrivateDir(dir);
+  ::umask(old);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(ModeOf(dir), 0700u);
+}
+
+TEST(EnsurePrivateDir, RefusesAnyGroupOrOtherBit) {
+  testing::TempDir tmp;
+  const fs::path dir = tmp.path() / "keys";
+  ASSERT_TRUE(EnsurePrivateDir(dir).ok());
+  for (mode_t mode : {mode_t{0750}, mode_t{0705}, mode_t{0710}, mode_t{0701}, mode_t{0755}}) {
+    ASSERT_EQ(::chmod(dir.c_str(), mode), 0);
+    EXPECT_EQ(EnsurePrivateDir(dir).code(), ErrorCode::kInsecureFile) << mode;
+  }
+}
+
+TEST(EnsurePrivateDir, RefusesASymlinkEvenToAPrivateDirectory) {
+  testing::TempDir tmp;
+  const fs::path real = tmp.path() / "real";
+  ASSERT_TRUE(EnsurePrivateDir(real).ok());
+  const fs::path link = tmp.path() / "link";
+  fs::create_directory_symlink(real, link);
+  EXPECT_EQ(EnsurePrivateDir(link).code(), ErrorCode::kInsecureFile);
+}
+
+TEST(EnsurePrivateDir, RefusesARegularFile) {
+  testing::TempDir tmp;
+  const fs::path file = tmp.path() / "keys";
+  std::ofstream(file) << "x";
+  EXPECT_EQ(EnsurePrivateDir(file).code(), ErrorCode::kInsecureFile);
+}
+
+TEST(PrivateFile, WriteThenReadGivesTheSameBytes) {
+  testing::TempDir tmp;
+  const fs::path path = tmp.path() / "d" / "secret";
+  const Bytes data = {1, 2, 3, 4, 5, 250};
+  ASSERT_TRUE(WriteNewPrivateFile(path, data).ok());
+  EXPECT_EQ(ModeOf(path), 0600u);
+  std::array<uint8_t, 16> buf{};
+  Result<size_t> n = ReadPrivateFile(path, buf);
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(Bytes(buf.begin(), buf.begin() + *n), data);
+}
+
+TEST(PrivateFile, ReadAcceptsAFileExactlyTheBufferSizeAndRefusesOneByteMore) {
+  testing::TempDir tmp;
+  const fs::path exact = tmp.path() / "d" / "exact";
+  const fs::path over = tmp.path() / "d" / "over";
+  ASSERT_TRUE(WriteNewPrivateFile(exact, Bytes(8, 7)).ok());
+  ASSERT_TRUE(WriteNewPrivateFile(over, Bytes(9, 7)).ok());
+  std::array<uint8_t, 8> buf{};
+  Result<size_t> n = ReadPrivateFile(exact, buf);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 8u);
+  EXPECT_EQ(ReadPrivateFile(over, buf).code(), ErrorCode::kCorrupt);
+}
+
+TEST(PrivateFile, EmptyFileReadsAsZeroBytes) {
+  testing::TempDir tmp;
+  const fs::path path = tmp.path() / "d" / "empty";
+  ASSERT_TRUE(WriteNewPrivateFile(path, {}).ok());
+  std::array<uint8_t, 8> buf{};
+  Result<size_t> n = ReadPrivateFile(path, buf);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 0u);
+}
+
+TEST(PrivateFile, FailedWriteLeavesOnlyTheOriginal) {
+  testing::TempDir tmp;
+  const fs::path path = tmp.path() / "d" / "file";
+  ASSERT_TRUE(WriteNewPrivateFile(path, Bytes{1}).ok());
+  EXPECT_EQ(WriteNewPrivateFile(path, Bytes{2}).code(), ErrorCode::kAlreadyExists);
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(path.parent_path())) ++entries;
+  EXPECT_EQ(entries, 1);
+  std::array<uint8_t, 4> buf{};
+  Result<size_t> n = ReadPrivateFile(path, buf);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 1u);
+  EXPECT_EQ(buf[0], 1);
+}
+
+TEST(PrivateFile, RelativePathUsesTheCurrentDirectory) {
+  testing::TempDir tmp;
+  const fs::path cwd = fs::current_path();
+  ASSERT_EQ(::chmod(tmp.path().c_str(), 0700), 0);
+  fs::current_path(tmp.path());
+  Status written = WriteNewPrivateFile("relative", Bytes{9});
+  std::array<uint8_t, 4> buf{};
+  Result<size_t> n = ReadPrivateFile("relative", buf);
+  fs::current_path(cwd);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(*n, 1u);
+}
+
+}  // namespace
+}  // namespace accord::crypto
