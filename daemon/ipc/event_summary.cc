@@ -1,0 +1,72 @@
+#include "daemon/ipc/event_summary.h"
+
+#include "base/duration.h"
+
+namespace accord::daemon {
+
+namespace {
+
+std::string NameOfDevice(const state::State& s, const log::DeviceKey& device) {
+  for (const state::Member& m : s.members)
+    for (const state::Device& d : m.devices)
+      if (d.key == device) return m.name;
+  return "device " + ToHex(device).substr(0, 8);
+}
+
+std::string Short(const log::EntryId& id) { return ToHex(id).substr(0, 8); }
+
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+
+}  // namespace
+
+proto::Event SummarizeEvent(const state::Event& e, const state::State& s) {
+  proto::Event out;
+  out.set_time_ms(e.time_ms);
+  out.set_id(ToHex(e.id));
+  out.set_author_name(NameOfDevice(s, e.author));
+  auto set = [&out](const char* kind, std::string summary) {
+    out.set_kind(kind);
+    out.set_summary(std::move(summary));
+  };
+  std::visit(
+      Overloaded{
+          [&](const state::NeedAdded& x) { set("need", "needs: " + x.text); },
+          [&](const state::BoundaryAdded& x) { set("boundary", "boundary: " + x.text); },
+          [&](const state::Proposed& x) {
+            if (x.agreement) set("counter", "countered " + Short(*x.agreement) + ": " + x.text);
+            else set("proposal", "proposed " + Short(e.id) + ": " + x.text);
+          },
+          [&](const state::Accepted& x) { set("acceptance", "accepted " + Short(x.agreement)); },
+          [&](const state::Declined& x) { set("decline", "declined " + Short(x.agreement)); },
+          [&](const state::Retired& x) { set("retire", "retired " + Short(x.agreement)); },
+          [&](const state::SpaceAsked& x) {
+            set("space-request", "asks for space for " +
+                                     FormatDuration(std::chrono::seconds(x.duration_ms / 1000)) +
+                                     (x.message.empty() ? "" : ": " + x.message));
+          },
+          [&](const state::SpaceAcked& x) { set("space-ack", "acknowledged space " + Short(x.request)); },
+          [&](const state::SpaceEnded&) { set("space-back", "is back"); },
+          [&](const state::CheckedIn& x) {
+            set("check-in", "checked in, feeling " + std::to_string(x.feeling) + "/5");
+          },
+          [&](const state::Appreciated& x) { set("appreciation", "appreciates: " + x.text); },
+          [&](const state::Reflected&) { set("reflection", "wrote a private reflection"); },
+          [&](const state::MemberCreated& x) { set("member-created", x.name + " created the pact"); },
+          [&](const state::MemberAdded& x) { set("member-added", x.name + " joined"); },
+          [&](const state::DeviceAdded& x) { set("device-added", "added device " + x.device_name); },
+          [&](const state::MemberLeft&) { set("member-left", "left the pact"); },
+          [&](const state::DeviceRemoved&) { set("device-removed", "removed a device"); },
+          [&](const state::EpochStarted& x) {
+            set("epoch-start", "rotated keys to epoch " + std::to_string(x.epoch));
+          },
+      },
+      e.kind);
+  return out;
+}
+
+}  // namespace accord::daemon

@@ -1,0 +1,317 @@
+#include "daemon/ipc/handlers.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "daemon/export/export.h"
+#include "daemon/ipc/views.h"
+#include "daemon/logging.h"
+#include "daemon/ipc/event_summary.h"
+#include "daemon/ipc/resolve.h"
+#include "daemon/state/due.h"
+
+namespace accord::daemon {
+
+namespace {
+
+constexpr size_t kMaxTextBytes = 4000;  // bytes per user text; entries must fit one frame
+
+std::string Hostname() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof(buf) - 1) != 0) return "";
+  return buf;
+}
+
+// Gentle guidance, never blocking (SPEC §6).
+std::string IStatementHint(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  std::string word;
+  while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
+    word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(text[i++]))));
+  }
+  if (word != "you" && word != "your") return "";
+  return "this starts with \"You\"; saying it as an I-statement (\"I need ...\", \"I feel ...\") "
+         "often lands more gently";
+}
+
+Status CheckText(const std::string& text, const char* what) {
+  if (text.empty()) return MakeError(ErrorCode::kInvalidArgument, std::string(what) + " is empty");
+  if (text.size() > kMaxTextBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, std::string(what) + " is longer than " +
+                                                      std::to_string(kMaxTextBytes) + " bytes");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Handlers::Handlers(Node& node, NodeInfo info) : node_(node), info_(std::move(info)) {
+  node_.SetEventListener([this](const state::Event& e) { OnEvent(e); });
+}
+
+void Handlers::Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) {
+  if (request.has_watch()) {
+    watchers_.push_back(session);
+    return;
+  }
+  Result<proto::Response> response = Dispatch(request);
+  if (!response.ok()) {
+    session->SendError(response.code(), response.error().message);
+    return;
+  }
+  session->Send(*response);
+}
+
+Result<proto::Response> Handlers::Dispatch(const proto::Request& q) {
+  using R = proto::Request;
+  if (q.command_case() == R::COMMAND_NOT_SET) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "unknown request; is accord the same version as accordd?");
+  }
+  if (q.command_case() == R::kInit) return Init(q.init());
+  if (!node_.has_identity()) {
+    return MakeError(ErrorCode::kRefused,
+                     "this device has no identity yet; run: accord init --name YOUR_NAME");
+  }
+  switch (q.command_case()) {
+    case R::kStatus: return Status();
+    case R::kAddNeed: {
+      proto::Body b;
+      b.mutable_need()->set_text(q.add_need().text());
+      return WriteNote(std::move(b), q.add_need().text());
+    }
+    case R::kAddBoundary: {
+      proto::Body b;
+      b.mutable_boundary()->set_text(q.add_boundary().text());
+      b.mutable_boundary()->set_during_space(q.add_boundary().during_space());
+      return WriteNote(std::move(b), q.add_boundary().text());
+    }
+    case R::kAppreciate: {
+      proto::Body b;
+      b.mutable_appreciation()->set_text(q.appreciate().text());
+      return WriteNote(std::move(b), q.appreciate().text());
+    }
+    case R::kReflect: {
+      proto::Body b;
+      b.mutable_reflection()->set_text(q.reflect().text());
+      return WriteNote(std::move(b), q.reflect().text());
+    }
+    case R::kListNotes: return ListNotes(q.list_notes());
+    case R::kPropose: return Propose(q.propose());
+    case R::kCounter: return Counter(q.counter());
+    case R::kAgreementAction: return AgreementAction(q.agreement_action());
+    case R::kListAgreements: return ListAgreements(q.list_agreements());
+    case R::kShow: return Show(q.show());
+    case R::kAskSpace: return AskSpace(q.ask_space());
+    case R::kAckSpace: return AckSpace(q.ack_space());
+    case R::kBack: return Back();
+    case R::kSpace: return Space();
+    case R::kCheckIn: return CheckIn(q.check_in());
+    case R::kListCheckIns: return ListCheckIns(q.list_check_ins());
+    case R::kDue: return Due();
+    case R::kLog: return Log(q.log());
+    case R::kExport: return Export(q.export_());
+    default: break;
+  }
+  return MakeError(ErrorCode::kInvalidArgument, "unknown request");
+}
+
+Result<proto::Response> Handlers::Init(const proto::InitRequest& r) {
+  ACCORD_RETURN_IF_ERROR(CheckText(r.name(), "name"));
+  if (r.name().size() > 64) return MakeError(ErrorCode::kInvalidArgument, "name is longer than 64 bytes");
+  Result<state::MemberId> me = node_.Init(r.name(), r.device_name().empty() ? Hostname() : r.device_name());
+  if (!me.ok()) return me.error();
+  proto::Response out;
+  out.mutable_init()->set_member_id(ToHex(*me));
+  out.mutable_init()->set_device_key(ToHex(node_.device_key()));
+  return out;
+}
+
+Result<proto::Response> Handlers::Status() {
+  const state::State& s = node_.State();
+  const int64_t now = node_.NowMs();
+  ViewBuilder v(s, node_.me(), now);
+  proto::Response out;
+  auto* st = out.mutable_status();
+  for (const state::Member& m : s.members) *st->add_members() = v.Member(m);
+  st->set_listen_address(info_.listen_address);
+  for (const state::Agreement& a : s.agreements)
+    if (v.WaitsForMe(a)) *st->add_waiting_for_me() = v.Agreement(a, false);
+  for (const state::SpaceRequest& r : state::InSpaceNow(s, now)) *st->add_in_space() = v.Space(r);
+  for (const state::DueItem& d : state::Due(s, now)) {
+    auto* due = st->add_due();
+    due->set_agreement_id(ToHex(d.agreement));
+    const state::Agreement* a = s.FindAgreement(d.agreement);
+    if (a && !a->versions.empty()) due->set_text(v.Agreement(*a, false).active().text());
+    due->set_due_since_ms(d.due_ms);
+  }
+  for (const auto& [author, seq] : node_.Frozen()) {
+    auto* f = st->add_forks();
+    f->set_author(ToHex(author));
+    f->set_seq(seq);
+  }
+  st->set_state_digest(ToHex(node_.Digest()));
+  Result<uint64_t> count = node_.EntryCount();
+  if (!count.ok()) return count.error();
+  st->set_entries(*count);
+  st->set_device_key(ToHex(node_.device_key()));
+  return out;
+}
+
+Result<proto::Response> Handlers::Written(Result<log::EntryId> id, const std::string& text) {
+  if (!id.ok()) return id.error();
+  proto::Response out;
+  out.mutable_written()->set_id(ToHex(*id));
+  out.mutable_written()->set_hint(IStatementHint(text));
+  return out;
+}
+
+Result<proto::Response> Handlers::WriteNote(proto::Body body, const std::string& text) {
+  ACCORD_RETURN_IF_ERROR(CheckText(text, "text"));
+  const bool hint = body.has_need() || body.has_boundary();
+  Result<proto::Response> out = Written(node_.Write(body), text);
+  if (out.ok() && !hint) out->mutable_written()->clear_hint();
+  return out;
+}
+
+Result<proto::Response> Handlers::ListNotes(const proto::ListNotesRequest& r) {
+  const state::State& s = node_.State();
+  ViewBuilder v(s, node_.me(), node_.NowMs());
+  proto::Response out;
+  auto* notes = out.mutable_notes();
+  switch (r.kind()) {
+    case proto::ListNotesRequest::NEEDS:
+      for (const auto& n : s.needs) *notes->add_notes() = v.Note(n.by, n.text);
+      break;
+    case proto::ListNotesRequest::BOUNDARIES:
+      for (const auto& b : s.boundaries) {
+        proto::NoteView n = v.Note(b.by, b.text);
+        n.set_during_space(b.during_space);
+        *notes->add_notes() = n;
+      }
+      break;
+    case proto::ListNotesRequest::APPRECIATIONS:
+      for (const auto& a : s.appreciations) *notes->add_notes() = v.Note(a.by, a.text);
+      break;
+    case proto::ListNotesRequest::REFLECTIONS:
+      for (const auto& x : s.reflections)
+        if (x.by.member == node_.me()) *notes->add_notes() = v.Note(x.by, x.text);
+      break;
+    default: return MakeError(ErrorCode::kInvalidArgument, "unknown list");
+  }
+  return out;
+}
+
+Result<proto::Response> Handlers::CheckIn(const proto::CheckInRequest& r) {
+  if (r.feeling() < 1 || r.feeling() > 5) {
+    return MakeError(ErrorCode::kInvalidArgument, "feeling must be a number from 1 to 5");
+  }
+  if (r.note().size() > kMaxTextBytes) return MakeError(ErrorCode::kInvalidArgument, "note is too long");
+  proto::Body b;
+  auto* c = b.mutable_check_in();
+  c->set_feeling(r.feeling());
+  c->set_note(r.note());
+  if (!r.agreement().empty()) {
+    Result<AgreementRef> ref = ResolveAgreement(node_.State(), r.agreement());
+    if (!ref.ok()) return ref.error();
+    c->set_agreement_id(ref->agreement->id.data(), ref->agreement->id.size());
+  }
+  return Written(node_.Write(b), "");
+}
+
+Result<proto::Response> Handlers::ListCheckIns(const proto::ListCheckInsRequest& r) {
+  const state::State& s = node_.State();
+  std::optional<log::EntryId> only;
+  if (!r.agreement().empty()) {
+    Result<AgreementRef> ref = ResolveAgreement(s, r.agreement());
+    if (!ref.ok()) return ref.error();
+    only = ref->agreement->id;
+  }
+  ViewBuilder v(s, node_.me(), node_.NowMs());
+  proto::Response out;
+  for (const state::CheckIn& c : s.check_ins)
+    if (!only || c.agreement == only) *out.mutable_check_ins()->add_check_ins() = v.CheckIn(c);
+  return out;
+}
+
+Result<proto::Response> Handlers::Due() {
+  const state::State& s = node_.State();
+  ViewBuilder v(s, node_.me(), node_.NowMs());
+  proto::Response out;
+  out.mutable_due();
+  for (const state::DueItem& d : state::Due(s, node_.NowMs())) {
+    auto* due = out.mutable_due()->add_due();
+    due->set_agreement_id(ToHex(d.agreement));
+    const state::Agreement* a = s.FindAgreement(d.agreement);
+    if (a) due->set_text(v.Agreement(*a, false).active().text());
+    due->set_due_since_ms(d.due_ms);
+  }
+  return out;
+}
+
+Result<proto::Response> Handlers::Log(const proto::LogRequest& r) {
+  Result<std::vector<LogRow>> rows = node_.Log(r.verify());
+  if (!rows.ok()) return rows.error();
+  const state::State& s = node_.State();
+  proto::Response out;
+  auto* log = out.mutable_log();
+  for (const LogRow& row : *rows) {
+    auto* e = log->add_entries();
+    e->set_id(ToHex(row.id));
+    e->set_author(ToHex(row.header.author));
+    std::string name = "device " + ToHex(row.header.author).substr(0, 8);
+    for (const state::Member& m : s.members)
+      for (const state::Device& d : m.devices)
+        if (d.key == row.header.author) name = m.name;
+    e->set_author_name(name);
+    e->set_seq(row.header.seq);
+    e->set_lamport(row.header.lamport);
+    e->set_time_ms(row.header.time_ms);
+    e->set_scope(row.header.scope == log::Scope::kShared    ? "shared"
+                 : row.header.scope == log::Scope::kPrivate ? "private"
+                                                            : "control");
+    e->set_kind(row.kind);
+    e->set_signature(!row.verified ? "stored" : row.signature_ok ? "verified" : "BAD");
+    if (row.verified) {
+      if (row.signature_ok) log->set_verified(log->verified() + 1);
+      else log->set_failed(log->failed() + 1);
+    }
+  }
+  if (log->failed() > 0) {
+    return MakeError(ErrorCode::kCorrupt, std::to_string(log->failed()) +
+                                              " stored entries fail their signature check");
+  }
+  return out;
+}
+
+Result<proto::Response> Handlers::Export(const proto::ExportRequest& r) {
+  const state::State& s = node_.State();
+  const int64_t now = node_.NowMs();
+  proto::Response out;
+  switch (r.format()) {
+    case proto::ExportRequest::JSON: out.mutable_export_()->set_content(ExportJson(s, node_.me(), now)); break;
+    case proto::ExportRequest::MD: out.mutable_export_()->set_content(ExportMarkdown(s, node_.me(), now)); break;
+    case proto::ExportRequest::ICS: out.mutable_export_()->set_content(ExportICalendar(s, node_.me(), now)); break;
+    default: return MakeError(ErrorCode::kInvalidArgument, "unknown export format");
+  }
+  return out;
+}
+
+void Handlers::OnEvent(const state::Event& event) {
+  watchers_.erase(std::remove_if(watchers_.begin(), watchers_.end(),
+                                 [](const std::weak_ptr<IpcSession>& w) {
+                                   auto s = w.lock();
+                                   return !s || !s->is_open();
+                                 }),
+                  watchers_.end());
+  if (watchers_.empty()) return;
+  proto::Response out;
+  *out.mutable_event() = SummarizeEvent(event, node_.State());
+  for (const auto& w : watchers_)
+    if (auto s = w.lock()) s->Send(out);
+}
+
+}  // namespace accord::daemon

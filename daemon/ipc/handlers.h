@@ -1,0 +1,57 @@
+// What each IPC request means: one handler per command, turning a request into reads of the
+// folded state or one new entry through the Node, and enforcing what the state refuses
+// (accepting one's own proposal, acting on a retired agreement ...). Daemon thread only.
+#ifndef ACCORD_DAEMON_IPC_HANDLERS_H_
+#define ACCORD_DAEMON_IPC_HANDLERS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accord/ipc.pb.h"
+#include "daemon/ipc/ipc_server.h"
+#include "daemon/node/node.h"
+
+namespace accord::daemon {
+
+struct NodeInfo {
+  std::string listen_address;  // shown by `status`
+};
+
+class Handlers final : public Dispatcher {
+ public:
+  Handlers(Node& node, NodeInfo info);
+  void Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) override;
+
+ private:
+  Result<proto::Response> Dispatch(const proto::Request& request);
+  Result<proto::Response> Init(const proto::InitRequest& r);
+  Result<proto::Response> Status();
+  Result<proto::Response> WriteNote(proto::Body body, const std::string& text);
+  Result<proto::Response> ListNotes(const proto::ListNotesRequest& r);
+  Result<proto::Response> Propose(const proto::ProposeRequest& r);
+  Result<proto::Response> Counter(const proto::CounterRequest& r);
+  Result<proto::Response> AgreementAction(const proto::AgreementActionRequest& r);
+  Result<proto::Response> ListAgreements(const proto::ListAgreementsRequest& r);
+  Result<proto::Response> Show(const proto::ShowRequest& r);
+  Result<proto::Response> AskSpace(const proto::AskSpaceRequest& r);
+  Result<proto::Response> AckSpace(const proto::AckSpaceRequest& r);
+  Result<proto::Response> Back();
+  Result<proto::Response> Space();
+  Result<proto::Response> CheckIn(const proto::CheckInRequest& r);
+  Result<proto::Response> ListCheckIns(const proto::ListCheckInsRequest& r);
+  Result<proto::Response> Due();
+  Result<proto::Response> Log(const proto::LogRequest& r);
+  Result<proto::Response> Export(const proto::ExportRequest& r);
+
+  Result<proto::Response> Written(Result<log::EntryId> id, const std::string& text);
+  void OnEvent(const state::Event& event);
+
+  Node& node_;
+  NodeInfo info_;
+  std::vector<std::weak_ptr<IpcSession>> watchers_;
+};
+
+}  // namespace accord::daemon
+
+#endif  // ACCORD_DAEMON_IPC_HANDLERS_H_

@@ -1,0 +1,179 @@
+#include "daemon/ipc/ipc_server.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/frame.h"
+#include "crypto/key_file.h"
+#include "daemon/logging.h"
+
+namespace accord::daemon {
+
+namespace {
+
+using asio::local::stream_protocol;
+
+// Only the daemon's own user may talk to it (SECURITY §8: other accounts never can).
+bool PeerIsSameUser(stream_protocol::socket& socket) {
+  ucred cred{};
+  socklen_t len = sizeof(cred);
+  if (::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+    return false;
+  }
+  return cred.uid == ::geteuid();
+}
+
+}  // namespace
+
+IpcSession::IpcSession(stream_protocol::socket socket, Dispatcher& dispatcher)
+    : socket_(std::move(socket)), dispatcher_(dispatcher) {}
+
+void IpcSession::Start() {
+  asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->ReadLoop(); },
+                 [](std::exception_ptr e) {
+                   if (e) LogError("ipc session ended by an unexpected exception");
+                 });
+}
+
+asio::awaitable<void> IpcSession::ReadLoop() {
+  auto self = shared_from_this();
+  std::error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  while (socket_.is_open()) {
+    uint8_t header[kFrameHeaderBytes];
+    co_await asio::async_read(socket_, asio::buffer(header), token);
+    if (ec) break;  // closed, or truncated frame header
+    Result<uint32_t> length = DecodeFrameLength(header);
+    if (!length.ok()) {
+      SendError(length.code(), "bad request frame: " + length.error().message);
+      CloseAfterWrites();
+      break;
+    }
+    std::string payload(*length, '\0');
+    co_await asio::async_read(socket_, asio::buffer(payload), token);
+    if (ec) break;  // truncated frame: nothing to answer
+    proto::Request request;
+    if (!request.ParseFromString(payload)) {
+      SendError(ErrorCode::kInvalidArgument, "request does not parse; is accord the same version as accordd?");
+      CloseAfterWrites();
+      break;
+    }
+    dispatcher_.Handle(request, self);
+  }
+  if (!close_after_writes_) Close();
+}
+
+void IpcSession::Send(const proto::Response& response) {
+  if (!socket_.is_open()) return;
+  std::string payload;
+  if (!response.SerializeToString(&payload) || payload.size() > kMaxIpcFrameBytes) {
+    LogError("response too large to send");
+    proto::Response error;
+    error.mutable_error()->set_code(proto::TOO_LARGE);
+    error.mutable_error()->set_message("response too large; try --out FILE or a narrower query");
+    error.SerializeToString(&payload);
+  }
+  outbox_.push_back(EncodeFrame(AsBytes(payload)));
+  if (!writing_) WriteNext();
+}
+
+void IpcSession::SendError(ErrorCode code, const std::string& message) {
+  proto::Response response;
+  response.mutable_error()->set_code(static_cast<proto::ErrorCode>(code));
+  response.mutable_error()->set_message(message);
+  Send(response);
+}
+
+void IpcSession::CloseAfterWrites() {
+  close_after_writes_ = true;
+  if (!writing_) Close();
+}
+
+void IpcSession::WriteNext() {
+  if (outbox_.empty()) {
+    writing_ = false;
+    if (close_after_writes_) Close();
+    return;
+  }
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(outbox_.front()),
+                    [self = shared_from_this()](std::error_code ec, size_t) {
+                      if (ec) {
+                        self->outbox_.clear();
+                        self->writing_ = false;
+                        self->Close();
+                        return;
+                      }
+                      self->outbox_.pop_front();
+                      self->WriteNext();
+                    });
+}
+
+void IpcSession::Close() {
+  std::error_code ignored;
+  socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+IpcServer::IpcServer(asio::io_context& io, std::filesystem::path path, Dispatcher& dispatcher)
+    : acceptor_(io), path_(std::move(path)), dispatcher_(dispatcher) {}
+
+IpcServer::~IpcServer() { Stop(); }
+
+Result<std::unique_ptr<IpcServer>> IpcServer::Listen(asio::io_context& io,
+                                                     const std::filesystem::path& socket_dir,
+                                                     const std::filesystem::path& socket,
+                                                     Dispatcher& dispatcher) {
+  ACCORD_RETURN_IF_ERROR(crypto::EnsurePrivateDir(socket_dir));
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(socket))) {
+    stream_protocol::socket probe(io);
+    probe.connect(stream_protocol::endpoint(socket.native()), ec);
+    if (!ec) {
+      return MakeError(ErrorCode::kAlreadyExists,
+                       "another accordd is already serving " + socket.native());
+    }
+    std::filesystem::remove(socket, ec);
+  }
+  std::unique_ptr<IpcServer> server(new IpcServer(io, socket, dispatcher));
+  auto& acceptor = server->acceptor_;
+  acceptor.open(stream_protocol(), ec);
+  if (!ec) acceptor.bind(stream_protocol::endpoint(socket.native()), ec);
+  if (!ec && ::chmod(socket.c_str(), 0600) != 0) ec = std::error_code(errno, std::generic_category());
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return MakeError(ErrorCode::kIo, "cannot listen on " + socket.native() + ": " + ec.message());
+  }
+  asio::co_spawn(io, server->AcceptLoop(), [](std::exception_ptr e) {
+    if (e) LogError("ipc accept loop ended by an unexpected exception");
+  });
+  return server;
+}
+
+asio::awaitable<void> IpcServer::AcceptLoop() {
+  std::error_code ec;
+  while (acceptor_.is_open()) {
+    stream_protocol::socket socket =
+        co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted) break;
+      LogWarning("ipc accept failed: " + ec.message());
+      continue;
+    }
+    if (!PeerIsSameUser(socket)) {
+      LogWarning("refused a local connection from another user");
+      continue;  // the socket closes as it goes out of scope
+    }
+    std::make_shared<IpcSession>(std::move(socket), dispatcher_)->Start();
+  }
+}
+
+void IpcServer::Stop() {
+  if (!acceptor_.is_open()) return;
+  std::error_code ignored;
+  acceptor_.close(ignored);
+  std::filesystem::remove(path_, ignored);
+}
+
+}  // namespace accord::daemon

@@ -1,0 +1,72 @@
+// The local socket (SPEC §4 local access): a Unix stream socket, mode 0600 in a 0700
+// directory, each peer's uid checked with SO_PEERCRED, u32-length-prefixed protobuf frames
+// with a hard maximum checked before allocation. Runs on the daemon's io_context thread.
+// What a request means is the Dispatcher's business, not this file's.
+#ifndef ACCORD_DAEMON_IPC_IPC_SERVER_H_
+#define ACCORD_DAEMON_IPC_IPC_SERVER_H_
+
+#include <asio.hpp>
+#include <deque>
+#include <filesystem>
+#include <memory>
+
+#include "accord/ipc.pb.h"
+#include "base/bytes.h"
+#include "base/result.h"
+
+namespace accord::daemon {
+
+class IpcSession;
+
+class Dispatcher {
+ public:
+  virtual ~Dispatcher() = default;
+  // Answers with session->Send (once, or many times for a stream). Must not throw.
+  virtual void Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) = 0;
+};
+
+class IpcSession : public std::enable_shared_from_this<IpcSession> {
+ public:
+  IpcSession(asio::local::stream_protocol::socket socket, Dispatcher& dispatcher);
+  void Start();
+  void Send(const proto::Response& response);
+  void SendError(ErrorCode code, const std::string& message);
+  // Sends what is queued, then closes.
+  void CloseAfterWrites();
+  bool is_open() const { return socket_.is_open(); }
+
+ private:
+  asio::awaitable<void> ReadLoop();
+  void WriteNext();
+  void Close();
+
+  asio::local::stream_protocol::socket socket_;
+  Dispatcher& dispatcher_;
+  std::deque<Bytes> outbox_;
+  bool writing_ = false;
+  bool close_after_writes_ = false;
+};
+
+class IpcServer {
+ public:
+  // Creates `socket_dir` (0700, refused if unsafe), removes a stale socket (refuses if a live
+  // daemon answers on it: kAlreadyExists), binds, chmods the socket 0600, starts accepting.
+  static Result<std::unique_ptr<IpcServer>> Listen(asio::io_context& io,
+                                                   const std::filesystem::path& socket_dir,
+                                                   const std::filesystem::path& socket,
+                                                   Dispatcher& dispatcher);
+  ~IpcServer();
+  void Stop();
+
+ private:
+  IpcServer(asio::io_context& io, std::filesystem::path path, Dispatcher& dispatcher);
+  asio::awaitable<void> AcceptLoop();
+
+  asio::local::stream_protocol::acceptor acceptor_;
+  std::filesystem::path path_;
+  Dispatcher& dispatcher_;
+};
+
+}  // namespace accord::daemon
+
+#endif  // ACCORD_DAEMON_IPC_IPC_SERVER_H_

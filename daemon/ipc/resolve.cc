@@ -1,0 +1,81 @@
+#include "daemon/ipc/resolve.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace accord::daemon {
+
+namespace {
+
+Status CheckPrefix(std::string_view prefix, const char* what) {
+  if (prefix.size() < kMinIdPrefix) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     std::string(what) + " id '" + std::string(prefix) + "' is too short; give at least " +
+                         std::to_string(kMinIdPrefix) + " hex digits");
+  }
+  bool hex = std::all_of(prefix.begin(), prefix.end(),
+                         [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  if (!hex) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     std::string(what) + " id '" + std::string(prefix) + "' is not hexadecimal");
+  }
+  return Status::Ok();
+}
+
+bool Matches(const log::EntryId& id, std::string_view prefix) {
+  std::string hex = ToHex(id);
+  std::string lower(prefix);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return hex.compare(0, lower.size(), lower) == 0;
+}
+
+Error NoneOrMany(const char* what, std::string_view prefix, const std::vector<std::string>& hits) {
+  if (hits.empty()) {
+    return MakeError(ErrorCode::kNotFound, std::string("no ") + what + " with id '" +
+                                               std::string(prefix) + "'; list them with accord " +
+                                               (std::string(what) == "agreement" ? "agreements" : "space"));
+  }
+  std::string message = "id '" + std::string(prefix) + "' is ambiguous; it matches:";
+  for (const std::string& h : hits) message += " " + h.substr(0, 12);
+  return MakeError(ErrorCode::kAmbiguous, message + "; give more digits");
+}
+
+}  // namespace
+
+Result<AgreementRef> ResolveAgreement(const state::State& state, std::string_view prefix) {
+  ACCORD_RETURN_IF_ERROR(CheckPrefix(prefix, "agreement"));
+  std::vector<AgreementRef> refs;
+  std::vector<std::string> hits;
+  for (const state::Agreement& a : state.agreements) {
+    for (size_t i = 0; i < a.versions.size(); ++i) {
+      const log::EntryId& id = a.versions[i].by.id;
+      if (!Matches(id, prefix)) continue;
+      AgreementRef ref{&a, std::nullopt};
+      if (id != a.id) ref.version = id;
+      refs.push_back(ref);
+      hits.push_back(ToHex(id));
+    }
+  }
+  if (refs.size() != 1) return NoneOrMany("agreement", prefix, hits);
+  return refs.front();
+}
+
+Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::State& state,
+                                                       std::string_view prefix) {
+  ACCORD_RETURN_IF_ERROR(CheckPrefix(prefix, "space request"));
+  std::vector<const state::SpaceRequest*> found;
+  std::vector<std::string> hits;
+  for (const state::SpaceRequest& r : state.space_requests) {
+    if (Matches(r.by.id, prefix)) {
+      found.push_back(&r);
+      hits.push_back(ToHex(r.by.id));
+    }
+  }
+  if (found.size() != 1) return NoneOrMany("space request", prefix, hits);
+  return found.front();
+}
+
+}  // namespace accord::daemon

@@ -1,0 +1,29 @@
+// Id prefixes as users type them, like git's: any unique hex prefix of at least 4 digits;
+// an ambiguous one lists the candidates. Pure functions of the state.
+#ifndef ACCORD_DAEMON_IPC_RESOLVE_H_
+#define ACCORD_DAEMON_IPC_RESOLVE_H_
+
+#include <optional>
+#include <string_view>
+
+#include "base/result.h"
+#include "daemon/state/state.h"
+
+namespace accord::daemon {
+
+constexpr size_t kMinIdPrefix = 4;  // hex digits
+
+struct AgreementRef {
+  const state::Agreement* agreement = nullptr;
+  std::optional<log::EntryId> version;  // set when the prefix named a specific later version
+};
+
+// Matches agreement ids (version 1) and the ids of later versions. kInvalidArgument for a
+// prefix that is not hex or too short, kNotFound, kAmbiguous (message lists candidates).
+Result<AgreementRef> ResolveAgreement(const state::State& state, std::string_view prefix);
+Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::State& state,
+                                                       std::string_view prefix);
+
+}  // namespace accord::daemon
+
+#endif  // ACCORD_DAEMON_IPC_RESOLVE_H_

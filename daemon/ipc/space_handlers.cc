@@ -1,0 +1,88 @@
+// The space commands of Handlers: ask, ack, back, space.
+#include "base/duration.h"
+#include "daemon/ipc/handlers.h"
+#include "daemon/ipc/resolve.h"
+#include "daemon/ipc/views.h"
+#include "daemon/state/due.h"
+
+namespace accord::daemon {
+
+namespace {
+constexpr size_t kRecentShown = 5;         // finished space requests listed by `space`
+constexpr size_t kUpcomingPerAgreement = 4;  // scheduled occurrences per agreement
+constexpr size_t kMaxMessageBytes = 2000;  // bytes
+}  // namespace
+
+Result<proto::Response> Handlers::AskSpace(const proto::AskSpaceRequest& r) {
+  Result<std::chrono::seconds> d = ParseDuration(r.duration());
+  if (!d.ok()) return d.error();
+  if (r.message().size() > kMaxMessageBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, "the message is too long");
+  }
+  proto::Body b;
+  b.mutable_space_request()->set_duration_s(d->count());
+  b.mutable_space_request()->set_message(r.message());
+  return Written(node_.Write(b), r.message());
+}
+
+Result<proto::Response> Handlers::AckSpace(const proto::AckSpaceRequest& r) {
+  const state::State& s = node_.State();
+  Result<const state::SpaceRequest*> req = ResolveSpaceRequest(s, r.request());
+  if (!req.ok()) return req.error();
+  const state::SpaceRequest& q = **req;
+  if (q.by.member == node_.me()) {
+    return MakeError(ErrorCode::kRefused, "that is your own space request");
+  }
+  for (const state::SpaceAck& ack : q.acks) {
+    if (ack.by.member == node_.me()) {
+      return MakeError(ErrorCode::kRefused, "you already acknowledged that request");
+    }
+  }
+  proto::Body b;
+  b.mutable_space_ack()->set_request_id(q.by.id.data(), q.by.id.size());
+  b.mutable_space_ack()->set_note(r.note());
+  return Written(node_.Write(b), "");
+}
+
+Result<proto::Response> Handlers::Back() {
+  const state::State& s = node_.State();
+  const state::SpaceRequest* mine = nullptr;
+  for (const state::SpaceRequest& r : state::InSpaceNow(s, node_.NowMs()))
+    if (r.by.member == node_.me()) mine = &r;  // LWW order: the last one is the newest
+  if (mine == nullptr) return MakeError(ErrorCode::kRefused, "you are not in a space time now");
+  proto::Body b;
+  b.mutable_space_back()->set_request_id(mine->by.id.data(), mine->by.id.size());
+  return Written(node_.Write(b), "");
+}
+
+Result<proto::Response> Handlers::Space() {
+  const state::State& s = node_.State();
+  const int64_t now = node_.NowMs();
+  ViewBuilder v(s, node_.me(), now);
+  proto::Response out;
+  auto* sp = out.mutable_space();
+  for (const state::SpaceRequest& r : state::InSpaceNow(s, now)) *sp->add_in_space() = v.Space(r);
+  size_t shown = 0;
+  for (auto it = s.space_requests.rbegin(); it != s.space_requests.rend() && shown < kRecentShown; ++it) {
+    if (it->end_ms <= now) {
+      *sp->add_recent() = v.Space(*it);
+      ++shown;
+    }
+  }
+  for (const state::Agreement& a : s.agreements) {
+    if (a.status != state::AgreementStatus::kActive || !a.latest_active) continue;
+    for (const state::Version& ver : a.versions) {
+      if (ver.by.id != *a.latest_active || !ver.schedule) continue;
+      for (const state::Occurrence& o : state::NextOccurrences(*ver.schedule, now, kUpcomingPerAgreement)) {
+        auto* u = sp->add_upcoming();
+        u->set_agreement_id(ToHex(a.id));
+        u->set_text(ver.text);
+        u->set_start_ms(o.start_ms);
+        u->set_end_ms(o.end_ms);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace accord::daemon

@@ -1,0 +1,41 @@
+// Turning the folded state into the IPC view messages the client renders (and the JSON the
+// web page will read). Daemon thread; pure functions of (state, me, now).
+#ifndef ACCORD_DAEMON_IPC_VIEWS_H_
+#define ACCORD_DAEMON_IPC_VIEWS_H_
+
+#include <string>
+
+#include "accord/ipc.pb.h"
+#include "daemon/state/state.h"
+
+namespace accord::daemon {
+
+class ViewBuilder {
+ public:
+  ViewBuilder(const state::State& state, const state::MemberId& me, int64_t now_ms)
+      : state_(state), me_(me), now_ms_(now_ms) {}
+
+  std::string NameOf(const state::MemberId& member) const;
+  proto::MemberView Member(const state::Member& m) const;
+  proto::NoteView Note(const state::Authored& by, const std::string& text) const;
+  proto::VersionView Version(const state::Agreement& a, size_t index) const;
+  // `full`: with the whole history and the check-ins about it (`show`).
+  proto::AgreementView Agreement(const state::Agreement& a, bool full) const;
+  proto::CheckInView CheckIn(const state::CheckIn& c) const;
+  proto::SpaceView Space(const state::SpaceRequest& s) const;
+
+  // A version "waits for me" when it is pending and I have no stance on it.
+  bool WaitsForMe(const state::Agreement& a) const;
+
+ private:
+  const state::State& state_;
+  state::MemberId me_;
+  int64_t now_ms_;
+};
+
+std::string IdHex(const log::EntryId& id);
+const char* StatusName(state::AgreementStatus status);
+
+}  // namespace accord::daemon
+
+#endif  // ACCORD_DAEMON_IPC_VIEWS_H_

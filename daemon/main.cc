@@ -1,0 +1,144 @@
+// accordd: the daemon. Builds one context in main (no globals), runs every piece of state on
+// one io_context thread, and shuts down in reverse order on SIGTERM/SIGINT (SPEC §7).
+#include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <asio.hpp>
+#include <iostream>
+
+#include "base/paths.h"
+#include "crypto/key_file.h"
+#include "crypto/random.h"
+#include "daemon/ipc/handlers.h"
+#include "daemon/ipc/ipc_server.h"
+#include "daemon/logging.h"
+#include "daemon/node/node.h"
+
+namespace accord::daemon {
+namespace {
+
+struct Options {
+  std::string home;
+  std::string listen;
+  std::vector<std::string> peers;
+  bool no_discovery = false;
+  bool verbose = false;
+};
+
+// Everything the daemon owns, in start-up order; destroyed in reverse.
+struct Context {
+  Options options;
+  InstancePaths paths;
+  int lock_fd = -1;
+  asio::io_context io{1};
+  std::unique_ptr<Node> node;
+  std::unique_ptr<Handlers> handlers;
+  std::unique_ptr<IpcServer> ipc;
+
+  ~Context() {
+    if (lock_fd >= 0) ::close(lock_fd);
+  }
+};
+
+// No core dumps and no same-uid ptrace: secrets live in this process (SECURITY §6.1).
+void HardenProcess() {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  rlimit none{0, 0};
+  ::setrlimit(RLIMIT_CORE, &none);
+  ::umask(077);
+}
+
+// One daemon per home: a second one would race the first for sequence numbers.
+Status LockInstance(Context& ctx) {
+  std::filesystem::path lock = ctx.paths.data_dir / "accordd.lock";
+  ctx.lock_fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (ctx.lock_fd < 0) return MakeError(ErrorCode::kIo, "cannot open " + lock.native());
+  if (::flock(ctx.lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "another accordd is already running for " + ctx.paths.data_dir.native());
+  }
+  return Status::Ok();
+}
+
+Status Start(Context& ctx) {
+  ACCORD_RETURN_IF_ERROR(crypto::EnsurePrivateDir(ctx.paths.data_dir));
+  ACCORD_RETURN_IF_ERROR(LockInstance(ctx));
+  Result<std::unique_ptr<Node>> node = Node::Open(ctx.paths, SystemClock());
+  if (!node.ok()) return node.error();
+  ctx.node = std::move(*node);
+  NodeInfo info;
+  info.listen_address = ctx.options.listen;
+  ctx.handlers = std::make_unique<Handlers>(*ctx.node, info);
+  Result<std::unique_ptr<IpcServer>> ipc =
+      IpcServer::Listen(ctx.io, ctx.paths.socket_dir, ctx.paths.socket, *ctx.handlers);
+  if (!ipc.ok()) return ipc.error();
+  ctx.ipc = std::move(*ipc);
+  return Status::Ok();
+}
+
+int Run(int argc, char** argv) {
+  HardenProcess();
+  if (!crypto::Init()) {
+    LogError("libsodium failed to initialise");
+    return 1;
+  }
+  Context ctx;
+  CLI::App app{"accordd: the accord daemon (runs in the foreground; systemd supervises it)"};
+  app.name("accordd");
+  app.add_option("--home", ctx.options.home, "instance directory: data, keys and socket");
+  app.add_option("--listen", ctx.options.listen, "HOST:PORT for peer sync (port 0 picks one)");
+  app.add_option("--peer", ctx.options.peers, "HOST:PORT of a partner's daemon (repeatable)");
+  app.add_flag("--no-discovery", ctx.options.no_discovery, "do not send or listen for LAN beacons");
+  app.add_flag("-v,--verbose", ctx.options.verbose, "debug logging");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "accordd: error: " << e.what() << " (see accordd --help)\n";
+    return 2;
+  }
+  SetVerbose(ctx.options.verbose);
+
+  Result<InstancePaths> paths = ResolveInstancePaths(
+      ctx.options.home.empty() ? std::nullopt : std::optional<std::string>(ctx.options.home));
+  if (!paths.ok()) {
+    LogError(paths.error().message);
+    return 2;
+  }
+  ctx.paths = *paths;
+
+  if (Status s = Start(ctx); !s.ok()) {
+    LogError(s.error().message);
+    return 1;
+  }
+
+  asio::signal_set signals(ctx.io, SIGINT, SIGTERM);
+  signals.async_wait([&ctx](std::error_code ec, int signal) {
+    if (ec) return;
+    LogInfo(signal == SIGTERM ? "SIGTERM: shutting down" : "SIGINT: shutting down");
+    ::sd_notify(0, "STOPPING=1");
+    if (ctx.ipc) ctx.ipc->Stop();
+    ctx.io.stop();
+  });
+
+  LogInfo("serving " + ctx.paths.socket.native());
+  ::sd_notify(0, "READY=1");
+  ctx.io.run();
+
+  ctx.ipc.reset();
+  ctx.handlers.reset();
+  ctx.node.reset();
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace accord::daemon
+
+int main(int argc, char** argv) { return accord::daemon::Run(argc, argv); }

@@ -1,0 +1,241 @@
+#include "daemon/node/node.h"
+
+#include "crypto/aead.h"
+#include "crypto/key_file.h"
+#include "crypto/random.h"
+#include "crypto/sign.h"
+#include "daemon/logging.h"
+#include "daemon/state/digest.h"
+#include "daemon/state/event_from_proto.h"
+
+namespace accord::daemon {
+
+namespace {
+
+constexpr std::string_view kMetaPact = "pact_id";
+constexpr std::string_view kMetaInitName = "init_name";
+constexpr std::string_view kMetaInitDevice = "init_device_name";
+
+std::string KeyPurpose(store::WrappedKeyKind kind, uint64_t generation) {
+  return std::string(kind == store::WrappedKeyKind::kEpoch ? "accord/epoch/" : "accord/person/") +
+         std::to_string(generation);
+}
+
+Status StoreKey(store::Store& s, const crypto::SecretKey& storage_key, store::WrappedKeyKind kind,
+                uint64_t generation, const crypto::SecretKey& key) {
+  store::WrappedKey w;
+  w.kind = kind;
+  w.generation = generation;
+  w.wrapped = crypto::WrapKey(storage_key, AsBytes(KeyPurpose(kind, generation)), key);
+  return s.PutWrappedKey(w);
+}
+
+}  // namespace
+
+Result<proto::Body> OpenStoredBody(const log::EntryHeader& header, const log::Envelope& envelope,
+                                   const log::KeyRing& keys) {
+  const crypto::SecretKey* key = keys.KeyFor(header.scope, header.epoch);
+  if (key == nullptr) return MakeError(ErrorCode::kUnknownEpoch, "no key for this entry");
+  Result<Bytes> plain = crypto::OpenBody(
+      *key, header.nonce, ByteView(envelope.header.data(), log::kHeaderAdBytes),
+      envelope.sealed_body);
+  if (!plain.ok()) return plain.error();
+  proto::Body body;
+  bool parsed = body.ParseFromArray(plain->data(), static_cast<int>(plain->size()));
+  std::fill(plain->begin(), plain->end(), 0);
+  if (!parsed || body.kind_case() == proto::Body::KIND_NOT_SET) {
+    return MakeError(ErrorCode::kBadBody, "stored body does not parse");
+  }
+  return body;
+}
+
+const char* BodyKindName(const proto::Body& body) {
+  switch (body.kind_case()) {
+    case proto::Body::kNeed: return "need";
+    case proto::Body::kBoundary: return "boundary";
+    case proto::Body::kProposal:
+      return body.proposal().agreement_id().empty() ? "proposal" : "counter";
+    case proto::Body::kAcceptance: return "acceptance";
+    case proto::Body::kDecline: return "decline";
+    case proto::Body::kRetire: return "retire";
+    case proto::Body::kSpaceRequest: return "space-request";
+    case proto::Body::kSpaceAck: return "space-ack";
+    case proto::Body::kSpaceBack: return "space-back";
+    case proto::Body::kCheckIn: return "check-in";
+    case proto::Body::kAppreciation: return "appreciation";
+    case proto::Body::kReflection: return "reflection";
+    case proto::Body::kMemberCreated: return "member-created";
+    case proto::Body::kMemberAdded: return "member-added";
+    case proto::Body::kDeviceAdded: return "device-added";
+    case proto::Body::kMemberLeft: return "member-left";
+    case proto::Body::kDeviceRemoved: return "device-removed";
+    case proto::Body::kEpochStart: return "epoch-start";
+    case proto::Body::KIND_NOT_SET: break;
+  }
+  return "unknown";
+}
+
+Node::Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store::Store> store)
+    : paths_(paths), clock_(clock), store_(std::move(store)) {}
+
+Result<std::unique_ptr<Node>> Node::Open(const InstancePaths& paths, const Clock& clock) {
+  Result<std::unique_ptr<store::Store>> s = store::Store::Open(paths.database);
+  if (!s.ok()) return s.error();
+  std::unique_ptr<Node> node(new Node(paths, clock, std::move(*s)));
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(paths.key_file, ec))) {
+    ACCORD_RETURN_IF_ERROR(node->LoadIdentity());
+    ACCORD_RETURN_IF_ERROR(node->Refold());
+    ACCORD_RETURN_IF_ERROR(node->FinishInit());
+  }
+  return node;
+}
+
+Status Node::LoadIdentity() {
+  Result<crypto::DeviceIdentity> id = crypto::ReadKeyFile(paths_.key_file);
+  if (!id.ok()) return id.error();
+  identity_ = std::make_unique<crypto::DeviceIdentity>(std::move(*id));
+  device_key_ = identity_->signing.public_key();
+
+  Result<std::optional<Bytes>> pact = store_->GetMeta(kMetaPact);
+  if (!pact.ok()) return pact.error();
+  if (!*pact || (*pact)->size() != pact_.size()) {
+    return MakeError(ErrorCode::kCorrupt,
+                     "the key file exists but the database has no pact; was " +
+                         paths_.database.native() + " replaced?");
+  }
+  std::copy((*pact)->begin(), (*pact)->end(), pact_.begin());
+
+  Result<std::vector<store::WrappedKey>> wrapped = store_->WrappedKeys();
+  if (!wrapped.ok()) return wrapped.error();
+  for (const store::WrappedKey& w : *wrapped) {
+    Result<crypto::SecretKey> key = crypto::UnwrapKey(
+        identity_->storage_key, AsBytes(KeyPurpose(w.kind, w.generation)), w.wrapped);
+    if (!key.ok()) {
+      return MakeError(ErrorCode::kCorrupt, "a stored key does not open with this device's key file");
+    }
+    if (w.kind == store::WrappedKeyKind::kEpoch) keys_.AddEpochKey(w.generation, std::move(*key));
+    else keys_.AddPersonKey(w.generation, std::move(*key));
+  }
+  author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
+  return Status::Ok();
+}
+
+Status Node::Refold() {
+  for (const auto& [author, from_seq] : store_->FrozenAuthors()) fold_.Freeze(author, from_seq);
+  size_t unreadable = 0;
+  Status s = store_->ForEachEntry([&](const store::StoredEntry& e) -> Status {
+    max_lamport_ = std::max(max_lamport_, e.header.lamport);
+    Result<proto::Body> body = OpenStoredBody(e.header, e.envelope, keys_);
+    if (!body.ok()) {
+      ++unreadable;  // e.g. an epoch we were never given: kept, not folded
+      return Status::Ok();
+    }
+    return FoldEntry(e.header, e.id, *body, /*notify=*/false);
+  });
+  if (unreadable > 0) LogWarning(std::to_string(unreadable) + " stored entries cannot be opened");
+  return s;
+}
+
+Status Node::FinishInit() {
+  if (author_->head().seq > 0) return Status::Ok();
+  Result<std::optional<Bytes>> name = store_->GetMeta(kMetaInitName);
+  Result<std::optional<Bytes>> device = store_->GetMeta(kMetaInitDevice);
+  if (!name.ok()) return name.error();
+  if (!device.ok()) return device.error();
+  proto::Body body;
+  auto* m = body.mutable_member_created();
+  m->set_member_id(device_key_.data(), device_key_.size());
+  m->set_name(*name ? std::string(AsChars(**name)) : "me");
+  m->set_device_x25519(identity_->dh.public_key().data(), identity_->dh.public_key().size());
+  m->set_device_name(*device ? std::string(AsChars(**device)) : "");
+  Result<log::EntryId> id = Write(body);
+  if (!id.ok()) return id.error();
+  return Status::Ok();
+}
+
+Result<state::MemberId> Node::Init(const std::string& name, const std::string& device_name) {
+  if (has_identity()) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "this device already has an identity (" + paths_.key_file.native() + ")");
+  }
+  ACCORD_RETURN_IF_ERROR(crypto::EnsurePrivateDir(paths_.key_dir));
+  crypto::DeviceIdentity identity = crypto::DeviceIdentity::Generate();
+  // Database first, key file last: a crash in between leaves no identity, so `init` simply
+  // runs again and overwrites these rows.
+  log::PactId pact = crypto::RandomFixed<16>();
+  crypto::SecretKey epoch_key = crypto::SecretKey::Random();
+  crypto::SecretKey person_key = crypto::SecretKey::Random();
+  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaPact, pact));
+  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaInitName, AsBytes(name)));
+  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaInitDevice, AsBytes(device_name)));
+  ACCORD_RETURN_IF_ERROR(
+      StoreKey(*store_, identity.storage_key, store::WrappedKeyKind::kEpoch, 0, epoch_key));
+  ACCORD_RETURN_IF_ERROR(
+      StoreKey(*store_, identity.storage_key, store::WrappedKeyKind::kPerson, 0, person_key));
+  ACCORD_RETURN_IF_ERROR(crypto::WriteKeyFile(paths_.key_file, identity));
+  ACCORD_RETURN_IF_ERROR(LoadIdentity());
+  ACCORD_RETURN_IF_ERROR(FinishInit());
+  return device_key_;
+}
+
+Result<log::EntryId> Node::Write(const proto::Body& body) {
+  Result<log::AuthoredEntry> entry = author_->Write(body, keys_, max_lamport_ + 1, clock_.NowMs());
+  if (!entry.ok()) return entry.error();
+  if (Status s = store_->AppendOwn(*entry); !s.ok()) {
+    // The author advanced its head in memory; put it back where the store is.
+    author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
+    return s.error();
+  }
+  max_lamport_ = std::max(max_lamport_, entry->header.lamport);
+  ACCORD_RETURN_IF_ERROR(FoldEntry(entry->header, entry->id, body, /*notify=*/true));
+  return entry->id;
+}
+
+Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
+                       const proto::Body& body, bool notify) {
+  Result<state::Event> event = state::EventFromBody(header, id, body);
+  if (!event.ok()) {
+    // Authentic but meaningless content (e.g. from a newer version): kept, not folded.
+    LogWarning("entry " + ToHex(id).substr(0, 8) + " not folded: " + event.error().message);
+    return Status::Ok();
+  }
+  fold_.Apply(*event);
+  state_.reset();
+  if (notify && listener_) listener_(*event);
+  return Status::Ok();
+}
+
+const state::State& Node::State() {
+  if (!state_) state_ = fold_.View();
+  return *state_;
+}
+
+Hash32 Node::Digest() { return state::StateDigest(State()); }
+
+Result<std::vector<LogRow>> Node::Log(bool verify) const {
+  std::vector<LogRow> rows;
+  Status s = store_->ForEachEntry([&](const store::StoredEntry& e) -> Status {
+    LogRow row;
+    row.id = e.id;
+    row.header = e.header;
+    Result<proto::Body> body = OpenStoredBody(e.header, e.envelope, keys_);
+    row.kind = body.ok() ? BodyKindName(*body) : "sealed";
+    if (verify) {
+      row.verified = true;
+      crypto::Signature sig{};
+      row.signature_ok = e.envelope.signature.size() == sig.size();
+      if (row.signature_ok) {
+        std::copy(e.envelope.signature.begin(), e.envelope.signature.end(), sig.begin());
+        row.signature_ok = crypto::VerifySignature(e.header.author, e.envelope.header, sig) &&
+                           log::ComputeEntryId(e.envelope.header) == e.id;
+      }
+    }
+    rows.push_back(std::move(row));
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return rows;
+}
+
+}  // namespace accord::daemon
