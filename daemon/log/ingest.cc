@@ -1,0 +1,139 @@
+#include "daemon/log/ingest.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+namespace accord::log {
+
+namespace {
+
+constexpr size_t kAuthorHexBytes = 8;  // bytes of the author key shown in error messages
+
+// The view as it would be after storing the batch's accepted entries so far.
+class OverlayView : public LogView {
+ public:
+  explicit OverlayView(const LogView& base) : base_(base) {}
+
+  FeedHead Head(const DeviceKey& author) const override {
+    auto it = feeds_.find(author);
+    return it == feeds_.end() ? base_.Head(author) : it->second.head;
+  }
+
+  std::optional<EntryId> IdAt(const DeviceKey& author, uint64_t seq) const override {
+    auto it = feeds_.find(author);
+    if (it != feeds_.end() && seq > it->second.base_seq) {
+      const uint64_t index = seq - it->second.base_seq - 1;
+      if (index < it->second.added.size()) return it->second.added[index];
+      return std::nullopt;
+    }
+    return base_.IdAt(author, seq);
+  }
+
+  bool IsFrozen(const DeviceKey& author) const override {
+    return frozen_.contains(author) || base_.IsFrozen(author);
+  }
+
+  bool IsKnownDevice(const DeviceKey& device) const override {
+    return known_.contains(device) || base_.IsKnownDevice(device);
+  }
+
+  // REQUIRES: `entry` is the author's next entry in this view.
+  void Append(const VerifiedEntry& entry) {
+    auto [it, inserted] = feeds_.try_emplace(entry.header.author);
+    if (inserted) {
+      it->second.head = base_.Head(entry.header.author);
+      it->second.base_seq = it->second.head.seq;
+    }
+    it->second.added.push_back(entry.id);
+    it->second.head = FeedHead{entry.header.seq, entry.id};
+  }
+
+  void Freeze(const DeviceKey& author) { frozen_.insert(author); }
+
+  void LearnDevice(const std::string& key_bytes) {
+    if (key_bytes.size() != std::tuple_size_v<DeviceKey>) return;  // the fold judges these
+    DeviceKey key;
+    std::copy(key_bytes.begin(), key_bytes.end(), key.begin());
+    known_.insert(key);
+  }
+
+ private:
+  struct Feed {
+    uint64_t base_seq = 0;       // the base view's head when the batch first touched it
+    std::vector<EntryId> added;  // ids of seq base_seq+1, base_seq+2, ...
+    FeedHead head;
+  };
+  const LogView& base_;
+  std::map<DeviceKey, Feed> feeds_;
+  std::set<DeviceKey> frozen_;
+  std::set<DeviceKey> known_;
+};
+
+void LearnDevicesFrom(const VerifiedEntry& entry, OverlayView& overlay) {
+  const proto::Body& body = entry.body;
+  switch (body.kind_case()) {
+    case proto::Body::kMemberCreated:
+      overlay.LearnDevice(std::string(entry.header.author.begin(), entry.header.author.end()));
+      break;
+    case proto::Body::kMemberAdded:
+      overlay.LearnDevice(body.member_added().device_key());
+      break;
+    case proto::Body::kDeviceAdded:
+      overlay.LearnDevice(body.device_added().device_key());
+      break;
+    default:
+      break;
+  }
+}
+
+// "entry 3 of the batch (author 0123456789abcdef, seq 7): <why>"
+Error InContext(size_t index, const Envelope& envelope, const Error& error) {
+  std::string where = "entry " + std::to_string(index) + " of the batch";
+  Result<EntryHeader> header = DecodeHeader(envelope.header);
+  if (header.ok()) {
+    where += " (author " + ToHex(ByteView(header->author.data(), kAuthorHexBytes)) + ", seq " +
+             std::to_string(header->seq) + ")";
+  }
+  return MakeError(error.code, where + ": " + error.message);
+}
+
+}  // namespace
+
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
+                               const LogView& view, const KeyRing& keys) {
+  OverlayView overlay(view);
+  IngestPlan plan;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Result<Validation> checked = ValidateEntry(batch[i], pact, overlay, keys);
+    if (!checked.ok()) {
+      // Frozen is checked after the signature and body hash, so this entry is authentic;
+      // a peer that has not seen the fork yet keeps relaying the feed, which is no fault.
+      if (checked.code() == ErrorCode::kFrozenAuthor) {
+        ++plan.frozen_skipped;
+        continue;
+      }
+      return InContext(i, batch[i], checked.error());
+    }
+    Validation& v = *checked;
+    switch (v.outcome) {
+      case Validation::Outcome::kDuplicate:
+        ++plan.duplicates;
+        break;
+      case Validation::Outcome::kFork:
+        overlay.Freeze(v.fork->author);
+        plan.forks.push_back(std::move(*v.fork));
+        break;
+      case Validation::Outcome::kNew:
+        overlay.Append(*v.entry);
+        LearnDevicesFrom(*v.entry, overlay);
+        plan.to_store.push_back(std::move(*v.entry));
+        break;
+    }
+  }
+  return plan;
+}
+
+}  // namespace accord::log

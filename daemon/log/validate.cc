@@ -1,0 +1,147 @@
+#include "daemon/log/validate.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "crypto/aead.h"
+#include "crypto/hash.h"
+#include "crypto/sign.h"
+#include "daemon/log/author.h"
+
+namespace accord::log {
+
+namespace {
+
+Error Fail(ErrorCode code, std::string why) { return MakeError(code, std::move(why)); }
+
+// The decrypted body is plaintext; it must not linger in freed heap memory. Volatile
+// stores cannot be elided by the optimiser (crypto/ would use sodium_memzero, which only
+// crypto/ may call).
+void WipePlaintext(Bytes& bytes) {
+  volatile uint8_t* p = bytes.data();
+  for (size_t i = 0; i < bytes.size(); ++i) p[i] = 0;
+}
+
+// Sizes first, so nothing below works on lengths a peer chose without a check.
+Result<EntryHeader> CheckStructure(const Envelope& envelope) {
+  if (envelope.sealed_body.size() > kMaxSealedBodyBytes) {
+    return Fail(
+        ErrorCode::kTooLarge,
+        "sealed body of " + std::to_string(envelope.sealed_body.size()) + " bytes exceeds the cap");
+  }
+  Result<EntryHeader> header = DecodeHeader(envelope.header);
+  if (!header.ok()) return header.error();
+  if (envelope.signature.size() != kSignatureBytes) {
+    return Fail(ErrorCode::kMalformedEntry, "malformed entry: signature of " +
+                                                std::to_string(envelope.signature.size()) +
+                                                " bytes, want " + std::to_string(kSignatureBytes));
+  }
+  if (envelope.sealed_body.size() != header->body_len) {
+    return Fail(ErrorCode::kMalformedEntry,
+                "malformed entry: sealed body of " + std::to_string(envelope.sealed_body.size()) +
+                    " bytes, header says " + std::to_string(header->body_len));
+  }
+  return header;
+}
+
+bool SignatureVerifies(const EntryHeader& header, const Envelope& envelope) {
+  crypto::Signature signature;
+  std::copy(envelope.signature.begin(), envelope.signature.end(), signature.begin());
+  return crypto::VerifySignature(header.author, envelope.header, signature);
+}
+
+// Seq and prev against the author's head. Returns an outcome for duplicates and forks,
+// nullopt when the entry is the author's next one.
+Result<std::optional<Validation>> CheckChain(const EntryHeader& header, const EntryId& id,
+                                             const Envelope& envelope, const LogView& view) {
+  const FeedHead head = view.Head(header.author);
+  if (header.seq <= head.seq) {
+    std::optional<EntryId> held = view.IdAt(header.author, header.seq);
+    if (!held) {
+      return Fail(ErrorCode::kInternal, "log view has a head at seq " + std::to_string(head.seq) +
+                                            " but no entry at seq " + std::to_string(header.seq));
+    }
+    Validation out;
+    if (*held == id) {
+      out.outcome = Validation::Outcome::kDuplicate;
+    } else {
+      out.outcome = Validation::Outcome::kFork;
+      out.fork = ForkProof{header.author, header.seq, *held, id, envelope};
+    }
+    return std::optional<Validation>(std::move(out));
+  }
+  if (header.seq != head.seq + 1) {
+    return Fail(ErrorCode::kSeqGap, "entry seq " + std::to_string(header.seq) +
+                                        " leaves a gap after seq " + std::to_string(head.seq));
+  }
+  if (header.prev != head.id) {
+    return Fail(ErrorCode::kPrevMismatch, "entry at seq " + std::to_string(header.seq) +
+                                              " does not chain to the author's seq " +
+                                              std::to_string(head.seq));
+  }
+  return std::optional<Validation>();
+}
+
+Result<proto::Body> OpenAndParse(const EntryHeader& header, const Envelope& envelope,
+                                 const KeyRing& keys) {
+  const crypto::SecretKey* key = keys.KeyFor(header.scope, header.epoch);
+  if (key == nullptr) {
+    return Fail(ErrorCode::kUnknownEpoch,
+                "no key for epoch " + std::to_string(header.epoch) + " of this scope");
+  }
+  Result<Bytes> plaintext = crypto::OpenBody(
+      *key, header.nonce, ByteView(envelope.header.data(), kHeaderAdBytes), envelope.sealed_body);
+  if (!plaintext.ok()) {
+    return Fail(ErrorCode::kDecryptFailed, "entry body does not open with the epoch key");
+  }
+  proto::Body body;
+  const bool parsed = body.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size()));
+  WipePlaintext(*plaintext);
+  if (!parsed) return Fail(ErrorCode::kBadBody, "entry body does not parse");
+  if (body.kind_case() == proto::Body::KIND_NOT_SET) {
+    return Fail(ErrorCode::kBadBody, "entry body has no known kind");
+  }
+  if (ScopeOf(body) != header.scope) {
+    return Fail(ErrorCode::kBadBody, "entry body kind does not belong to the header's scope");
+  }
+  return body;
+}
+
+}  // namespace
+
+Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
+                                 const KeyRing& keys) {
+  Result<EntryHeader> decoded = CheckStructure(envelope);
+  if (!decoded.ok()) return decoded.error();
+  const EntryHeader& header = *decoded;
+
+  if (header.pact != pact) return Fail(ErrorCode::kWrongPact, "entry belongs to another pact");
+  if (!SignatureVerifies(header, envelope)) {
+    return Fail(ErrorCode::kBadSignature, "entry signature does not verify");
+  }
+  if (crypto::Blake2b256(envelope.sealed_body) != header.body_hash) {
+    return Fail(ErrorCode::kBodyHashMismatch, "sealed body does not match the header's hash");
+  }
+  if (view.IsFrozen(header.author)) {
+    return Fail(ErrorCode::kFrozenAuthor, "author's feed is frozen after a fork");
+  }
+  if (!view.IsKnownDevice(header.author)) {
+    return Fail(ErrorCode::kUnknownAuthor, "author is not a device of this pact");
+  }
+
+  const EntryId id = ComputeEntryId(envelope.header);
+  Result<std::optional<Validation>> chain = CheckChain(header, id, envelope, view);
+  if (!chain.ok()) return chain.error();
+  if (chain->has_value()) return std::move(**chain);
+
+  Result<proto::Body> body = OpenAndParse(header, envelope, keys);
+  if (!body.ok()) return body.error();
+
+  Validation out;
+  out.outcome = Validation::Outcome::kNew;
+  out.entry = VerifiedEntry{id, header, envelope, std::move(*body)};
+  return out;
+}
+
+}  // namespace accord::log

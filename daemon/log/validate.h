@@ -1,0 +1,61 @@
+// Validation of one received envelope against the log (SPEC §3, SECURITY §5.3): structure,
+// pact, signature, body hash, feed state, chain, key, decryption, body. Pure; any thread.
+// Batches and the overlay of not-yet-stored entries are in ingest.h; storage is not here.
+#ifndef ACCORD_DAEMON_LOG_VALIDATE_H_
+#define ACCORD_DAEMON_LOG_VALIDATE_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "accord/entry.pb.h"
+#include "base/result.h"
+#include "daemon/log/entry.h"
+#include "daemon/log/header.h"
+#include "daemon/log/key_ring.h"
+#include "daemon/log/log_view.h"
+
+namespace accord::log {
+
+// An entry that passed every check, with its decrypted body (plaintext: keep it in memory).
+struct VerifiedEntry {
+  EntryId id{};
+  EntryHeader header;
+  Envelope envelope;
+  proto::Body body;
+};
+
+// Two validly signed entries by `author` at `seq` with different ids. The existing entry is
+// named by id (the store holds its bytes); the conflicting one travels whole, so the pair
+// can be kept and passed on as a self-contained proof.
+struct ForkProof {
+  DeviceKey author{};
+  uint64_t seq = 0;
+  EntryId existing_id{};
+  EntryId conflicting_id{};
+  Envelope conflicting;
+};
+
+struct Validation {
+  enum class Outcome {
+    kNew,        // `entry` is set: the author's next entry, ready to store
+    kDuplicate,  // the same entry is already held; nothing to do
+    kFork,       // `fork` is set: the author equivocated at an occupied seq
+  };
+  Outcome outcome = Outcome::kNew;
+  std::optional<VerifiedEntry> entry;
+  std::optional<ForkProof> fork;
+};
+
+// Checks `envelope` in this order, each failure with its own code: sizes and header
+// structure (kTooLarge for a sealed body past the cap, else kMalformedEntry), pact
+// (kWrongPact), signature (kBadSignature), body hash (kBodyHashMismatch), frozen author
+// (kFrozenAuthor), known device (kUnknownAuthor), seq and prev against the view's head
+// (kSeqGap, kPrevMismatch; duplicate and fork are outcomes, not errors), epoch key
+// (kUnknownEpoch), AEAD open (kDecryptFailed), body parse and scope (kBadBody).
+// kInternal if the view claims a head but has no id below it.
+Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
+                                 const KeyRing& keys);
+
+}  // namespace accord::log
+
+#endif  // ACCORD_DAEMON_LOG_VALIDATE_H_

@@ -1,0 +1,271 @@
+#include "daemon/store/store.h"
+
+#include <cctype>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "daemon/store/open.h"
+
+namespace accord::store {
+
+namespace {
+
+constexpr size_t kAuthorHexBytes = 8;  // bytes of an author key shown in messages
+constexpr uint64_t kMaxSqlInt = std::numeric_limits<int64_t>::max();
+
+std::string Short(const DeviceKey& key) { return ToHex(ByteView(key.data(), kAuthorHexBytes)); }
+
+Error Corrupt(const std::string& what) {
+  return MakeError(ErrorCode::kCorrupt, "stored data fails its checks: " + what);
+}
+
+int64_t SqlInt(uint64_t v) { return static_cast<int64_t>(v); }  // bit pattern, see 001_init
+
+// Reads header, sealed_body, signature from columns first..first+2.
+log::Envelope EnvelopeFrom(const Query& q, int first) {
+  log::Envelope e;
+  e.header = q.Blob(first);
+  e.sealed_body = q.Blob(first + 1);  // empty when NULL (erased)
+  e.signature = q.Blob(first + 2);
+  return e;
+}
+
+// [low, high) bounds of the ids starting with a hex prefix; an odd final digit is the high
+// nibble of a byte. `high` is empty when the range is open upwards (prefix of all f).
+struct IdRange {
+  Bytes low;
+  Bytes high;
+};
+
+std::optional<IdRange> RangeForPrefix(std::string_view hex) {
+  if (hex.empty() || hex.size() > 2 * std::tuple_size_v<EntryId>) return std::nullopt;
+  for (char c : hex) {
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  }
+  std::string padded(hex);
+  if (padded.size() % 2 == 1) padded += '0';
+  std::optional<Bytes> low = FromHex(padded);
+  if (!low) return std::nullopt;
+  IdRange range{*low, *low};
+  unsigned carry = hex.size() % 2 == 1 ? 0x10 : 0x01;
+  for (size_t i = range.high.size(); i-- > 0 && carry != 0;) {
+    const unsigned sum = range.high[i] + carry;
+    range.high[i] = static_cast<uint8_t>(sum & 0xff);
+    carry = sum >> 8;
+  }
+  if (carry != 0) range.high.clear();
+  return range;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
+  return OpenWith(path, BuiltInMigrations());
+}
+
+Result<std::unique_ptr<Store>> Store::OpenWith(const std::filesystem::path& path,
+                                               std::span<const Migration> migrations) {
+  Result<std::unique_ptr<Sqlite>> db = OpenDatabase(path, migrations);
+  if (!db.ok()) return db.error();
+  std::unique_ptr<Store> store(new Store(std::move(*db)));
+  ACCORD_RETURN_IF_ERROR(store->LoadCaches());
+  return store;
+}
+
+Store::~Store() = default;
+
+Status Store::LoadCaches() {
+  // SQLite takes a bare column of an aggregate query with max() from the row holding the
+  // maximum, so entry_id is the head's id. Feeds are contiguous from 1: count == max.
+  Result<Query> q =
+      db_->Prepare("SELECT author, max(seq), count(*), entry_id FROM entries GROUP BY author");
+  if (!q.ok()) return q.error();
+  while (true) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    DeviceKey author;
+    FeedHead head;
+    head.seq = static_cast<uint64_t>(q->Int64(1));
+    if (!q->Fixed(0, author) || !q->Fixed(3, head.id)) return Corrupt("entry key sizes");
+    if (q->Int64(2) != q->Int64(1)) return Corrupt("feed " + Short(author) + " has gaps");
+    heads_[author] = head;
+  }
+  Result<Query> f = db_->Prepare("SELECT author, from_seq FROM frozen");
+  if (!f.ok()) return f.error();
+  while (true) {
+    Result<bool> row = f->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    DeviceKey author;
+    if (!f->Fixed(0, author)) return Corrupt("frozen author size");
+    frozen_[author] = static_cast<uint64_t>(f->Int64(1));
+  }
+  return Status::Ok();
+}
+
+Status Store::AppendBatch(std::span<const log::VerifiedEntry> entries) {
+  std::vector<Row> rows;
+  rows.reserve(entries.size());
+  for (const auto& e : entries) rows.push_back(Row{&e.id, &e.header, &e.envelope});
+  return AppendRows(rows);
+}
+
+Status Store::AppendOwn(const log::AuthoredEntry& entry) {
+  const Row row{&entry.id, &entry.header, &entry.envelope};
+  return AppendRows(std::span<const Row>(&row, 1));
+}
+
+Status Store::AppendRows(std::span<const Row> rows) {
+  if (rows.empty()) return Status::Ok();
+  Transaction txn(*db_);
+  ACCORD_RETURN_IF_ERROR(txn.status());
+  std::map<DeviceKey, FeedHead> advanced;  // heads as this batch leaves them
+  for (const Row& row : rows) {
+    const log::EntryHeader& h = *row.header;
+    auto it = advanced.find(h.author);
+    const FeedHead head = it != advanced.end() ? it->second : Head(h.author);
+    const std::string where = "entry " + Short(h.author) + "/" + std::to_string(h.seq);
+    if (h.seq <= head.seq) {
+      return MakeError(ErrorCode::kAlreadyExists, where + " is already stored");
+    }
+    // Validation guarantees these; a failure here is our bug, caught before it is stored.
+    if (h.seq != head.seq + 1 || h.prev != head.id) {
+      return MakeError(ErrorCode::kInternal, where + " does not extend its feed");
+    }
+    if (row.envelope->header.size() != log::kHeaderBytes ||
+        log::ComputeEntryId(row.envelope->header) != *row.id) {
+      return MakeError(ErrorCode::kInternal, where + " has an id that is not its header's");
+    }
+    Result<Query> q = db_->Prepare(
+        "INSERT INTO entries (author, seq, entry_id, lamport, scope, header, signature, "
+        "sealed_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!q.ok()) return q.error();
+    q->Bind(1, h.author).Bind(2, SqlInt(h.seq)).Bind(3, *row.id).Bind(4, SqlInt(h.lamport));
+    q->Bind(5, static_cast<int64_t>(h.scope)).Bind(6, row.envelope->header);
+    q->Bind(7, row.envelope->signature);
+    if (row.envelope->sealed_body.empty()) {
+      q->BindNull(8);
+    } else {
+      q->Bind(8, row.envelope->sealed_body);
+    }
+    Status inserted = q->Run();
+    if (!inserted.ok()) {
+      return MakeError(inserted.code(), "storing " + where + ": " + inserted.error().message);
+    }
+    advanced[h.author] = FeedHead{h.seq, *row.id};
+  }
+  ACCORD_RETURN_IF_ERROR(txn.Commit());
+  for (const auto& [author, head] : advanced) heads_[author] = head;
+  return Status::Ok();
+}
+
+Result<std::vector<log::Envelope>> Store::ReadRange(const DeviceKey& author, uint64_t from_seq,
+                                                    size_t limit) const {
+  std::vector<log::Envelope> out;
+  if (limit == 0 || from_seq > kMaxSqlInt) return out;
+  Result<Query> q = db_->Prepare(
+      "SELECT header, sealed_body, signature FROM entries WHERE author = ? AND seq >= ? "
+      "ORDER BY seq LIMIT ?");
+  if (!q.ok()) return q.error();
+  q->Bind(1, author)
+      .Bind(2, SqlInt(from_seq))
+      .Bind(3, SqlInt(std::min<uint64_t>(limit, kMaxSqlInt)));
+  while (true) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return out;
+    out.push_back(EnvelopeFrom(*q, 0));
+  }
+}
+
+FeedHead Store::Head(const DeviceKey& author) const {
+  auto it = heads_.find(author);
+  return it == heads_.end() ? FeedHead{} : it->second;
+}
+
+Result<std::optional<EntryId>> Store::IdAt(const DeviceKey& author, uint64_t seq) const {
+  if (seq == 0 || seq > kMaxSqlInt) return std::optional<EntryId>();
+  Result<Query> q = db_->Prepare("SELECT entry_id FROM entries WHERE author = ? AND seq = ?");
+  if (!q.ok()) return q.error();
+  q->Bind(1, author).Bind(2, SqlInt(seq));
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<EntryId>();
+  EntryId id;
+  if (!q->Fixed(0, id)) return Corrupt("entry id size");
+  return std::optional<EntryId>(id);
+}
+
+Result<log::Envelope> Store::GetEnvelope(const EntryId& id) const {
+  Result<Query> q =
+      db_->Prepare("SELECT header, sealed_body, signature FROM entries WHERE entry_id = ?");
+  if (!q.ok()) return q.error();
+  q->Bind(1, id);
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return MakeError(ErrorCode::kNotFound, "no entry " + ToHex(id));
+  return EnvelopeFrom(*q, 0);
+}
+
+Status Store::ForEachEntry(const std::function<Status(const StoredEntry&)>& visit) const {
+  Result<Query> q =
+      db_->Prepare("SELECT entry_id, header, sealed_body, signature FROM entries ORDER BY arrival");
+  if (!q.ok()) return q.error();
+  while (true) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Status::Ok();
+    StoredEntry entry;
+    if (!q->Fixed(0, entry.id)) return Corrupt("entry id size");
+    entry.envelope = EnvelopeFrom(*q, 1);
+    Result<log::EntryHeader> header = log::DecodeHeader(entry.envelope.header);
+    if (!header.ok()) return Corrupt("entry " + ToHex(entry.id) + ": " + header.error().message);
+    entry.header = *header;
+    ACCORD_RETURN_IF_ERROR(visit(entry));
+  }
+}
+
+Result<std::vector<EntryId>> Store::FindByIdPrefix(std::string_view hex_prefix,
+                                                   size_t limit) const {
+  std::optional<IdRange> range = RangeForPrefix(hex_prefix);
+  if (!range) {
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "'" + std::string(hex_prefix) + "' is not an entry id prefix (1 to 64 hex digits)");
+  }
+  std::vector<EntryId> out;
+  if (limit == 0) return out;
+  // Both forms scan the entry_id index from `low`; blobs compare bytewise, then by length.
+  const bool bounded = !range->high.empty();
+  Result<Query> q = db_->Prepare(
+      bounded ? "SELECT entry_id FROM entries WHERE entry_id >= ? AND entry_id < ? "
+                "ORDER BY entry_id LIMIT ?"
+              : "SELECT entry_id FROM entries WHERE entry_id >= ? ORDER BY entry_id LIMIT ?");
+  if (!q.ok()) return q.error();
+  int index = 1;
+  q->Bind(index++, range->low);
+  if (bounded) q->Bind(index++, range->high);
+  q->Bind(index, SqlInt(std::min<uint64_t>(limit, kMaxSqlInt)));
+  while (true) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return out;
+    EntryId id;
+    if (!q->Fixed(0, id)) return Corrupt("entry id size");
+    out.push_back(id);
+  }
+}
+
+Result<uint64_t> Store::EntryCount() const {
+  Result<Query> q = db_->Prepare("SELECT count(*) FROM entries");
+  if (!q.ok()) return q.error();
+  Result<bool> row = q->Step();
+  if (!row.ok()) return row.error();
+  return static_cast<uint64_t>(*row ? q->Int64(0) : 0);
+}
+
+Result<int> Store::SchemaVersion() const { return store::SchemaVersion(*db_); }
+
+}  // namespace accord::store

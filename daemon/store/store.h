@@ -1,0 +1,130 @@
+// Store: the device's SQLite database of sealed entries, fork proofs, frozen feeds, wrapped
+// keys and metadata (docs/store-schema.md). One thread only (the daemon's store thread).
+// Validation is daemon/log (ingest.h); keys are wrapped/unwrapped by crypto/aead.h callers.
+#ifndef ACCORD_DAEMON_STORE_STORE_H_
+#define ACCORD_DAEMON_STORE_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "daemon/log/author.h"
+#include "daemon/log/entry.h"
+#include "daemon/log/header.h"
+#include "daemon/log/validate.h"
+#include "daemon/store/migrate.h"
+#include "daemon/store/sqlite.h"
+
+namespace accord::store {
+
+using log::DeviceKey;
+using log::EntryId;
+using log::FeedHead;
+
+// An entry as stored: its id, decoded header and the author's bytes (sealed_body is empty
+// once erased).
+struct StoredEntry {
+  EntryId id{};
+  log::EntryHeader header;
+  log::Envelope envelope;
+};
+
+// A fork proof as kept: both sides' headers and signatures (sealed bodies are not needed).
+struct StoredFork {
+  DeviceKey author{};
+  uint64_t seq = 0;
+  EntryId existing_id{};
+  log::Envelope existing;  // header + signature
+  EntryId conflicting_id{};
+  log::Envelope conflicting;  // header + signature
+};
+
+enum class WrappedKeyKind : int {
+  kEpoch = 1,   // pact epoch key; generation = epoch
+  kPerson = 2,  // the member's person key
+};
+
+struct WrappedKey {
+  WrappedKeyKind kind = WrappedKeyKind::kEpoch;
+  uint64_t generation = 0;
+  Bytes wrapped;  // crypto::WrapKey output; never the key itself
+};
+
+class Store {
+ public:
+  // Opens or creates the database (open.h: mode 0600, PRAGMAs, quick_check, migrations) and
+  // loads the head and frozen caches. kCorrupt with what to do if the file is damaged.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
+  // For tests of the migration machinery: the given migrations instead of the built-in ones.
+  static Result<std::unique_ptr<Store>> OpenWith(const std::filesystem::path& path,
+                                                 std::span<const Migration> migrations);
+  ~Store();
+
+  // Stores validated entries in one transaction: all of them or, on any failure, none (and
+  // the head cache is unchanged). Each must be its author's next entry (kAlreadyExists if
+  // the seq is occupied, kInternal for a gap or a broken chain).
+  Status AppendBatch(std::span<const log::VerifiedEntry> entries);
+  // Stores one own entry; durable when this returns (synchronous=FULL), so it may be sent.
+  Status AppendOwn(const log::AuthoredEntry& entry);
+
+  // The author's envelopes with seq >= from_seq, ascending, at most `limit`.
+  Result<std::vector<log::Envelope>> ReadRange(const DeviceKey& author, uint64_t from_seq,
+                                               size_t limit) const;
+  // Every author's head, from the in-memory cache (updated only after a COMMIT succeeds).
+  const std::map<DeviceKey, FeedHead>& Heads() const { return heads_; }
+  FeedHead Head(const DeviceKey& author) const;
+  Result<std::optional<EntryId>> IdAt(const DeviceKey& author, uint64_t seq) const;
+  Result<log::Envelope> GetEnvelope(const EntryId& id) const;  // kNotFound
+  // Every entry in arrival order (each author's entries ascending), for refolding.
+  // Stops at the first error `visit` returns and returns it.
+  Status ForEachEntry(const std::function<Status(const StoredEntry&)>& visit) const;
+  // Ids starting with the hex prefix (1..64 digits, odd lengths allowed), ascending, at most
+  // `limit`. kInvalidArgument for an empty or non-hex prefix.
+  Result<std::vector<EntryId>> FindByIdPrefix(std::string_view hex_prefix, size_t limit) const;
+  Result<uint64_t> EntryCount() const;
+
+  // Keeps the proof and freezes the author from proof.seq, in one transaction. The existing
+  // side must be stored already (store the batch first): kNotFound otherwise;
+  // kInvalidArgument if the conflicting envelope does not match the proof.
+  Status RecordFork(const log::ForkProof& proof);
+  Result<std::vector<StoredFork>> Forks() const;
+  // author -> first refused seq.
+  const std::map<DeviceKey, uint64_t>& FrozenAuthors() const { return frozen_; }
+
+  Status PutWrappedKey(const WrappedKey& key);  // replaces the same kind and generation
+  Result<std::vector<WrappedKey>> WrappedKeys() const;
+
+  Status SetMeta(std::string_view key, ByteView value);
+  Result<std::optional<Bytes>> GetMeta(std::string_view key) const;
+
+  Result<int> SchemaVersion() const;
+
+ private:
+  struct Row {
+    const EntryId* id;
+    const log::EntryHeader* header;
+    const log::Envelope* envelope;
+  };
+
+  explicit Store(std::unique_ptr<Sqlite> db) : db_(std::move(db)) {}
+  Status LoadCaches();
+  Status AppendRows(std::span<const Row> rows);
+
+  // Cached statements are state of the connection, not of the store's contents.
+  std::unique_ptr<Sqlite> db_;
+  std::map<DeviceKey, FeedHead> heads_;
+  std::map<DeviceKey, uint64_t> frozen_;
+};
+
+}  // namespace accord::store
+
+#endif  // ACCORD_DAEMON_STORE_STORE_H_
