@@ -35,3 +35,11 @@ void Fatal(const char* what) {
 }
 
 }  // namespace accord::crypto::internal
+
+namespace accord::crypto {
+
+void Wipe(std::span<uint8_t> bytes) {
+  if (!bytes.empty()) sodium_memzero(bytes.data(), bytes.size());
+}
+
+}  // namespace accord::crypto

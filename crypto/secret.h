@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "base/bytes.h"
 
@@ -21,6 +22,10 @@ void FillRandom(uint8_t* p, size_t n);
 // broken library, and continuing could use uninitialised key material. Prints and aborts.
 [[noreturn]] void Fatal(const char* what);
 }  // namespace internal
+
+// Overwrites plaintext or key bytes held in ordinary memory (sodium_memzero: not elided).
+void Wipe(std::span<uint8_t> bytes);
+inline void Wipe(std::string& s) { Wipe(std::span<uint8_t>(reinterpret_cast<uint8_t*>(s.data()), s.size())); }
 
 template <size_t N>
 class Secret {

@@ -2,6 +2,7 @@
 
 #include "crypto/aead.h"
 #include "crypto/hash.h"
+#include "crypto/secret.h"
 
 namespace accord::log {
 
@@ -53,6 +54,7 @@ Result<AuthoredEntry> Author::Write(const proto::Body& body, const KeyRing& keys
   FixedBytes<kHeaderBytes> encoded = EncodeHeader(header);
   Bytes sealed = crypto::SealBody(*keys.KeyFor(scope, epoch), header.nonce,
                                   ByteView(encoded.data(), kHeaderAdBytes), AsBytes(plaintext));
+  crypto::Wipe(plaintext);
   header.body_hash = crypto::Blake2b256(sealed);
   encoded = EncodeHeader(header);
 

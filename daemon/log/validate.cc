@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "crypto/aead.h"
+#include "crypto/secret.h"
 #include "crypto/hash.h"
 #include "crypto/sign.h"
 #include "daemon/log/author.h"
@@ -14,14 +15,6 @@ namespace accord::log {
 namespace {
 
 Error Fail(ErrorCode code, std::string why) { return MakeError(code, std::move(why)); }
-
-// The decrypted body is plaintext; it must not linger in freed heap memory. Volatile
-// stores cannot be elided by the optimiser (crypto/ would use sodium_memzero, which only
-// crypto/ may call).
-void WipePlaintext(Bytes& bytes) {
-  volatile uint8_t* p = bytes.data();
-  for (size_t i = 0; i < bytes.size(); ++i) p[i] = 0;
-}
 
 // Sizes first, so nothing below works on lengths a peer chose without a check.
 Result<EntryHeader> CheckStructure(const Envelope& envelope) {
@@ -97,7 +90,7 @@ Result<proto::Body> OpenAndParse(const EntryHeader& header, const Envelope& enve
   }
   proto::Body body;
   const bool parsed = body.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size()));
-  WipePlaintext(*plaintext);
+  crypto::Wipe(*plaintext);
   if (!parsed) return Fail(ErrorCode::kBadBody, "entry body does not parse");
   if (body.kind_case() == proto::Body::KIND_NOT_SET) {
     return Fail(ErrorCode::kBadBody, "entry body has no known kind");

@@ -42,7 +42,7 @@ Result<proto::Body> OpenStoredBody(const log::EntryHeader& header, const log::En
   if (!plain.ok()) return plain.error();
   proto::Body body;
   bool parsed = body.ParseFromArray(plain->data(), static_cast<int>(plain->size()));
-  std::fill(plain->begin(), plain->end(), 0);
+  crypto::Wipe(*plain);
   if (!parsed || body.kind_case() == proto::Body::KIND_NOT_SET) {
     return MakeError(ErrorCode::kBadBody, "stored body does not parse");
   }

@@ -1,0 +1,144 @@
+// One decoded log entry as the fold sees it: plain structs, no protobuf (event_from_proto.h
+// converts). Pure value types; any thread. Meaning (who may do what) lives in fold.h.
+#ifndef ACCORD_DAEMON_STATE_EVENTS_H_
+#define ACCORD_DAEMON_STATE_EVENTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <variant>
+#include <vector>
+
+#include "base/bytes.h"
+#include "daemon/log/header.h"
+#include "daemon/state/schedule.h"
+
+namespace accord::state {
+
+using MemberId = log::DeviceKey;  // the Ed25519 key of the member's first device
+using X25519Key = FixedBytes<32>;
+
+// Shared kinds.
+struct NeedAdded {
+  std::string text;
+};
+struct BoundaryAdded {
+  std::string text;
+  bool during_space = false;
+};
+// A new agreement when `agreement` is empty (its root id is then this entry's id); else a
+// counter to `parent` within the agreement whose root is `agreement`.
+struct Proposed {
+  std::optional<log::EntryId> agreement;
+  std::optional<log::EntryId> parent;
+  std::string text;
+  std::optional<Schedule> schedule;
+  int64_t review_every_ms = 0;  // milliseconds; 0 = no review cadence
+};
+struct Accepted {
+  log::EntryId agreement{};
+  log::EntryId version{};
+};
+struct Declined {
+  log::EntryId agreement{};
+  log::EntryId version{};
+  std::string note;
+};
+struct Retired {
+  log::EntryId agreement{};
+  std::string note;
+};
+struct SpaceAsked {
+  int64_t duration_ms = 0;  // milliseconds, > 0
+  std::string message;
+};
+struct SpaceAcked {
+  log::EntryId request{};
+  std::string note;
+};
+struct SpaceEnded {
+  log::EntryId request{};
+};
+struct CheckedIn {
+  uint32_t feeling = 0;  // 1..5
+  std::string note;
+  std::optional<log::EntryId> agreement;
+};
+struct Appreciated {
+  std::string text;
+};
+// Private kind.
+struct Reflected {
+  std::string text;
+};
+// Control kinds.
+struct MemberCreated {
+  MemberId member{};  // equals the author device key (checked on decoding)
+  std::string name;
+  X25519Key device_x25519{};
+  std::string device_name;
+};
+struct MemberAdded {
+  MemberId member{};  // equals `device` (checked on decoding)
+  std::string name;
+  log::DeviceKey device{};
+  X25519Key device_x25519{};
+  std::string device_name;
+};
+struct DeviceAdded {
+  log::DeviceKey device{};
+  X25519Key device_x25519{};
+  std::string device_name;
+};
+struct MemberLeft {
+  MemberId member{};
+};
+struct DeviceRemoved {
+  log::DeviceKey device{};
+};
+struct EpochStarted {
+  struct Recipient {
+    log::DeviceKey device{};
+    Bytes sealed_key;
+    friend bool operator==(const Recipient&, const Recipient&) = default;
+  };
+  uint64_t epoch = 0;
+  std::vector<Recipient> recipients;
+};
+
+using EventKind =
+    std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired, SpaceAsked,
+                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Reflected, MemberCreated,
+                 MemberAdded, DeviceAdded, MemberLeft, DeviceRemoved, EpochStarted>;
+
+struct Event {
+  log::EntryId id{};
+  log::DeviceKey author{};
+  uint64_t seq = 0;
+  uint64_t lamport = 0;
+  int64_t time_ms = 0;  // unix milliseconds, the author's clock
+  log::Scope scope = log::Scope::kShared;
+  EventKind kind;
+};
+
+// Last-writer-wins order (SPEC §3): Lamport clock, then author key, then entry id. Total,
+// because ids are distinct, and the same on every device.
+struct OrderKey {
+  uint64_t lamport = 0;
+  log::DeviceKey author{};
+  log::EntryId id{};
+
+  friend bool operator==(const OrderKey&, const OrderKey&) = default;
+  friend bool operator<(const OrderKey& a, const OrderKey& b) {
+    return std::tie(a.lamport, a.author, a.id) < std::tie(b.lamport, b.author, b.id);
+  }
+};
+
+inline OrderKey KeyOf(const Event& event) {
+  return OrderKey{event.lamport, event.author, event.id};
+}
+
+}  // namespace accord::state
+
+#endif  // ACCORD_DAEMON_STATE_EVENTS_H_

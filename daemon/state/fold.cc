@@ -1,0 +1,144 @@
+#include "daemon/state/fold.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "daemon/state/membership.h"
+
+namespace accord::state {
+namespace {
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  if (b > 0 && a > std::numeric_limits<int64_t>::max() - b) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  if (b < 0 && a < std::numeric_limits<int64_t>::min() - b) {
+    return std::numeric_limits<int64_t>::min();
+  }
+  return a + b;
+}
+
+// Calls fn(event, member) for each event of `index` that counts, in LWW order.
+template <typename Fn>
+void ForEachCounted(const std::map<OrderKey, const Event*>& index, const Membership& membership,
+                    Fn&& fn) {
+  for (const auto& [key, e] : index) {
+    if (const auto who = membership.MemberOf(*e)) fn(*e, *who);
+  }
+}
+
+}  // namespace
+
+bool Fold::Apply(const Event& event) {
+  auto [it, inserted] = events_.emplace(event.id, event);
+  if (!inserted) return false;  // ids hash the header, so the same id is the same entry
+  Index(it->second);
+  return true;
+}
+
+void Fold::Index(const Event& e) {
+  const OrderKey key = KeyOf(e);
+  if (const auto* p = std::get_if<Proposed>(&e.kind)) {
+    if (p->agreement) {
+      agreements_[*p->agreement].proposals.emplace(key, &e);
+    } else {
+      agreements_[e.id].proposals.emplace(key, &e);
+      agreement_roots_.emplace(key, &e);
+    }
+  } else if (const auto* a = std::get_if<Accepted>(&e.kind)) {
+    agreements_[a->agreement].stances.emplace(key, &e);
+  } else if (const auto* d = std::get_if<Declined>(&e.kind)) {
+    agreements_[d->agreement].stances.emplace(key, &e);
+  } else if (const auto* r = std::get_if<Retired>(&e.kind)) {
+    agreements_[r->agreement].retirements.emplace(key, &e);
+  } else if (const auto* c = std::get_if<CheckedIn>(&e.kind)) {
+    check_ins_.emplace(key, &e);
+    if (c->agreement) agreements_[*c->agreement].check_ins.emplace(key, &e);
+  } else if (std::holds_alternative<SpaceAsked>(e.kind)) {
+    space_requests_.emplace(key, &e);
+  } else if (const auto* k = std::get_if<SpaceAcked>(&e.kind)) {
+    spaces_[k->request].acks.emplace(key, &e);
+  } else if (const auto* b = std::get_if<SpaceEnded>(&e.kind)) {
+    spaces_[b->request].backs.emplace(key, &e);
+  } else if (std::holds_alternative<NeedAdded>(e.kind)) {
+    needs_.emplace(key, &e);
+  } else if (std::holds_alternative<BoundaryAdded>(e.kind)) {
+    boundaries_.emplace(key, &e);
+  } else if (std::holds_alternative<Appreciated>(e.kind)) {
+    appreciations_.emplace(key, &e);
+  } else if (std::holds_alternative<Reflected>(e.kind)) {
+    reflections_.emplace(key, &e);
+  } else {
+    control_.emplace(key, &e);  // membership and epochs
+  }
+}
+
+void Fold::Freeze(const log::DeviceKey& author, uint64_t from_seq) {
+  auto [it, inserted] = frozen_.emplace(author, from_seq);
+  if (!inserted && from_seq < it->second) it->second = from_seq;
+}
+
+State Fold::View() const {
+  std::vector<const Event*> control;
+  control.reserve(control_.size());
+  for (const auto& [key, e] : control_) control.push_back(e);
+  const Membership membership = ResolveMembership(control, frozen_);
+
+  State s;
+  s.members = membership.members();
+  ForEachCounted(needs_, membership, [&](const Event& e, const MemberId& who) {
+    s.needs.push_back(Need{AuthoredBy(e, who), std::get<NeedAdded>(e.kind).text});
+  });
+  ForEachCounted(boundaries_, membership, [&](const Event& e, const MemberId& who) {
+    const auto& b = std::get<BoundaryAdded>(e.kind);
+    s.boundaries.push_back(Boundary{AuthoredBy(e, who), b.text, b.during_space});
+  });
+  ForEachCounted(agreement_roots_, membership, [&](const Event& e, const MemberId&) {
+    auto entries = agreements_.find(e.id);
+    if (entries == agreements_.end()) return;
+    if (auto agreement = BuildAgreement(e.id, entries->second, membership)) {
+      s.agreements.push_back(std::move(*agreement));
+    }
+  });
+  ForEachCounted(check_ins_, membership, [&](const Event& e, const MemberId& who) {
+    const auto& c = std::get<CheckedIn>(e.kind);
+    s.check_ins.push_back(CheckIn{AuthoredBy(e, who), c.feeling, c.note, c.agreement});
+  });
+  ForEachCounted(space_requests_, membership, [&](const Event& e, const MemberId& who) {
+    const auto& ask = std::get<SpaceAsked>(e.kind);
+    SpaceRequest r;
+    r.by = AuthoredBy(e, who);
+    r.start_ms = e.time_ms;
+    r.duration_ms = ask.duration_ms;
+    r.end_ms = SaturatingAdd(e.time_ms, ask.duration_ms);
+    r.message = ask.message;
+    if (auto entries = spaces_.find(e.id); entries != spaces_.end()) {
+      // Only the requester ends their own space; a "back" dated before the start (clock
+      // skew) ends it at the start.
+      ForEachCounted(entries->second.backs, membership, [&](const Event& b, const MemberId& m) {
+        const int64_t at = std::max(b.time_ms, r.start_ms);
+        if (m == who && at < r.end_ms) {
+          r.end_ms = at;
+          r.ended_by = b.id;
+        }
+      });
+      ForEachCounted(entries->second.acks, membership, [&](const Event& a, const MemberId& m) {
+        if (m != who)
+          r.acks.push_back(SpaceAck{AuthoredBy(a, m), std::get<SpaceAcked>(a.kind).note});
+      });
+    }
+    s.space_requests.push_back(std::move(r));
+  });
+  ForEachCounted(appreciations_, membership, [&](const Event& e, const MemberId& who) {
+    s.appreciations.push_back(Appreciation{AuthoredBy(e, who), std::get<Appreciated>(e.kind).text});
+  });
+  ForEachCounted(reflections_, membership, [&](const Event& e, const MemberId& who) {
+    s.reflections.push_back(Reflection{AuthoredBy(e, who), std::get<Reflected>(e.kind).text});
+  });
+  for (const auto& [device, seq] : frozen_) s.frozen.push_back(FrozenAuthor{device, seq});
+  return s;
+}
+
+}  // namespace accord::state

@@ -1,0 +1,67 @@
+// The fold: the set of decoded entries, indexed as they arrive, and the State derived from it.
+// Pure (no I/O, no clock); owned by the daemon thread. Decoding is event_from_proto.h; what
+// is due at a given time is due.h.
+#ifndef ACCORD_DAEMON_STATE_FOLD_H_
+#define ACCORD_DAEMON_STATE_FOLD_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+
+#include "daemon/state/agreements.h"
+#include "daemon/state/events.h"
+#include "daemon/state/state.h"
+
+namespace accord::state {
+
+// View() is a function of the set of applied events and the freezes, whatever the order of
+// calls: Apply is idempotent and commutative, and Freeze commutes with Apply. Events that do
+// not count (unknown author, dangling reference) are kept, so they count once what they
+// depend on arrives.
+class Fold {
+ public:
+  Fold() = default;
+  Fold(const Fold&) = delete;  // the indexes point into events_' nodes, which a move keeps
+  Fold& operator=(const Fold&) = delete;
+  Fold(Fold&&) = default;
+  Fold& operator=(Fold&&) = default;
+
+  // False, changing nothing, if an event with this id was applied already.
+  bool Apply(const Event& event);
+
+  // A fork of `author` at `from_seq`: its events with seq >= from_seq are not folded,
+  // whether applied before or after. A second freeze of one author keeps the lower seq.
+  // REQUIRES: from_seq >= 1.
+  void Freeze(const log::DeviceKey& author, uint64_t from_seq);
+
+  // Derives the state: O(n log n) in the number of events, no per-item scans.
+  State View() const;
+
+  size_t size() const { return events_.size(); }
+  bool Contains(const log::EntryId& id) const { return events_.count(id) != 0; }
+
+ private:
+  struct SpaceEntries {
+    std::map<OrderKey, const Event*> acks;   // SpaceAcked naming the request
+    std::map<OrderKey, const Event*> backs;  // SpaceEnded naming the request
+  };
+
+  void Index(const Event& e);
+
+  std::map<log::EntryId, Event> events_;  // node-based: the pointers below stay valid
+  std::map<OrderKey, const Event*> control_;
+  std::map<OrderKey, const Event*> needs_;
+  std::map<OrderKey, const Event*> boundaries_;
+  std::map<OrderKey, const Event*> agreement_roots_;
+  std::map<log::EntryId, AgreementEntries> agreements_;  // by root id, root may be missing
+  std::map<OrderKey, const Event*> check_ins_;
+  std::map<OrderKey, const Event*> space_requests_;
+  std::map<log::EntryId, SpaceEntries> spaces_;  // by request id, request may be missing
+  std::map<OrderKey, const Event*> appreciations_;
+  std::map<OrderKey, const Event*> reflections_;
+  std::map<log::DeviceKey, uint64_t> frozen_;  // author -> first seq not folded
+};
+
+}  // namespace accord::state
+
+#endif  // ACCORD_DAEMON_STATE_FOLD_H_

@@ -1,0 +1,54 @@
+// Who is in the pact: members and their devices, resolved from the control events alone, the
+// same way whatever order they arrived in. Pure; called by Fold::View on any one thread.
+// Rules per kind of entry (what a member may do) live here; content folding in fold.h.
+#ifndef ACCORD_DAEMON_STATE_MEMBERSHIP_H_
+#define ACCORD_DAEMON_STATE_MEMBERSHIP_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "daemon/state/events.h"
+#include "daemon/state/state.h"
+
+namespace accord::state {
+
+class Membership {
+ public:
+  // The member an event counts for: its author is a device of a member, the author's feed is
+  // not frozen at the event's seq, and the event comes (LWW) before its member left and
+  // before its device was removed. nullopt otherwise: the event is kept but ignored.
+  std::optional<MemberId> MemberOf(const Event& event) const;
+  bool IsFrozen(const Event& event) const;
+  bool IsCurrent(const MemberId& member) const;                      // a member who has not left
+  const std::vector<Member>& members() const { return members_; }    // sorted by id
+  const std::vector<MemberId>& current() const { return current_; }  // sorted
+
+ private:
+  friend Membership ResolveMembership(const std::vector<const Event*>& control,
+                                      const std::map<log::DeviceKey, uint64_t>& frozen);
+  std::vector<Member> members_;
+  std::vector<MemberId> current_;
+  std::map<log::DeviceKey, MemberId> device_member_;
+  std::map<log::DeviceKey, OrderKey> cutoff_;  // authority ends before this key
+  std::map<log::DeviceKey, uint64_t> frozen_;  // author -> first seq not folded
+};
+
+// `control`: every control event applied (MemberCreated, MemberAdded, DeviceAdded,
+// MemberLeft, DeviceRemoved; others are skipped), in any order. `frozen`: author -> first
+// seq not folded.
+//
+// Rules: MemberCreated makes its author device a member of its own. MemberAdded, by a device
+// of a member, brings in a member with that first device. DeviceAdded adds a device to the
+// author's own member. A device belongs to one member: of several claims on it, the LWW-first
+// claim whose author is itself a device wins. MemberLeft ends its author's own member for
+// good; DeviceRemoved removes a device of the author's own member. From a leave or removal
+// on (LWW), the affected devices' entries no longer count, and claims they wrote at or after
+// it are void.
+Membership ResolveMembership(const std::vector<const Event*>& control,
+                             const std::map<log::DeviceKey, uint64_t>& frozen);
+
+}  // namespace accord::state
+
+#endif  // ACCORD_DAEMON_STATE_MEMBERSHIP_H_
