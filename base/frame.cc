@@ -5,7 +5,6 @@ namespace accord {
 Result<uint32_t> DecodeFrameLength(const uint8_t (&header)[kFrameHeaderBytes],
                                    uint32_t max_bytes) {
   uint32_t length = GetU32Be(header);
-  if (length == 0) return MakeError(ErrorCode::kInvalidArgument, "empty frame");
   if (length > max_bytes) {
     return MakeError(ErrorCode::kTooLarge, "frame of " + std::to_string(length) +
                                                " bytes exceeds the limit of " +

@@ -13,11 +13,11 @@ namespace accord {
 constexpr size_t kFrameHeaderBytes = 4;                 // bytes, u32 big-endian length
 constexpr uint32_t kMaxIpcFrameBytes = 16u << 20;       // bytes, checked before allocation
 
-// kTooLarge for a length above `max_bytes`, kInvalidArgument for a zero length.
+// kTooLarge for a length above `max_bytes`. Zero is valid: an empty protobuf message.
 Result<uint32_t> DecodeFrameLength(const uint8_t (&header)[kFrameHeaderBytes],
                                    uint32_t max_bytes = kMaxIpcFrameBytes);
 
-// REQUIRES: 0 < payload.size() <= kMaxIpcFrameBytes
+// REQUIRES: payload.size() <= kMaxIpcFrameBytes
 Bytes EncodeFrame(ByteView payload);
 
 }  // namespace accord

@@ -232,6 +232,7 @@ Result<proto::Response> Handlers::ListCheckIns(const proto::ListCheckInsRequest&
   }
   ViewBuilder v(s, node_.me(), node_.NowMs());
   proto::Response out;
+  out.mutable_check_ins();
   for (const state::CheckIn& c : s.check_ins)
     if (!only || c.agreement == only) *out.mutable_check_ins()->add_check_ins() = v.CheckIn(c);
   return out;

@@ -46,12 +46,12 @@ Result<proto::Response> Handlers::AckSpace(const proto::AckSpaceRequest& r) {
 
 Result<proto::Response> Handlers::Back() {
   const state::State& s = node_.State();
-  const state::SpaceRequest* mine = nullptr;
+  std::optional<log::EntryId> mine;
   for (const state::SpaceRequest& r : state::InSpaceNow(s, node_.NowMs()))
-    if (r.by.member == node_.me()) mine = &r;  // LWW order: the last one is the newest
-  if (mine == nullptr) return MakeError(ErrorCode::kRefused, "you are not in a space time now");
+    if (r.by.member == node_.me()) mine = r.by.id;  // LWW order: the last one is the newest
+  if (!mine) return MakeError(ErrorCode::kRefused, "you are not in a space time now");
   proto::Body b;
-  b.mutable_space_back()->set_request_id(mine->by.id.data(), mine->by.id.size());
+  b.mutable_space_back()->set_request_id(mine->data(), mine->size());
   return Written(node_.Write(b), "");
 }
 
