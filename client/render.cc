@@ -1,7 +1,10 @@
 #include "client/render.h"
 
+#include "base/duration.h"
+
 #include <google/protobuf/util/json_util.h>
 
+#include <chrono>
 #include <ctime>
 #include <string_view>
 
@@ -36,7 +39,10 @@ void Version(const proto::VersionView& v, std::ostream& out, const char* indent)
     out << indent << "  space times: " << v.schedule().spec() << " (" << v.schedule().time_zone()
         << ")\n";
   }
-  if (v.review_every_s() > 0) out << indent << "  review every " << v.review_every_s() / 86400 << " days\n";
+  if (v.review_every_s() > 0) {
+    out << indent << "  review every " << FormatDuration(std::chrono::seconds(v.review_every_s()))
+        << "\n";
+  }
   if (v.accepted_by_size() > 0) out << indent << "  accepted by: " << Join(v.accepted_by()) << "\n";
   if (v.declined_by_size() > 0) out << indent << "  declined by: " << Join(v.declined_by()) << "\n";
 }
