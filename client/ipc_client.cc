@@ -11,6 +11,35 @@
 
 namespace accord::client {
 
+// The IPC enum mirrors accord::ErrorCode value for value: the client turns one into the other
+// with a cast, so any drift must fail the build.
+static_assert(static_cast<int>(ErrorCode::kOk) == proto::OK);
+static_assert(static_cast<int>(ErrorCode::kInternal) == proto::INTERNAL);
+static_assert(static_cast<int>(ErrorCode::kIo) == proto::IO);
+static_assert(static_cast<int>(ErrorCode::kInvalidArgument) == proto::INVALID_ARGUMENT);
+static_assert(static_cast<int>(ErrorCode::kUnavailable) == proto::UNAVAILABLE);
+static_assert(static_cast<int>(ErrorCode::kNotFound) == proto::NOT_FOUND);
+static_assert(static_cast<int>(ErrorCode::kAmbiguous) == proto::AMBIGUOUS);
+static_assert(static_cast<int>(ErrorCode::kRefused) == proto::REFUSED);
+static_assert(static_cast<int>(ErrorCode::kAlreadyExists) == proto::ALREADY_EXISTS);
+static_assert(static_cast<int>(ErrorCode::kCorrupt) == proto::CORRUPT);
+static_assert(static_cast<int>(ErrorCode::kInsecureFile) == proto::INSECURE_FILE);
+static_assert(static_cast<int>(ErrorCode::kWrongPassphrase) == proto::WRONG_PASSPHRASE);
+static_assert(static_cast<int>(ErrorCode::kCryptoFailure) == proto::CRYPTO_FAILURE);
+static_assert(static_cast<int>(ErrorCode::kMalformedEntry) == proto::MALFORMED_ENTRY);
+static_assert(static_cast<int>(ErrorCode::kWrongPact) == proto::WRONG_PACT);
+static_assert(static_cast<int>(ErrorCode::kBadSignature) == proto::BAD_SIGNATURE);
+static_assert(static_cast<int>(ErrorCode::kBodyHashMismatch) == proto::BODY_HASH_MISMATCH);
+static_assert(static_cast<int>(ErrorCode::kSeqGap) == proto::SEQ_GAP);
+static_assert(static_cast<int>(ErrorCode::kPrevMismatch) == proto::PREV_MISMATCH);
+static_assert(static_cast<int>(ErrorCode::kUnknownEpoch) == proto::UNKNOWN_EPOCH);
+static_assert(static_cast<int>(ErrorCode::kDecryptFailed) == proto::DECRYPT_FAILED);
+static_assert(static_cast<int>(ErrorCode::kBadBody) == proto::BAD_BODY);
+static_assert(static_cast<int>(ErrorCode::kFork) == proto::FORK);
+static_assert(static_cast<int>(ErrorCode::kFrozenAuthor) == proto::FROZEN_AUTHOR);
+static_assert(static_cast<int>(ErrorCode::kUnknownAuthor) == proto::UNKNOWN_AUTHOR);
+static_assert(static_cast<int>(ErrorCode::kTooLarge) == proto::TOO_LARGE);
+
 namespace {
 
 bool WriteAll(int fd, const uint8_t* p, size_t n) {

@@ -14,6 +14,8 @@ namespace {
 
 using asio::local::stream_protocol;
 
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
 // Only the daemon's own user may talk to it (SECURITY §8: other accounts never can).
 bool PeerIsSameUser(stream_protocol::socket& socket) {
   ucred cred{};
@@ -158,7 +160,10 @@ asio::awaitable<void> IpcServer::AcceptLoop() {
         co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted) break;
+      // Out of descriptors and the like: pause instead of spinning on the same error.
       LogWarning("ipc accept failed: " + ec.message());
+      asio::steady_timer pause(acceptor_.get_executor(), kAcceptRetryDelay);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
     if (!PeerIsSameUser(socket)) {

@@ -13,8 +13,10 @@ namespace accord::daemon {
 namespace {
 
 constexpr std::string_view kMetaPact = "pact_id";
-constexpr std::string_view kMetaInitName = "init_name";
-constexpr std::string_view kMetaInitDevice = "init_device_name";
+// The names `init` was given, sealed under the storage key (the database holds no plaintext),
+// kept until the MemberCreated entry that carries them is written.
+constexpr std::string_view kMetaInitProfile = "init_profile";
+constexpr std::string_view kInitProfileAd = "accord/init-profile/v1";
 
 std::string KeyPurpose(store::WrappedKeyKind kind, uint64_t generation) {
   return std::string(kind == store::WrappedKeyKind::kEpoch ? "accord/epoch/" : "accord/person/") +
@@ -139,16 +141,24 @@ Status Node::Refold() {
 
 Status Node::FinishInit() {
   if (author_->head().seq > 0) return Status::Ok();
-  Result<std::optional<Bytes>> name = store_->GetMeta(kMetaInitName);
-  Result<std::optional<Bytes>> device = store_->GetMeta(kMetaInitDevice);
-  if (!name.ok()) return name.error();
-  if (!device.ok()) return device.error();
+  Result<std::optional<Bytes>> sealed = store_->GetMeta(kMetaInitProfile);
+  if (!sealed.ok()) return sealed.error();
   proto::Body body;
   auto* m = body.mutable_member_created();
+  if (*sealed && (*sealed)->size() > crypto::kXNonceBytes) {
+    crypto::XNonce nonce;
+    std::copy_n((*sealed)->begin(), nonce.size(), nonce.begin());
+    Result<Bytes> plain = crypto::OpenBody(
+        identity_->storage_key, nonce, AsBytes(kInitProfileAd),
+        ByteView(**sealed).subspan(crypto::kXNonceBytes));
+    if (plain.ok()) {
+      m->ParseFromArray(plain->data(), static_cast<int>(plain->size()));
+      crypto::Wipe(*plain);
+    }
+  }
+  if (m->name().empty()) m->set_name("me");
   m->set_member_id(device_key_.data(), device_key_.size());
-  m->set_name(*name ? std::string(AsChars(**name)) : "me");
   m->set_device_x25519(identity_->dh.public_key().data(), identity_->dh.public_key().size());
-  m->set_device_name(*device ? std::string(AsChars(**device)) : "");
   Result<log::EntryId> id = Write(body);
   if (!id.ok()) return id.error();
   return Status::Ok();
@@ -167,8 +177,16 @@ Result<state::MemberId> Node::Init(const std::string& name, const std::string& d
   crypto::SecretKey epoch_key = crypto::SecretKey::Random();
   crypto::SecretKey person_key = crypto::SecretKey::Random();
   ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaPact, pact));
-  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaInitName, AsBytes(name)));
-  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaInitDevice, AsBytes(device_name)));
+  proto::MemberCreated profile;
+  profile.set_name(name);
+  profile.set_device_name(device_name);
+  std::string plain = profile.SerializeAsString();
+  crypto::XNonce nonce = crypto::RandomXNonce();
+  Bytes sealed(nonce.begin(), nonce.end());
+  AppendBytes(sealed, crypto::SealBody(identity.storage_key, nonce, AsBytes(kInitProfileAd),
+                                       AsBytes(plain)));
+  crypto::Wipe(plain);
+  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaInitProfile, sealed));
   ACCORD_RETURN_IF_ERROR(
       StoreKey(*store_, identity.storage_key, store::WrappedKeyKind::kEpoch, 0, epoch_key));
   ACCORD_RETURN_IF_ERROR(

@@ -135,3 +135,25 @@ TEST_F(CliTest, AStoppedDaemonIsReportedAsUnreachable) {
 
 }  // namespace
 }  // namespace accord::testing
+
+namespace accord::testing {
+namespace {
+
+// `checkin` without flags on a terminal asks its questions. script(1) gives the client a
+// pseudo-terminal as stdin and passes our answers through it.
+TEST_F(CliTest, CheckInWithoutFlagsOnATerminalAsksTheQuestions) {
+  if (!std::filesystem::exists("/usr/bin/script")) GTEST_SKIP() << "script(1) is not installed";
+  Init();
+  std::string command = AccordBinary() + " --home " + daemon_->home().string() + " checkin";
+  CommandResult r = RunProcess({"/usr/bin/script", "-qec", command, "/dev/null"},
+                               "4\nit was a calm week\n");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("1 (hard) to 5 (great)"), std::string::npos) << r.out;
+  nlohmann::json list = Json({"checkins"});
+  ASSERT_EQ(list["check_ins"]["check_ins"].size(), 1u) << list.dump();
+  EXPECT_EQ(list["check_ins"]["check_ins"][0]["feeling"], 4);
+  EXPECT_EQ(list["check_ins"]["check_ins"][0]["note"], "it was a calm week");
+}
+
+}  // namespace
+}  // namespace accord::testing
