@@ -100,6 +100,43 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_init()->set_name(a.name);
         return r;
       });
+  row("invite", "[--no-wait] [--timeout DUR]",
+      "print a pairing code for your partner, then wait for them to join",
+      [](CLI::App& c, Args& a) {
+        c.add_flag("--no-wait", a.no_wait, "return at once; the daemon keeps the invitation open");
+        c.add_option("--timeout", a.timeout, "how long the code works (default 10m)");
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_invite()->set_no_wait(a.no_wait);
+        if (!a.timeout.empty()) {
+          Result<std::chrono::seconds> d = ParseDuration(a.timeout);
+          if (!d.ok()) return d.error();
+          r.mutable_invite()->set_timeout_s(d->count());
+        }
+        return r;
+      });
+  row("join", "CODE --peer HOST:PORT", "join your partner's pact with the code they gave you",
+      [](CLI::App& c, Args& a) {
+        c.add_option("CODE", a.code, "the code, like 7-crossbow-meadow-ember")->required();
+        c.add_option("--peer", a.peer, "your partner's daemon, as shown by their accord status");
+      },
+      [](const Args& a) -> Result<Request> {
+        if (a.peer.empty()) {
+          return Usage("give your partner's address with --peer HOST:PORT (their accord status "
+                       "shows it)");
+        }
+        Request r;
+        r.mutable_join()->set_code(a.code);
+        r.mutable_join()->set_peer(a.peer);
+        return r;
+      });
+  row("peers", "", "devices, addresses, connected or last seen, entries behind", none,
+      [](const Args&) -> Result<Request> {
+        Request r;
+        r.mutable_peers();
+        return r;
+      });
   row("status", "", "who is in the pact, what waits for you, who is in space, what is due",
       none, [](const Args&) -> Result<Request> {
         Request r;

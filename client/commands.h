@@ -29,6 +29,10 @@ struct Args {
   std::string format = "json";
   std::string out;
   std::string agreement;
+  std::string code;
+  std::string peer;
+  std::string timeout;
+  bool no_wait = false;
   int feeling = 0;
   bool during_space = false;
   bool verify = false;

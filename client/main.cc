@@ -1,5 +1,7 @@
 // accord: the thin client. Parses the command line from the command table, sends one request
 // to the local daemon, prints the response. Exit codes and error lines follow SPEC §6.
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -35,6 +37,24 @@ std::string FirstCommandWord(int argc, char** argv) {
     if (!a.empty() && a[0] != '-') return a;
   }
   return "";
+}
+
+// The inviter's final yes (SPEC §4). On a terminal the human answers; otherwise whoever
+// completed the code is accepted, as with --no-wait.
+Status AnswerConsent(IpcClient& client, const proto::InviteUpdate& u, bool json) {
+  bool accept = true;
+  if (isatty(STDIN_FILENO)) {
+    std::cout << u.message() << "\nsafety number: " << u.safety_number() << "\nLet "
+              << u.partner_name() << " join? [y/N] " << std::flush;
+    std::string line;
+    accept = std::getline(std::cin, line) && (line == "y" || line == "Y" || line == "yes");
+  } else if (!json) {
+    std::cout << u.partner_name() << " completed the code; accepting (not a terminal)\n";
+  }
+  proto::Request consent;
+  consent.set_protocol(kIpcProtocolVersion);
+  consent.mutable_invite_consent()->set_accept(accept);
+  return client.Send(consent);
 }
 
 int UnknownCommand(const std::string& word) {
@@ -106,12 +126,32 @@ int Run(int argc, char** argv) {
   if (!client.ok()) return Fail(client.code(), client.error().message);
   if (Status s = client->Send(*request); !s.ok()) return Fail(s.code(), s.error().message);
 
-  const bool streaming = request->has_watch();
+  proto::Response joined_log;  // `log` arrives in chunks; one document is printed
+  const bool streaming =
+      request->has_watch() || (request->has_invite() && !request->invite().no_wait());
   do {
     Result<proto::Response> response = client->Receive();
     if (!response.ok()) return Fail(response.code(), response.error().message);
     if (response->has_error() && response->error().code() != proto::OK) {
       return Fail(static_cast<ErrorCode>(response->error().code()), response->error().message());
+    }
+    if (response->has_invite()) {
+      const proto::InviteUpdate& u = response->invite();
+      if (u.state() == "consent") {
+        if (Status s = AnswerConsent(*client, u, json); !s.ok()) return Fail(s.code(), s.error().message);
+        continue;
+      }
+      if (u.state() == "failed" || u.state() == "declined" || u.state() == "expired") {
+        if (json) std::cout << ToJson(*response, true) << "\n";
+        return Fail(u.state() == "declined" ? ErrorCode::kRefused : ErrorCode::kInternal, u.message());
+      }
+    }
+    if (response->has_log()) {
+      const bool more = response->log().more();
+      joined_log.mutable_log()->MergeFrom(response->log());
+      if (more) continue;
+      joined_log.mutable_log()->set_more(false);
+      *response = joined_log;
     }
     if (response->has_export_() && !args.out.empty()) {
       std::ofstream file(args.out, std::ios::binary | std::ios::trunc);
@@ -125,7 +165,8 @@ int Run(int argc, char** argv) {
       RenderText(*response, NowMs(), std::cout);
     }
     std::cout.flush();
-  } while (streaming);
+    if (response->has_invite() && response->invite().state() == "paired") break;
+  } while (streaming || (joined_log.has_log() && joined_log.log().more()));
   return 0;
 }
 

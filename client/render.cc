@@ -75,13 +75,28 @@ void Space(const proto::SpaceView& s, std::ostream& out) {
   out << "\n";
 }
 
-void Status(const proto::StatusResponse& s, std::ostream& out) {
+void Peer(const proto::PeerView& p, int64_t now_ms, std::ostream& out) {
+  out << "peer " << p.name() << " (device " << Short(p.device_key()) << ")  " << p.state();
+  if (!p.address().empty()) out << "  " << p.address();
+  if (p.state() == "connected") {
+    if (p.receiving_total() > p.received()) {
+      out << "  syncing " << p.received() << "/" << p.receiving_total();
+    }
+    out << "  " << p.entries_behind() << " entries behind";
+  } else if (p.last_seen_ms() > 0) {
+    out << "  last seen " << LocalTime(p.last_seen_ms());
+  }
+  out << "\n";
+}
+
+void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
   out << "pact:";
   for (const auto& m : s.members()) {
     out << " " << m.name() << (m.is_me() ? " (me)" : "") << (m.left() ? " (left)" : "");
   }
   out << "\n";
   if (!s.listen_address().empty()) out << "listening on " << s.listen_address() << "\n";
+  for (const auto& p : s.peers()) Peer(p, now_ms, out);
   out << "entries: " << s.entries() << "\n";
   for (const auto& a : s.waiting_for_me()) out << "waiting for you: " << Short(a.id()) << " " << (a.pending_size() ? a.pending(0).text() : "") << "\n";
   for (const auto& sp : s.in_space()) Space(sp, out);
@@ -108,7 +123,27 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
     case R::kInit:
       out << "created your identity; device key " << Short(r.init().device_key()) << "\n";
       break;
-    case R::kStatus: Status(r.status(), out); break;
+    case R::kStatus: Status(r.status(), now_ms, out); break;
+    case R::kPeers:
+      if (r.peers().peers_size() == 0) out << "no peers yet; pair with accord invite / accord join\n";
+      for (const auto& p : r.peers().peers()) Peer(p, now_ms, out);
+      break;
+    case R::kInvite: {
+      const auto& u = r.invite();
+      if (u.state() == "open") {
+        out << "pairing code: " << u.code() << "\n" << u.message() << "\n";
+      } else if (u.state() == "paired") {
+        out << "paired with " << u.partner_name() << "\nsafety number (compare at the kitchen table):\n  "
+            << u.safety_number() << "\n";
+      } else if (u.state() != "consent") {
+        out << u.message() << "\n";
+      }
+      break;
+    }
+    case R::kJoin:
+      out << "joined " << r.join().partner_name() << "'s pact\nsafety number (compare at the kitchen table):\n  "
+          << r.join().safety_number() << "\n";
+      break;
     case R::kWritten:
       out << Short(r.written().id()) << "\n";
       if (!r.written().hint().empty()) out << "hint: " << r.written().hint() << "\n";

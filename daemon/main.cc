@@ -18,6 +18,7 @@
 #include "daemon/ipc/handlers.h"
 #include "daemon/ipc/ipc_server.h"
 #include "daemon/logging.h"
+#include "daemon/net/peer_manager.h"
 #include "daemon/node/node.h"
 
 namespace accord::daemon {
@@ -38,6 +39,7 @@ struct Context {
   int lock_fd = -1;
   asio::io_context io{1};
   std::unique_ptr<Node> node;
+  std::unique_ptr<PeerManager> peers;
   std::unique_ptr<Handlers> handlers;
   std::unique_ptr<IpcServer> ipc;
 
@@ -72,9 +74,10 @@ Status Start(Context& ctx) {
   Result<std::unique_ptr<Node>> node = Node::Open(ctx.paths, SystemClock());
   if (!node.ok()) return node.error();
   ctx.node = std::move(*node);
-  NodeInfo info;
-  info.listen_address = ctx.options.listen;
-  ctx.handlers = std::make_unique<Handlers>(*ctx.node, info);
+  ctx.peers = std::make_unique<PeerManager>(ctx.io, *ctx.node, ctx.options.listen, ctx.options.peers);
+  ACCORD_RETURN_IF_ERROR(ctx.peers->Start());
+  if (!ctx.peers->listen_address().empty()) LogInfo("listening for peers on " + ctx.peers->listen_address());
+  ctx.handlers = std::make_unique<Handlers>(*ctx.node, ctx.peers.get());
   Result<std::unique_ptr<IpcServer>> ipc =
       IpcServer::Listen(ctx.io, ctx.paths.socket_dir, ctx.paths.socket, *ctx.handlers);
   if (!ipc.ok()) return ipc.error();
@@ -124,6 +127,7 @@ int Run(int argc, char** argv) {
     LogInfo(signal == SIGTERM ? "SIGTERM: shutting down" : "SIGINT: shutting down");
     ::sd_notify(0, "STOPPING=1");
     if (ctx.ipc) ctx.ipc->Stop();
+    if (ctx.peers) ctx.peers->Stop();
     ctx.io.stop();
   });
 
@@ -133,6 +137,7 @@ int Run(int argc, char** argv) {
 
   ctx.ipc.reset();
   ctx.handlers.reset();
+  ctx.peers.reset();
   ctx.node.reset();
   LogInfo("stopped");
   return 0;

@@ -7,6 +7,7 @@
 
 #include "daemon/export/export.h"
 #include "daemon/ipc/views.h"
+#include "daemon/net/peer_manager.h"
 #include "daemon/logging.h"
 #include "daemon/ipc/event_summary.h"
 #include "daemon/ipc/resolve.h"
@@ -17,6 +18,7 @@ namespace accord::daemon {
 namespace {
 
 constexpr size_t kMaxTextBytes = 4000;  // bytes per user text; entries must fit one frame
+constexpr size_t kLogChunk = 2000;      // log entries per response frame
 
 std::string Hostname() {
   char buf[256] = {};
@@ -48,14 +50,28 @@ Status CheckText(const std::string& text, const char* what) {
 
 }  // namespace
 
-Handlers::Handlers(Node& node, NodeInfo info) : node_(node), info_(std::move(info)) {
-  node_.SetEventListener([this](const state::Event& e) { OnEvent(e); });
+Handlers::Handlers(Node& node, PeerManager* peers) : node_(node), peers_(peers) {
+  node_.AddEventListener([this](const state::Event& e) { OnEvent(e); });
 }
 
 void Handlers::Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) {
   if (request.has_watch()) {
     watchers_.push_back(session);
     return;
+  }
+  if ((request.has_invite() || request.has_join()) && !node_.has_identity()) {
+    session->SendError(ErrorCode::kRefused,
+                       "this device has no identity yet; run: accord init --name YOUR_NAME");
+    return;
+  }
+  if (request.has_log() && node_.has_identity()) return Log(request.log(), session);
+  if (request.has_invite()) return Invite(request.invite(), session);
+  if (request.has_join()) return Join(request.join(), session);
+  if (request.has_invite_consent()) {
+    accord::Status s = peers_ ? peers_->ConsentInvitation(request.invite_consent().accept())
+                      : accord::Status(MakeError(ErrorCode::kNotFound, "no invitation"));
+    if (!s.ok()) session->SendError(s.code(), s.error().message);
+    return;  // the answer arrives as the next update of the invitation's stream
   }
   Result<proto::Response> response = Dispatch(request);
   if (!response.ok()) {
@@ -112,8 +128,8 @@ Result<proto::Response> Handlers::Dispatch(const proto::Request& q) {
     case R::kCheckIn: return CheckIn(q.check_in());
     case R::kListCheckIns: return ListCheckIns(q.list_check_ins());
     case R::kDue: return Due();
-    case R::kLog: return Log(q.log());
     case R::kExport: return Export(q.export_());
+    case R::kPeers: return Peers();
     default: break;
   }
   return MakeError(ErrorCode::kInvalidArgument, "unknown request");
@@ -137,7 +153,10 @@ Result<proto::Response> Handlers::Status() {
   proto::Response out;
   auto* st = out.mutable_status();
   for (const state::Member& m : s.members) *st->add_members() = v.Member(m);
-  st->set_listen_address(info_.listen_address);
+  if (peers_) {
+    st->set_listen_address(peers_->listen_address());
+    for (proto::PeerView& p : peers_->Peers()) *st->add_peers() = std::move(p);
+  }
   for (const state::Agreement& a : s.agreements)
     if (v.WaitsForMe(a)) *st->add_waiting_for_me() = v.Agreement(a, false);
   for (const state::SpaceRequest& r : state::InSpaceNow(s, now)) *st->add_in_space() = v.Space(r);
@@ -253,21 +272,22 @@ Result<proto::Response> Handlers::Due() {
   return out;
 }
 
-Result<proto::Response> Handlers::Log(const proto::LogRequest& r) {
+void Handlers::Log(const proto::LogRequest& r, const std::shared_ptr<IpcSession>& session) {
   Result<std::vector<LogRow>> rows = node_.Log(r.verify());
-  if (!rows.ok()) return rows.error();
-  const state::State& s = node_.State();
+  if (!rows.ok()) return session->SendError(rows.code(), rows.error().message);
+  std::map<log::DeviceKey, std::string> names;
+  for (const state::Member& m : node_.State().members)
+    for (const state::Device& d : m.devices) names[d.key] = m.name;
+  uint64_t verified = 0, failed = 0;
   proto::Response out;
-  auto* log = out.mutable_log();
-  for (const LogRow& row : *rows) {
-    auto* e = log->add_entries();
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const LogRow& row = (*rows)[i];
+    auto* e = out.mutable_log()->add_entries();
     e->set_id(ToHex(row.id));
     e->set_author(ToHex(row.header.author));
-    std::string name = "device " + ToHex(row.header.author).substr(0, 8);
-    for (const state::Member& m : s.members)
-      for (const state::Device& d : m.devices)
-        if (d.key == row.header.author) name = m.name;
-    e->set_author_name(name);
+    auto name = names.find(row.header.author);
+    e->set_author_name(name != names.end() ? name->second
+                                           : "device " + ToHex(row.header.author).substr(0, 8));
     e->set_seq(row.header.seq);
     e->set_lamport(row.header.lamport);
     e->set_time_ms(row.header.time_ms);
@@ -276,16 +296,20 @@ Result<proto::Response> Handlers::Log(const proto::LogRequest& r) {
                                                             : "control");
     e->set_kind(row.kind);
     e->set_signature(!row.verified ? "stored" : row.signature_ok ? "verified" : "BAD");
-    if (row.verified) {
-      if (row.signature_ok) log->set_verified(log->verified() + 1);
-      else log->set_failed(log->failed() + 1);
+    if (row.verified) (row.signature_ok ? verified : failed)++;
+    if (out.log().entries_size() == static_cast<int>(kLogChunk) && i + 1 < rows->size()) {
+      out.mutable_log()->set_more(true);
+      session->Send(out);
+      out.Clear();
     }
   }
-  if (log->failed() > 0) {
-    return MakeError(ErrorCode::kCorrupt, std::to_string(log->failed()) +
-                                              " stored entries fail their signature check");
+  out.mutable_log()->set_verified(verified);
+  out.mutable_log()->set_failed(failed);
+  if (failed > 0) {
+    return session->SendError(ErrorCode::kCorrupt,
+                              std::to_string(failed) + " stored entries fail their signature check");
   }
-  return out;
+  session->Send(out);
 }
 
 Result<proto::Response> Handlers::Export(const proto::ExportRequest& r) {
@@ -315,4 +339,60 @@ void Handlers::OnEvent(const state::Event& event) {
     if (auto s = w.lock()) s->Send(out);
 }
 
+Result<proto::Response> Handlers::Peers() {
+  proto::Response out;
+  out.mutable_peers();
+  if (peers_) {
+    for (proto::PeerView& p : peers_->Peers()) *out.mutable_peers()->add_peers() = std::move(p);
+  }
+  return out;
+}
+
+void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSession>& session) {
+  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
+  if (r.timeout_s() < 0 || r.timeout_s() > 24 * 3600) {
+    return session->SendError(ErrorCode::kInvalidArgument, "--timeout must be at most 24h");
+  }
+  PeerManager::InviteNotify notify;
+  if (!r.no_wait()) {
+    std::weak_ptr<IpcSession> weak = session;
+    PeerManager* peers = peers_;
+    notify = [weak, peers](const proto::InviteUpdate& update) {
+      auto s = weak.lock();
+      if (!s || !s->is_open()) {
+        peers->DetachInvitation();
+        return;
+      }
+      proto::Response out;
+      *out.mutable_invite() = update;
+      s->Send(out);
+    };
+  }
+  Result<proto::InviteUpdate> opened =
+      peers_->OpenInvitation(r.no_wait(), std::chrono::seconds(r.timeout_s()), notify);
+  if (!opened.ok()) return session->SendError(opened.code(), opened.error().message);
+  proto::Response out;
+  *out.mutable_invite() = *opened;
+  session->Send(out);
+}
+
+void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session) {
+  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
+  if (r.peer().empty()) {
+    return session->SendError(ErrorCode::kInvalidArgument,
+                              "give the inviter's address with --peer HOST:PORT (it is shown by "
+                              "accord status on their machine)");
+  }
+  std::weak_ptr<IpcSession> weak = session;
+  peers_->Join(r.code(), r.peer(), [weak](Result<proto::JoinResponse> result) {
+    auto s = weak.lock();
+    if (!s) return;
+    if (!result.ok()) return s->SendError(result.code(), result.error().message);
+    proto::Response out;
+    *out.mutable_join() = *result;
+    s->Send(out);
+  });
+}
+
 }  // namespace accord::daemon
+

@@ -14,13 +14,12 @@
 
 namespace accord::daemon {
 
-struct NodeInfo {
-  std::string listen_address;  // shown by `status`
-};
+class PeerManager;
 
 class Handlers final : public Dispatcher {
  public:
-  Handlers(Node& node, NodeInfo info);
+  // `peers` may be null (no networking, e.g. in tests of the local socket alone).
+  Handlers(Node& node, PeerManager* peers);
   void Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) override;
 
  private:
@@ -41,14 +40,17 @@ class Handlers final : public Dispatcher {
   Result<proto::Response> CheckIn(const proto::CheckInRequest& r);
   Result<proto::Response> ListCheckIns(const proto::ListCheckInsRequest& r);
   Result<proto::Response> Due();
-  Result<proto::Response> Log(const proto::LogRequest& r);
+  void Log(const proto::LogRequest& r, const std::shared_ptr<IpcSession>& session);
   Result<proto::Response> Export(const proto::ExportRequest& r);
+  Result<proto::Response> Peers();
+  void Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSession>& session);
+  void Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session);
 
   Result<proto::Response> Written(Result<log::EntryId> id, const std::string& text);
   void OnEvent(const state::Event& event);
 
   Node& node_;
-  NodeInfo info_;
+  PeerManager* peers_;
   std::vector<std::weak_ptr<IpcSession>> watchers_;
 };
 

@@ -30,6 +30,9 @@ Result<EntryHeader> CheckStructure(const Envelope& envelope) {
                                                 std::to_string(envelope.signature.size()) +
                                                 " bytes, want " + std::to_string(kSignatureBytes));
   }
+  // Another member's private entry travels without its body (the chain stays whole: the
+  // signed header commits to the withheld ciphertext's hash).
+  if (envelope.sealed_body.empty() && header->scope == Scope::kPrivate) return header;
   if (envelope.sealed_body.size() != header->body_len) {
     return Fail(ErrorCode::kMalformedEntry,
                 "malformed entry: sealed body of " + std::to_string(envelope.sealed_body.size()) +
@@ -103,6 +106,10 @@ Result<proto::Body> OpenAndParse(const EntryHeader& header, const Envelope& enve
 
 }  // namespace
 
+bool IsWithheld(const EntryHeader& header, const Envelope& envelope) {
+  return header.scope == Scope::kPrivate && envelope.sealed_body.empty() && header.body_len > 0;
+}
+
 Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
                                  const KeyRing& keys) {
   Result<EntryHeader> decoded = CheckStructure(envelope);
@@ -113,7 +120,8 @@ Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, c
   if (!SignatureVerifies(header, envelope)) {
     return Fail(ErrorCode::kBadSignature, "entry signature does not verify");
   }
-  if (crypto::Blake2b256(envelope.sealed_body) != header.body_hash) {
+  const bool withheld = IsWithheld(header, envelope);
+  if (!withheld && crypto::Blake2b256(envelope.sealed_body) != header.body_hash) {
     return Fail(ErrorCode::kBodyHashMismatch, "sealed body does not match the header's hash");
   }
   if (view.IsFrozen(header.author)) {
@@ -128,7 +136,7 @@ Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, c
   if (!chain.ok()) return chain.error();
   if (chain->has_value()) return std::move(**chain);
 
-  Result<proto::Body> body = OpenAndParse(header, envelope, keys);
+  Result<proto::Body> body = withheld ? Result<proto::Body>(proto::Body()) : OpenAndParse(header, envelope, keys);
   if (!body.ok()) return body.error();
 
   Validation out;

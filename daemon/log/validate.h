@@ -21,7 +21,7 @@ struct VerifiedEntry {
   EntryId id{};
   EntryHeader header;
   Envelope envelope;
-  proto::Body body;
+  proto::Body body;  // empty (no kind) for a withheld private entry
 };
 
 // Two validly signed entries by `author` at `seq` with different ids. The existing entry is
@@ -53,6 +53,10 @@ struct Validation {
 // (kSeqGap, kPrevMismatch; duplicate and fork are outcomes, not errors), epoch key
 // (kUnknownEpoch), AEAD open (kDecryptFailed), body parse and scope (kBadBody).
 // kInternal if the view claims a head but has no id below it.
+// A private entry whose body was withheld (it belongs to another member): header and
+// signature only. It is validated as far as the chain goes; its body is empty.
+bool IsWithheld(const EntryHeader& header, const Envelope& envelope);
+
 Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
                                  const KeyRing& keys);
 

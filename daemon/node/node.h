@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,12 +57,54 @@ class Node {
   Result<uint64_t> EntryCount() const { return store_->EntryCount(); }
   const std::map<log::DeviceKey, uint64_t>& Frozen() const { return store_->FrozenAuthors(); }
 
+  // Validates and stores a batch received from a peer (all or nothing), records fork proofs,
+  // folds what was stored and tells the listener. Errors keep their validation code.
+  struct ReceiveReport {
+    size_t stored = 0;
+    size_t duplicates = 0;
+    size_t forks = 0;
+    // Proofs of forks seen for the first time (existing, conflicting), to pass on to peers.
+    std::vector<std::pair<log::Envelope, log::Envelope>> new_forks;
+  };
+  Result<ReceiveReport> Receive(std::span<const log::Envelope> batch);
+  // Keeps a fork proof relayed by a peer: both headers must verify and conflict.
+  Status ReceiveForkProof(const log::Envelope& existing, const log::Envelope& conflicting);
+
+  // Pairing, inviter side: writes the MemberAdded entry for the partner's first device.
+  Result<log::EntryId> AddMember(const log::DeviceKey& device, const crypto::DhPublicKey& x25519,
+                                 const std::string& name);
+  // Pairing, joiner side: this device's solo log (nothing but its MemberCreated) is replaced
+  // by the inviter's pact. kRefused if this device already wrote anything else.
+  Status JoinPact(const log::PactId& pact,
+                  std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys);
+  // A device known from pairing before any entry names it (the inviter, for a joiner that
+  // has not received the inviter's log yet): its entries pass validation.
+  void TrustDevice(const log::DeviceKey& device) { named_devices_.insert(device); }
+  // Devices in an order where each comes after the device that introduced it (for sync).
+  std::vector<log::DeviceKey> IntroductionOrder() const;
+  // True if this device has written nothing a partner could miss (for `join`).
+  bool HasOnlyGenesis() const;
+
+  const log::PactId& pact() const { return pact_; }
+  const crypto::DeviceIdentity& identity() const { return *identity_; }
+  const store::Store& store() const { return *store_; }
+  store::Store& mutable_store() { return *store_; }
+  // Devices of the pact's members (current or not) with their X25519 keys, excluding this one.
+  std::vector<state::Device> PeerDevices();
+  // The member a device belongs to, if any.
+  std::optional<state::MemberId> MemberOf(const log::DeviceKey& device);
+  // Copies of the pact keys for a partner joining by the first pairing (SPEC §4).
+  std::vector<std::pair<uint64_t, crypto::SecretKey>> EpochKeysForPartner() const;
+  // Seals / opens small local secrets (peer addresses) under the storage key.
+  std::string SealLocal(std::string_view purpose, std::string_view plaintext) const;
+  std::optional<std::string> OpenLocal(std::string_view purpose, std::string_view sealed) const;
+
   // Every stored entry, in arrival order; with `verify`, each signature checked again.
   Result<std::vector<LogRow>> Log(bool verify) const;
 
   // Called after each entry is folded (own or received); for `watch`.
   using EventListener = std::function<void(const state::Event&)>;
-  void SetEventListener(EventListener listener) { listener_ = std::move(listener); }
+  void AddEventListener(EventListener listener) { listeners_.push_back(std::move(listener)); }
 
  private:
   Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store::Store> store);
@@ -78,10 +122,12 @@ class Node {
   log::PactId pact_{};
   log::KeyRing keys_;
   std::unique_ptr<log::Author> author_;
-  state::Fold fold_;
+  std::unique_ptr<state::Fold> fold_ = std::make_unique<state::Fold>();
   std::optional<state::State> state_;  // cached View(); reset by every change
+  std::set<log::DeviceKey> named_devices_;  // every device key a control entry introduced
+  std::map<log::DeviceKey, log::DeviceKey> introduced_by_;  // device -> the device that named it
   uint64_t max_lamport_ = 0;
-  EventListener listener_;
+  std::vector<EventListener> listeners_;
 };
 
 // Opens a stored body with the ring's key (no signature check: the entry was verified

@@ -108,6 +108,20 @@ class Store {
 
   Result<int> SchemaVersion() const;
 
+  // Addresses where peers were last reached (store_peers.cc). The address is sealed by the
+  // caller (it is a presence hint); one per device, the newest replacing the older.
+  Status RememberPeer(const DeviceKey& device, std::string_view sealed_address, int64_t seen_ms);
+  struct PeerRow {
+    DeviceKey device{};
+    std::string sealed_address;
+    int64_t last_seen_ms = 0;
+  };
+  Result<std::vector<PeerRow>> Peers() const;
+
+  // Drops every entry, fork proof and frozen feed, in one transaction: for a device that
+  // joins a partner's pact before it shared anything of its own (its solo log is replaced).
+  Status ResetLog();
+
  private:
   struct Row {
     const EntryId* id;

@@ -1,0 +1,57 @@
+#include "daemon/net/address.h"
+
+#include <charconv>
+
+namespace accord::daemon {
+
+std::string HostPort::ToString() const {
+  bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Result<HostPort> ParseHostPort(std::string_view text) {
+  auto bad = [&](const char* why) {
+    return MakeError(ErrorCode::kInvalidArgument, "bad address '" + std::string(text) + "': " + why +
+                                                      " (use HOST:PORT, e.g. 192.168.1.20:7070 or [::1]:7070)");
+  };
+  HostPort hp;
+  size_t colon;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return bad("unclosed [ or missing port");
+    }
+    hp.host = std::string(text.substr(1, close - 1));
+    colon = close + 1;
+  } else {
+    colon = text.rfind(':');
+    if (colon == std::string_view::npos) return bad("missing port");
+    hp.host = std::string(text.substr(0, colon));
+    if (hp.host.find(':') != std::string::npos) return bad("put IPv6 addresses in brackets");
+  }
+  if (hp.host.empty()) return bad("missing host");
+  std::string_view port = text.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || value > 65535) return bad("bad port");
+  hp.port = static_cast<uint16_t>(value);
+  return hp;
+}
+
+Result<std::vector<asio::ip::tcp::endpoint>> Resolve(asio::io_context& io, const HostPort& hp) {
+  std::error_code ec;
+  asio::ip::tcp::resolver resolver(io);
+  auto results = resolver.resolve(hp.host, std::to_string(hp.port), ec);
+  if (ec) return MakeError(ErrorCode::kUnavailable, "cannot resolve " + hp.host + ": " + ec.message());
+  std::vector<asio::ip::tcp::endpoint> out;
+  for (const auto& r : results) out.push_back(r.endpoint());
+  if (out.empty()) return MakeError(ErrorCode::kUnavailable, "no address for " + hp.host);
+  return out;
+}
+
+std::string EndpointString(const asio::ip::tcp::endpoint& e) {
+  HostPort hp{e.address().to_string(), e.port()};
+  return hp.ToString();
+}
+
+}  // namespace accord::daemon

@@ -1,0 +1,304 @@
+#include "daemon/net/peer_manager.h"
+
+#include "crypto/random.h"
+#include "daemon/logging.h"
+#include "daemon/net/invitation.h"
+
+namespace accord::daemon {
+
+namespace {
+
+constexpr std::chrono::milliseconds kDialTick{200};  // how often dial targets are checked
+constexpr std::string_view kAddressPurpose = "accord/peer-address/v1";
+
+std::string TargetKey(const DialTarget& t) { return ToHex(t.device) + " " + t.address; }
+
+}  // namespace
+
+PeerManager::PeerManager(asio::io_context& io, Node& node, std::string listen,
+                         std::vector<std::string> peers)
+    : io_(io), node_(node), listen_option_(std::move(listen)), peer_options_(std::move(peers)) {}
+
+PeerManager::~PeerManager() {
+  *alive_ = false;
+  Stop();
+}
+
+Status PeerManager::Start() {
+  for (const std::string& p : peer_options_) {
+    Result<HostPort> hp = ParseHostPort(p);
+    if (!hp.ok()) return hp.error();
+  }
+  if (!listen_option_.empty()) {
+    Result<HostPort> hp = ParseHostPort(listen_option_);
+    if (!hp.ok()) return hp.error();
+    Result<std::vector<asio::ip::tcp::endpoint>> endpoints = Resolve(io_, *hp);
+    if (!endpoints.ok()) return endpoints.error();
+    std::error_code ec;
+    acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(io_);
+    const asio::ip::tcp::endpoint& endpoint = endpoints->front();
+    acceptor_->open(endpoint.protocol(), ec);
+    if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_->bind(endpoint, ec);
+    if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return MakeError(ErrorCode::kIo, "cannot listen on " + listen_option_ + ": " + ec.message());
+    }
+    listen_address_ = EndpointString(acceptor_->local_endpoint(ec));
+    asio::co_spawn(io_, AcceptLoop(), [](std::exception_ptr e) {
+      if (e) LogError("peer accept loop ended by an unexpected exception");
+    });
+  }
+  if (node_.has_identity()) LoadRemembered();
+  asio::co_spawn(io_, DialLoop(), [](std::exception_ptr e) {
+    if (e) LogError("dial loop ended by an unexpected exception");
+  });
+  node_.AddEventListener([this, alive = alive_](const state::Event&) {
+    if (*alive) OnLocalChange();
+  });
+  return Status::Ok();
+}
+
+void PeerManager::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  std::error_code ignored;
+  if (acceptor_) acceptor_->close(ignored);
+  auto connections = all_;
+  for (const auto& c : connections) c->Close("shutting down");
+}
+
+asio::awaitable<void> PeerManager::AcceptLoop() {
+  std::error_code ec;
+  while (!stopped_ && acceptor_->is_open()) {
+    asio::ip::tcp::socket socket =
+        co_await acceptor_->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted) break;
+      asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    // The first byte says which protocol follows; anything else gets silence.
+    auto framed = std::make_shared<FramedSocket>(std::move(socket));
+    asio::co_spawn(
+        io_,
+        [this, framed, alive = alive_]() -> asio::awaitable<void> {
+          framed->ArmDeadline(kHandshakeTimeout);
+          uint8_t type = 0;
+          if (!co_await framed->ReadByte(type) || !*alive) co_return;
+          framed->CancelDeadline();
+          if (type == kConnectionSync && node_.has_identity()) {
+            auto c = std::make_shared<SyncConnection>(*this, std::move(framed->socket()), std::nullopt);
+            all_.insert(c);
+            c->Start();
+          } else if (type == kConnectionPairing && node_.has_identity()) {
+            co_await ServeInvitation(framed);
+          }
+        },
+        [](std::exception_ptr e) {
+          if (e) LogError("peer connection ended by an unexpected exception");
+        });
+  }
+}
+
+void PeerManager::AddTarget(const DialTarget& target) {
+  std::string key = TargetKey(target);
+  if (targets_.count(key)) return;
+  Target t;
+  t.dial = target;
+  targets_.emplace(key, std::move(t));
+}
+
+// --peer addresses are tried for every peer device of the pact (IK needs the key up front).
+void PeerManager::RefreshTargets() {
+  if (!node_.has_identity() || peer_options_.empty()) return;
+  std::vector<std::pair<log::DeviceKey, crypto::DhPublicKey>> devices;
+  for (const state::Device& d : node_.PeerDevices()) devices.emplace_back(d.key, d.x25519);
+  for (const auto& [key, x] : pinned_) devices.emplace_back(key, x);
+  for (const std::string& address : peer_options_) {
+    for (const auto& [device, x25519] : devices) AddTarget(DialTarget{device, x25519, address});
+  }
+}
+
+asio::awaitable<void> PeerManager::DialLoop() {
+  asio::steady_timer tick(io_);
+  std::error_code ec;
+  while (!stopped_) {
+    RefreshTargets();
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [key, target] : targets_) {
+      if (target.dialing || now < target.next_attempt) continue;
+      if (established_.count(target.dial.device)) continue;
+      target.dialing = true;
+      asio::co_spawn(io_, Dial(key), [](std::exception_ptr e) {
+        if (e) LogError("dial ended by an unexpected exception");
+      });
+    }
+    tick.expires_after(kDialTick);
+    co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+asio::awaitable<void> PeerManager::Dial(std::string key) {
+  auto alive = alive_;
+  DialTarget dial = targets_.at(key).dial;
+  bool connected = false;
+  Result<HostPort> hp = ParseHostPort(dial.address);
+  if (hp.ok()) {
+    Result<std::vector<asio::ip::tcp::endpoint>> endpoints = Resolve(io_, *hp);
+    if (endpoints.ok()) {
+      asio::ip::tcp::socket socket(io_);
+      std::error_code ec;
+      asio::steady_timer limit(io_, kHandshakeTimeout);
+      limit.async_wait([&socket](std::error_code e) {
+        if (!e) socket.close();
+      });
+      co_await asio::async_connect(socket, *endpoints, asio::redirect_error(asio::use_awaitable, ec));
+      limit.cancel();
+      if (!*alive) co_return;
+      if (!ec && !established_.count(dial.device)) {
+        auto c = std::make_shared<SyncConnection>(*this, std::move(socket), dial);
+        all_.insert(c);
+        c->Start();
+        connected = true;
+      }
+    }
+  }
+  if (!*alive) co_return;
+  auto it = targets_.find(key);
+  if (it == targets_.end()) co_return;
+  it->second.dialing = false;
+  if (!connected) {
+    double unit = crypto::RandomUniform(1u << 20) / double(1u << 20);
+    it->second.next_attempt = std::chrono::steady_clock::now() + it->second.backoff.Next(unit);
+  }
+}
+
+bool PeerManager::OnEstablished(const std::shared_ptr<SyncConnection>& c) {
+  auto it = established_.find(c->device());
+  if (it != established_.end() && it->second.get() != c.get()) {
+    // Two connections to one device (both dialed at once): both sides keep the one started
+    // by the smaller device key, so they agree without talking about it.
+    const log::DeviceKey& me = node_.device_key();
+    const bool prefer_mine = me < c->device();
+    if (c->initiator() != prefer_mine) return false;
+    it->second->Close("replaced by a newer connection");
+  }
+  established_[c->device()] = c;
+  if (c->initiator()) {
+    for (auto& [key, target] : targets_) {
+      if (target.dial.device == c->device()) {
+        target.backoff.Reset();
+        Remember(target.dial);
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+void PeerManager::OnClosed(SyncConnection* c) {
+  auto it = established_.find(c->device());
+  if (it != established_.end() && it->second.get() == c) established_.erase(it);
+  for (auto i = all_.begin(); i != all_.end(); ++i) {
+    if (i->get() == c) {
+      // Keep the object alive until its own coroutine unwinds: drop it on the next turn.
+      asio::post(io_, [keep = *i] {});
+      all_.erase(i);
+      break;
+    }
+  }
+}
+
+void PeerManager::OnLocalChange() {
+  if (push_scheduled_) return;
+  push_scheduled_ = true;
+  // Coalesced: a received batch of hundreds of entries pushes once.
+  asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    push_scheduled_ = false;
+    for (auto& [device, c] : established_) c->Push();
+  });
+}
+
+void PeerManager::OnFork(const log::Envelope& existing, const log::Envelope& conflicting) {
+  for (auto& [device, c] : established_) c->PassOnFork(existing, conflicting);
+}
+
+std::optional<log::DeviceKey> PeerManager::DeviceForX25519(const crypto::DhPublicKey& key) {
+  for (const state::Device& d : node_.PeerDevices())
+    if (d.x25519 == key) return d.key;
+  for (const auto& [device, x] : pinned_)
+    if (x == key) return device;
+  return std::nullopt;
+}
+
+bool PeerManager::AcceptTimestamp(const crypto::DhPublicKey& key, const peer::Tai64n& t) {
+  return replay_guard_.Accept(key, t);
+}
+
+void PeerManager::Remember(const DialTarget& target) {
+  std::string plain = ToHex(target.x25519) + " " + target.address;
+  Status s = node_.mutable_store().RememberPeer(target.device, node_.SealLocal(kAddressPurpose, plain),
+                                                node_.NowMs());
+  if (!s.ok()) LogWarning("cannot remember a peer address: " + s.error().message);
+}
+
+void PeerManager::LoadRemembered() {
+  Result<std::vector<store::Store::PeerRow>> rows = node_.store().Peers();
+  if (!rows.ok()) return;
+  for (const auto& row : *rows) {
+    std::optional<std::string> plain = node_.OpenLocal(kAddressPurpose, row.sealed_address);
+    if (!plain || plain->size() < 66) continue;
+    std::optional<Bytes> x = FromHex(plain->substr(0, 64));
+    if (!x || x->size() != 32) continue;
+    DialTarget t;
+    t.device = row.device;
+    std::copy(x->begin(), x->end(), t.x25519.begin());
+    t.address = plain->substr(65);
+    pinned_[t.device] = t.x25519;
+    node_.TrustDevice(t.device);  // known from our own pairing or handshake
+    AddTarget(t);
+  }
+}
+
+std::vector<proto::PeerView> PeerManager::Peers() {
+  std::map<log::DeviceKey, proto::PeerView> views;
+  auto view_for = [&](const log::DeviceKey& device) -> proto::PeerView& {
+    proto::PeerView& v = views[device];
+    if (v.device_key().empty()) {
+      v.set_device_key(ToHex(device));
+      v.set_state("offline");
+      std::optional<state::MemberId> member = node_.MemberOf(device);
+      const state::Member* m = member ? node_.State().FindMember(*member) : nullptr;
+      v.set_name(m ? m->name : "partner (not yet synced)");
+    }
+    return v;
+  };
+  for (const state::Device& d : node_.PeerDevices()) view_for(d.key);
+  for (const auto& [device, x] : pinned_) view_for(device);
+  for (const auto& [key, target] : targets_) {
+    proto::PeerView& v = view_for(target.dial.device);
+    v.set_address(target.dial.address);
+    if (target.dialing && v.state() == "offline") v.set_state("connecting");
+  }
+  Result<std::vector<store::Store::PeerRow>> rows = node_.store().Peers();
+  if (rows.ok()) {
+    for (const auto& row : *rows) view_for(row.device).set_last_seen_ms(row.last_seen_ms);
+  }
+  for (const auto& [device, c] : established_) {
+    proto::PeerView& v = view_for(device);
+    v.set_state("connected");
+    if (v.address().empty()) v.set_address(c->remote());
+    v.set_entries_behind(c->entries_behind());
+    v.set_received(c->received());
+    v.set_receiving_total(c->receiving_total());
+    v.set_last_seen_ms(node_.NowMs());
+  }
+  std::vector<proto::PeerView> out;
+  for (auto& [device, v] : views) out.push_back(std::move(v));
+  return out;
+}
+
+}  // namespace accord::daemon

@@ -1,0 +1,199 @@
+#include "daemon/net/sync_connection.h"
+
+#include <chrono>
+
+#include "accord/wire.pb.h"
+#include "daemon/logging.h"
+#include "daemon/net/peer_manager.h"
+#include "daemon/peer/frames.h"
+#include "daemon/peer/sync_handshake.h"
+#include "daemon/peer/tai64n.h"
+
+namespace accord::daemon {
+
+namespace {
+
+int64_t UnixNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Short(const log::DeviceKey& key) { return ToHex(key).substr(0, 8); }
+
+}  // namespace
+
+SyncConnection::SyncConnection(PeerManager& manager, asio::ip::tcp::socket socket,
+                               std::optional<DialTarget> target)
+    : manager_(manager), socket_(std::move(socket)), target_(std::move(target)) {
+  if (target_) device_ = target_->device;
+}
+
+SyncConnection::~SyncConnection() = default;
+
+void SyncConnection::Start() {
+  asio::co_spawn(socket_.socket().get_executor(),
+                 [self = shared_from_this()] { return self->Run(); },
+                 [self = shared_from_this()](std::exception_ptr e) {
+                   if (e) LogError("sync connection ended by an unexpected exception");
+                   self->Close("ended");
+                 });
+}
+
+asio::awaitable<void> SyncConnection::Run() {
+  socket_.ArmDeadline(kHandshakeTimeout);
+  bool ok = target_ ? co_await HandshakeAsInitiator() : co_await HandshakeAsResponder();
+  socket_.CancelDeadline();
+  if (!ok) {
+    socket_.Close();  // silence: nothing is sent to a peer that failed the handshake
+    co_return;
+  }
+  // A responder commits nothing until the initiator's first transport frame decrypts: a
+  // replayed message 1 (the replay guard is in memory only) can then never take the slot.
+  Bytes frame;
+  std::optional<Bytes> first;
+  if (!initiator()) {
+    socket_.ArmDeadline(kHandshakeTimeout);
+    bool got = co_await socket_.ReadFrame(frame, peer::kMinTransportFrameBytes);
+    socket_.CancelDeadline();
+    Result<Bytes> plaintext = got ? channel_->Open(frame) : Result<Bytes>(MakeError(ErrorCode::kUnavailable, ""));
+    if (!plaintext.ok()) {
+      socket_.Close();
+      co_return;
+    }
+    first = std::move(*plaintext);
+  }
+  if (!manager_.OnEstablished(shared_from_this())) {
+    socket_.Close();  // the other connection to this device wins
+    co_return;
+  }
+  LogInfo("sync: connected with device " + Short(device_));
+  source_ = std::make_unique<NodeSource>(manager_.node(), device_);
+  session_ = std::make_unique<sync::SyncSession>(
+      initiator() ? sync::SyncSession::Role::kInitiator : sync::SyncSession::Role::kResponder,
+      *source_);
+  Execute(session_->Start());
+  if (first) Execute(session_->OnMessage(*first));
+
+  while (!closed_ && co_await socket_.ReadFrame(frame, peer::kMinTransportFrameBytes)) {
+    Result<Bytes> plaintext = channel_->Open(frame);
+    if (!plaintext.ok()) {
+      LogWarning("sync: a frame from device " + Short(device_) + " failed to decrypt; closing");
+      break;
+    }
+    Execute(session_->OnMessage(*plaintext));
+  }
+  Close("connection ended");
+}
+
+asio::awaitable<bool> SyncConnection::HandshakeAsInitiator() {
+  Node& node = manager_.node();
+  Result<peer::SyncInitiator> hs =
+      peer::SyncInitiator::Create(node.identity().dh, target_->x25519, node.pact());
+  if (!hs.ok()) co_return false;
+  Result<Bytes> message1 = hs->WriteMessage1(peer::Tai64nFromUnixNanos(UnixNanos()));
+  if (!message1.ok()) co_return false;
+  Bytes first = {kConnectionSync};
+  AppendBytes(first, peer::EncodeFrame(*message1));
+  socket_.Send(std::move(first));
+  Bytes message2;
+  if (!co_await socket_.ReadFrame(message2, 1)) co_return false;
+  Result<crypto::noise::TransportSession> transport = hs->ReadMessage2(message2);
+  if (!transport.ok()) co_return false;
+  channel_ = std::make_unique<peer::SecureChannel>(std::move(*transport));
+  co_return true;
+}
+
+asio::awaitable<bool> SyncConnection::HandshakeAsResponder() {
+  Node& node = manager_.node();
+  Bytes message1;
+  if (!co_await socket_.ReadFrame(message1, 1)) co_return false;
+  Result<peer::SyncResponder> hs = peer::SyncResponder::Create(node.identity().dh, node.pact());
+  if (!hs.ok()) co_return false;
+  Result<peer::SyncResponder::Message1> m1 = hs->ReadMessage1(message1);
+  if (!m1.ok()) co_return false;  // a stranger, or not made for our key: silence
+  std::optional<log::DeviceKey> device = manager_.DeviceForX25519(m1->initiator);
+  if (!device) co_return false;  // not a device of the pact: silence
+  if (!manager_.AcceptTimestamp(m1->initiator, m1->timestamp)) {
+    LogWarning("sync: refused a replayed handshake");
+    co_return false;
+  }
+  Result<std::pair<Bytes, crypto::noise::TransportSession>> m2 = hs->WriteMessage2();
+  if (!m2.ok()) co_return false;
+  socket_.Send(peer::EncodeFrame(m2->first));
+  device_ = *device;
+  channel_ = std::make_unique<peer::SecureChannel>(std::move(m2->second));
+  co_return true;
+}
+
+void SyncConnection::Send(const Bytes& plaintext) {
+  if (!channel_ || channel_->dead()) return;
+  Result<Bytes> frame = channel_->Seal(plaintext);
+  if (!frame.ok()) {
+    Close("cannot seal a frame");
+    return;
+  }
+  socket_.Send(std::move(*frame));
+}
+
+void SyncConnection::Execute(std::vector<sync::Action> actions) {
+  for (sync::Action& action : actions) {
+    if (closed_) return;
+    if (auto* send = std::get_if<sync::SendMessage>(&action)) {
+      Send(send->plaintext);
+    } else if (auto* store = std::get_if<sync::StoreBatch>(&action)) {
+      Result<Node::ReceiveReport> report = manager_.node().Receive(store->entries);
+      if (!report.ok()) {
+        LogWarning("sync: rejected a batch from device " + Short(device_) + ": " +
+                   report.error().message);
+      } else {
+        received_ += report->stored;
+      }
+      Execute(session_->OnBatchStored(store->batch_id, report.ok() ? Status::Ok()
+                                                                   : Status(report.error())));
+      if (report.ok() && report->stored > 0) manager_.OnLocalChange();
+      if (report.ok()) {
+        for (const auto& [existing, conflicting] : report->new_forks) {
+          manager_.OnFork(existing, conflicting);
+        }
+      }
+    } else if (auto* fork = std::get_if<sync::RecordFork>(&action)) {
+      Result<log::EntryHeader> h = log::DecodeHeader(fork->existing.header);
+      const bool was_frozen = h.ok() && manager_.node().Frozen().count(h->author) != 0;
+      Status s = manager_.node().ReceiveForkProof(fork->existing, fork->conflicting);
+      if (!s.ok()) {
+        LogWarning("sync: bad fork proof from device " + Short(device_));
+      } else if (h.ok() && !was_frozen && manager_.node().Frozen().count(h->author) != 0) {
+        manager_.OnFork(fork->existing, fork->conflicting);  // newly learned: pass it on
+      }
+    } else if (auto* close = std::get_if<sync::CloseSession>(&action)) {
+      Close(close->reason);
+    } else if (auto* progress = std::get_if<sync::Progress>(&action)) {
+      receiving_total_ = progress->received + progress->behind;
+    }
+  }
+}
+
+void SyncConnection::PassOnFork(const log::Envelope& existing, const log::Envelope& conflicting) {
+  if (established()) Execute(session_->OnForkDetected(existing, conflicting));
+}
+
+void SyncConnection::Push() {
+  if (established()) Execute(session_->OnLocalChange());
+}
+
+void SyncConnection::Close(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  if (channel_ && !channel_->dead() && session_) {
+    proto::PeerMessage bye;
+    bye.mutable_close()->set_reason(reason);
+    std::string bytes = bye.SerializeAsString();
+    Send(Bytes(bytes.begin(), bytes.end()));
+  }
+  socket_.CloseAfterWrites();
+  manager_.OnClosed(this);
+  LogDebug("sync: closed (" + reason + ")");
+}
+
+}  // namespace accord::daemon

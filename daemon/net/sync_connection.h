@@ -1,0 +1,68 @@
+// One sync connection with one peer device: the Noise IK handshake (as initiator or
+// responder), then a SyncSession whose actions this edge carries out against the Node.
+// Daemon thread only. Which peers to dial and keeping one connection per device is
+// PeerManager's business.
+#ifndef ACCORD_DAEMON_NET_SYNC_CONNECTION_H_
+#define ACCORD_DAEMON_NET_SYNC_CONNECTION_H_
+
+#include <memory>
+#include <optional>
+
+#include "daemon/net/framed_socket.h"
+#include "daemon/net/node_source.h"
+#include "daemon/peer/channel.h"
+#include "daemon/sync/session.h"
+
+namespace accord::daemon {
+
+class PeerManager;
+
+struct DialTarget {
+  log::DeviceKey device{};
+  crypto::DhPublicKey x25519{};
+  std::string address;  // HOST:PORT
+};
+
+class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
+ public:
+  // Initiator: `socket` is connected to `target`. Responder: the type byte was read.
+  SyncConnection(PeerManager& manager, asio::ip::tcp::socket socket,
+                 std::optional<DialTarget> target);
+  ~SyncConnection();
+  void Start();
+  // New entries in the log: push what the peer lacks.
+  void Push();
+  // A fork proof this device just learned of: tell the peer (SPEC §3: proofs are passed on).
+  void PassOnFork(const log::Envelope& existing, const log::Envelope& conflicting);
+  void Close(const std::string& reason);
+
+  bool established() const { return session_ != nullptr && !closed_; }
+  bool initiator() const { return target_.has_value(); }
+  const log::DeviceKey& device() const { return device_; }
+  uint64_t entries_behind() const { return session_ ? session_->entries_behind() : 0; }
+  uint64_t received() const { return received_; }
+  uint64_t receiving_total() const { return receiving_total_; }
+  std::string remote() const { return socket_.remote(); }
+
+ private:
+  asio::awaitable<void> Run();
+  asio::awaitable<bool> HandshakeAsInitiator();
+  asio::awaitable<bool> HandshakeAsResponder();
+  void Execute(std::vector<sync::Action> actions);
+  void Send(const Bytes& plaintext);
+
+  PeerManager& manager_;
+  FramedSocket socket_;
+  std::optional<DialTarget> target_;
+  log::DeviceKey device_{};
+  std::unique_ptr<peer::SecureChannel> channel_;
+  std::unique_ptr<NodeSource> source_;
+  std::unique_ptr<sync::SyncSession> session_;
+  uint64_t received_ = 0;
+  uint64_t receiving_total_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace accord::daemon
+
+#endif  // ACCORD_DAEMON_NET_SYNC_CONNECTION_H_

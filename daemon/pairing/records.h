@@ -1,0 +1,53 @@
+// What pairing hands over: device records (who is on the other end) and the pact bundle (what
+// the joiner receives), with the limits both sides enforce. Any thread; pure.
+// Wire encodings live in messages.h; turning records into log entries is the daemon's job.
+#ifndef ACCORD_DAEMON_PAIRING_RECORDS_H_
+#define ACCORD_DAEMON_PAIRING_RECORDS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "crypto/dh.h"
+#include "crypto/secret.h"
+#include "daemon/log/header.h"
+
+namespace accord::pairing {
+
+constexpr size_t kMaxNameBytes = 64;      // bytes of UTF-8 in a display name
+constexpr size_t kMaxMemberDevices = 32;  // device keys of one member in the inviter's record
+constexpr size_t kMaxEpochKeys = 128;     // epoch keys in one bundle (keeps it under 8 KiB)
+
+struct DeviceRecord {
+  log::DeviceKey signing{};
+  crypto::DhPublicKey x25519{};
+  std::string name;
+  // The sender's member's devices, ascending, including `signing`. The joiner is a new person
+  // with one device, so for the joiner this is just {signing}.
+  std::vector<log::DeviceKey> member_devices;
+};
+
+// Move-only: it holds the pact's epoch keys.
+struct PactBundle {
+  log::PactId pact{};
+  std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys;  // ascending epochs
+  log::DeviceKey inviter_member{};
+  std::string inviter_name;
+};
+
+// 1..kMaxNameBytes of well-formed UTF-8 without control characters. kInvalidArgument.
+Status CheckName(std::string_view name);
+
+// A usable bundle: non-zero pact id and member, 1..kMaxEpochKeys keys with strictly ascending
+// epochs, a valid inviter name. kInvalidArgument.
+Status CheckBundle(const PactBundle& bundle);
+
+// Ascending, distinct, 1..kMaxMemberDevices keys, none all-zero. kInvalidArgument.
+Status CheckMemberDevices(const std::vector<log::DeviceKey>& devices);
+
+}  // namespace accord::pairing
+
+#endif  // ACCORD_DAEMON_PAIRING_RECORDS_H_

@@ -1,0 +1,136 @@
+// SyncSession: the peer-to-peer sync protocol as a pure state machine (SPEC §5, SECURITY
+// §5.6, docs/sync.md): decrypted PeerMessages and edge events in, a list of actions out.
+// One thread (the connection's). No sockets, no store, no clock: the edge does those.
+#ifndef ACCORD_DAEMON_SYNC_SESSION_H_
+#define ACCORD_DAEMON_SYNC_SESSION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "daemon/log/author.h"
+#include "daemon/log/entry.h"
+#include "daemon/log/header.h"
+
+namespace accord::sync {
+
+constexpr size_t kMaxPeerMessageBytes = 65519;  // bytes: one Noise transport plaintext
+constexpr size_t kMaxInFlightBatches = 4;       // unacknowledged batches per direction
+constexpr size_t kMaxEntriesPerBatch = 1024;    // refused above this before anything else
+
+// What the session may ask of this device's log. Implemented by the edge (store + membership).
+class SyncSource {
+ public:
+  virtual ~SyncSource() = default;
+  virtual std::map<log::DeviceKey, log::FeedHead> Heads() const = 0;
+  // `author`'s envelopes with seq >= from_seq, ascending, at most `limit`.
+  virtual Result<std::vector<log::Envelope>> Read(const log::DeviceKey& author, uint64_t from_seq,
+                                                  size_t limit) const = 0;
+  // False for entries this peer must not get (another member's private entries).
+  virtual bool MaySend(const log::EntryHeader& header) const = 0;
+  // Authors whose feeds go first, in this order (the rest follow in key order). A device's
+  // entries only validate after the entry that introduced it, so introducers come first.
+  virtual std::vector<log::DeviceKey> SendOrder() const { return {}; }
+};
+
+struct SendMessage {  // one serialized PeerMessage, <= kMaxPeerMessageBytes
+  Bytes plaintext;
+};
+struct StoreBatch {  // edge: IngestBatch + AppendBatch, then OnBatchStored
+  uint64_t batch_id;
+  std::vector<log::Envelope> entries;
+};
+struct RecordFork {  // a received proof for the edge to verify and keep
+  log::Envelope existing;
+  log::Envelope conflicting;
+};
+struct CloseSession {  // send nothing more; the edge sends SyncClose if appropriate and closes
+  std::string reason;
+};
+struct Progress {  // entries received so far / still announced
+  uint64_t received;
+  uint64_t behind;
+};
+using Action = std::variant<SendMessage, StoreBatch, RecordFork, CloseSession, Progress>;
+
+class Sender;
+
+class SyncSession {
+ public:
+  enum class Role { kInitiator, kResponder };
+
+  // `source` must outlive the session.
+  SyncSession(Role role, const SyncSource& source);
+  ~SyncSession();
+  SyncSession(const SyncSession&) = delete;
+  SyncSession& operator=(const SyncSession&) = delete;
+
+  std::vector<Action> Start();                        // initiator: its Hello; responder: nothing
+  std::vector<Action> OnMessage(ByteView plaintext);  // one decrypted PeerMessage
+  std::vector<Action> OnBatchStored(uint64_t batch_id, const Status& result);  // error -> close
+  std::vector<Action> OnLocalChange();  // the source has new entries: push what the peer lacks
+  std::vector<Action> OnForkDetected(const log::Envelope& existing,
+                                     const log::Envelope& conflicting);  // pass the proof on
+
+  uint64_t entries_behind() const;  // entries we know the peer still lacks (for status)
+  uint64_t entries_received() const { return entries_received_; }
+  // Both Hellos exchanged and nothing owed either way; stays true once reached.
+  bool initial_sync_done() const { return initial_sync_done_; }
+  bool closed() const { return closed_; }
+
+ private:
+  struct PendingStore {
+    uint64_t batch_id = 0;
+    bool empty = false;  // nothing to store: acked once every earlier batch is
+  };
+  using ForkKey = std::pair<log::DeviceKey, uint64_t>;  // (author, seq)
+
+  bool Ready() const { return hello_sent_ && hello_received_; }
+  void Close(std::string reason, std::vector<Action>& out);
+  void SendHello(std::vector<Action>& out);
+  void Pump(std::vector<Action>& out);
+  void SendFork(const log::Envelope& existing, const log::Envelope& conflicting,
+                std::vector<Action>& out);
+  void UpdateDone();
+
+  void HandleHello(const std::map<log::DeviceKey, log::FeedHead>& heads, std::vector<Action>& out);
+  void HandleBatch(uint64_t batch_id, std::vector<log::Envelope> entries,
+                   const std::vector<log::EntryHeader>& headers, uint64_t total_behind,
+                   std::vector<Action>& out);
+  void HandleAck(uint64_t batch_id, std::vector<Action>& out);
+  void HandleFork(log::Envelope existing, log::Envelope conflicting, std::vector<Action>& out);
+
+  const Role role_;
+  const SyncSource& source_;
+  std::unique_ptr<Sender> sender_;  // our side: cursors, batches in flight
+
+  bool started_ = false;
+  bool hello_sent_ = false;
+  bool hello_received_ = false;
+  bool closed_ = false;
+  bool initial_sync_done_ = false;
+
+  // The peer's side: batches handed to the edge (or empty) and not yet acknowledged.
+  std::deque<PendingStore> pending_;
+  uint64_t last_batch_received_ = 0;           // the peer numbers its batches 1, 2, 3 ...
+  std::optional<uint64_t> peer_total_behind_;  // from the peer's latest batch
+  uint64_t entries_received_ = 0;
+
+  // Fork proofs already exchanged either way (not echoed back), and ones waiting for Hellos.
+  std::set<ForkKey> forks_seen_;
+  std::vector<std::pair<log::Envelope, log::Envelope>> forks_waiting_;
+};
+
+}  // namespace accord::sync
+
+#endif  // ACCORD_DAEMON_SYNC_SESSION_H_
