@@ -1,5 +1,7 @@
 #include "daemon/node/node.h"
 
+#include "daemon/node/node_keys.h"
+
 #include <functional>
 #include <set>
 
@@ -16,27 +18,14 @@
 
 namespace accord::daemon {
 
+using node_internal::kMetaInitProfile;
+using node_internal::kMetaPact;
+using node_internal::KeyPurpose;
+using node_internal::StoreKey;
+
 namespace {
 
-constexpr std::string_view kMetaPact = "pact_id";
-// The names `init` was given, sealed under the storage key (the database holds no plaintext),
-// kept until the MemberCreated entry that carries them is written.
-constexpr std::string_view kMetaInitProfile = "init_profile";
 constexpr std::string_view kInitProfileAd = "accord/init-profile/v1";
-
-std::string KeyPurpose(store::WrappedKeyKind kind, uint64_t generation) {
-  return std::string(kind == store::WrappedKeyKind::kEpoch ? "accord/epoch/" : "accord/person/") +
-         std::to_string(generation);
-}
-
-Status StoreKey(store::Store& s, const crypto::SecretKey& storage_key, store::WrappedKeyKind kind,
-                uint64_t generation, const crypto::SecretKey& key) {
-  store::WrappedKey w;
-  w.kind = kind;
-  w.generation = generation;
-  w.wrapped = crypto::WrapKey(storage_key, AsBytes(KeyPurpose(kind, generation)), key);
-  return s.PutWrappedKey(w);
-}
 
 }  // namespace
 
@@ -248,180 +237,6 @@ Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
     for (const EventListener& listener : listeners_) listener(*event);
   }
   return Status::Ok();
-}
-
-Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch) {
-  // Validation asks only whether a key was ever named as a device of the pact; who may do
-  // what is the fold's business. The set is kept as entries are folded (no View per batch).
-  store::StoreLogView view(*store_, [this](const log::DeviceKey& d) {
-    return named_devices_.count(d) != 0;
-  });
-  Result<log::IngestPlan> plan = log::IngestBatch(batch, pact_, view, keys_);
-  if (!plan.ok()) return plan.error();
-  ACCORD_RETURN_IF_ERROR(store_->AppendBatch(plan->to_store));
-  ReceiveReport report;
-  report.stored = plan->to_store.size();
-  report.duplicates = plan->duplicates;
-  for (const log::ForkProof& fork : plan->forks) {
-    Result<log::Envelope> existing = store_->GetEnvelope(fork.existing_id);
-    if (existing.ok()) report.new_forks.emplace_back(std::move(*existing), fork.conflicting);
-    ACCORD_RETURN_IF_ERROR(store_->RecordFork(fork));
-    fold_->Freeze(fork.author, fork.seq);
-    state_.reset();
-    LogWarning("device " + ToHex(fork.author).substr(0, 8) + " wrote two different entries at seq " +
-               std::to_string(fork.seq) + "; its feed is frozen");
-    ++report.forks;
-  }
-  for (const log::VerifiedEntry& e : plan->to_store) {
-    max_lamport_ = std::max(max_lamport_, e.header.lamport);
-    ACCORD_RETURN_IF_ERROR(FoldEntry(e.header, e.id, e.body, /*notify=*/true));
-  }
-  return report;
-}
-
-Status Node::ReceiveForkProof(const log::Envelope& existing, const log::Envelope& conflicting) {
-  // Both sides must be authentic headers of one author at one seq, with different ids.
-  Result<log::EntryHeader> a = log::DecodeHeader(existing.header);
-  Result<log::EntryHeader> b = log::DecodeHeader(conflicting.header);
-  if (!a.ok() || !b.ok()) return MakeError(ErrorCode::kMalformedEntry, "fork proof headers");
-  crypto::Signature sa{}, sb{};
-  if (existing.signature.size() != sa.size() || conflicting.signature.size() != sb.size() ||
-      a->author != b->author || a->seq != b->seq || a->pact != pact_ ||
-      existing.header == conflicting.header) {
-    return MakeError(ErrorCode::kMalformedEntry, "not a fork proof");
-  }
-  std::copy(existing.signature.begin(), existing.signature.end(), sa.begin());
-  std::copy(conflicting.signature.begin(), conflicting.signature.end(), sb.begin());
-  if (!crypto::VerifySignature(a->author, existing.header, sa) ||
-      !crypto::VerifySignature(b->author, conflicting.header, sb)) {
-    return MakeError(ErrorCode::kBadSignature, "fork proof signature");
-  }
-  // Keep the side we hold (if any) as the existing one; the proof freezes the feed either way.
-  const log::EntryId id_a = log::ComputeEntryId(existing.header);
-  const log::EntryId id_b = log::ComputeEntryId(conflicting.header);
-  Result<std::optional<log::EntryId>> held = store_->IdAt(a->author, a->seq);
-  if (!held.ok()) return held.error();
-  log::ForkProof proof;
-  proof.author = a->author;
-  proof.seq = a->seq;
-  if (*held && **held == id_b) {
-    proof.existing_id = id_b;
-    proof.conflicting_id = id_a;
-    proof.conflicting = existing;
-  } else if (*held && **held == id_a) {
-    proof.existing_id = id_a;
-    proof.conflicting_id = id_b;
-    proof.conflicting = conflicting;
-  } else {
-    return Status::Ok();  // we hold neither side yet; the entries themselves will reveal it
-  }
-  if (store_->FrozenAuthors().count(a->author)) return Status::Ok();
-  ACCORD_RETURN_IF_ERROR(store_->RecordFork(proof));
-  fold_->Freeze(a->author, a->seq);
-  state_.reset();
-  return Status::Ok();
-}
-
-Result<log::EntryId> Node::AddMember(const log::DeviceKey& device, const crypto::DhPublicKey& x25519,
-                                     const std::string& name) {
-  proto::Body body;
-  auto* m = body.mutable_member_added();
-  m->set_member_id(device.data(), device.size());
-  m->set_name(name);
-  m->set_device_key(device.data(), device.size());
-  m->set_device_x25519(x25519.data(), x25519.size());
-  return Write(body);
-}
-
-bool Node::HasOnlyGenesis() const {
-  const auto& heads = store_->Heads();
-  for (const auto& [author, head] : heads) {
-    if (author != device_key_ || head.seq > 1) return false;
-  }
-  return true;
-}
-
-Status Node::JoinPact(const log::PactId& pact,
-                      std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys) {
-  if (!HasOnlyGenesis()) {
-    return MakeError(ErrorCode::kRefused,
-                     "this device already has entries of its own; invite your partner from this "
-                     "device instead (accord invite)");
-  }
-  if (epoch_keys.empty()) return MakeError(ErrorCode::kBadBody, "the pact came without keys");
-  ACCORD_RETURN_IF_ERROR(store_->ResetLog());
-  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaPact, pact));
-  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaInitProfile, Bytes()));
-  log::KeyRing ring;
-  for (const auto& [generation, key] : keys_.person_keys()) ring.AddPersonKey(generation, key.Clone());
-  for (auto& [epoch, key] : epoch_keys) {
-    ACCORD_RETURN_IF_ERROR(
-        StoreKey(*store_, identity_->storage_key, store::WrappedKeyKind::kEpoch, epoch, key));
-    ring.AddEpochKey(epoch, std::move(key));
-  }
-  keys_ = std::move(ring);
-  pact_ = pact;
-  author_ = std::make_unique<log::Author>(identity_->signing, pact_, log::FeedHead{});
-  fold_ = std::make_unique<state::Fold>();
-  named_devices_.clear();
-  introduced_by_.clear();
-  state_.reset();
-  max_lamport_ = 0;
-  return Status::Ok();
-}
-
-std::vector<std::pair<uint64_t, crypto::SecretKey>> Node::EpochKeysForPartner() const {
-  std::vector<std::pair<uint64_t, crypto::SecretKey>> out;
-  for (const auto& [epoch, key] : keys_.epoch_keys()) out.emplace_back(epoch, key.Clone());
-  return out;
-}
-
-std::vector<log::DeviceKey> Node::IntroductionOrder() const {
-  std::vector<log::DeviceKey> order;
-  std::set<log::DeviceKey> placed;
-  // Depth-first: a device goes after its introducer. Bounded by the number of devices, and
-  // cycles (impossible for honest logs) are cut by `placed`.
-  std::function<void(const log::DeviceKey&, size_t)> place = [&](const log::DeviceKey& d, size_t depth) {
-    if (placed.count(d) || depth > introduced_by_.size()) return;
-    auto it = introduced_by_.find(d);
-    if (it != introduced_by_.end()) place(it->second, depth + 1);
-    if (placed.insert(d).second) order.push_back(d);
-  };
-  for (const log::DeviceKey& d : named_devices_) place(d, 0);
-  return order;
-}
-
-std::vector<state::Device> Node::PeerDevices() {
-  std::vector<state::Device> out;
-  for (const state::Member& m : State().members)
-    for (const state::Device& d : m.devices)
-      if (d.key != device_key_ && !d.removed) out.push_back(d);
-  return out;
-}
-
-std::optional<state::MemberId> Node::MemberOf(const log::DeviceKey& device) {
-  for (const state::Member& m : State().members)
-    for (const state::Device& d : m.devices)
-      if (d.key == device) return m.id;
-  return std::nullopt;
-}
-
-std::string Node::SealLocal(std::string_view purpose, std::string_view plaintext) const {
-  crypto::XNonce nonce = crypto::RandomXNonce();
-  Bytes sealed(nonce.begin(), nonce.end());
-  AppendBytes(sealed, crypto::SealBody(identity_->storage_key, nonce, AsBytes(purpose), AsBytes(plaintext)));
-  return ToHex(sealed);
-}
-
-std::optional<std::string> Node::OpenLocal(std::string_view purpose, std::string_view sealed) const {
-  std::optional<Bytes> raw = FromHex(sealed);
-  if (!raw || raw->size() < crypto::kXNonceBytes) return std::nullopt;
-  crypto::XNonce nonce;
-  std::copy_n(raw->begin(), nonce.size(), nonce.begin());
-  Result<Bytes> plain = crypto::OpenBody(identity_->storage_key, nonce, AsBytes(purpose),
-                                         ByteView(*raw).subspan(crypto::kXNonceBytes));
-  if (!plain.ok()) return std::nullopt;
-  return std::string(AsChars(*plain));
 }
 
 const state::State& Node::State() {

@@ -221,3 +221,38 @@ TEST_F(ValidateTest, ChecksRunInTheDocumentedOrder) {
 
 }  // namespace
 }  // namespace accord::log
+
+namespace accord::log {
+namespace {
+
+// Another member's private entry travels as header and signature only: the author's chain
+// stays whole for the partner, who could not open the body anyway.
+TEST(ValidateWithheld, APrivateEntryWithoutItsBodyKeepsTheChainAndHasNoBody) {
+  testing::TestFeed feed;
+  testing::FakeLog log;
+  log.Know(feed.device(0));
+  AuthoredEntry first = feed.Write(0, testing::ReflectionBody("mine alone"));
+  Envelope withheld = first.envelope;
+  withheld.sealed_body.clear();
+  Result<Validation> v = ValidateEntry(withheld, feed.pact(), log, feed.keys());
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  ASSERT_EQ(v->outcome, Validation::Outcome::kNew);
+  EXPECT_EQ(v->entry->id, first.id);
+  EXPECT_EQ(v->entry->body.kind_case(), proto::Body::KIND_NOT_SET);
+  EXPECT_TRUE(IsWithheld(v->entry->header, withheld));
+  // Its signature still counts: a flipped header bit is refused as before.
+  withheld.header[HeaderLayout::kLamport] ^= 1;
+  EXPECT_FALSE(ValidateEntry(withheld, feed.pact(), log, feed.keys()).ok());
+}
+
+TEST(ValidateWithheld, ASharedEntryWithoutItsBodyIsMalformed) {
+  testing::TestFeed feed;
+  testing::FakeLog log;
+  log.Know(feed.device(0));
+  Envelope e = feed.Write(0, testing::NeedBody("shared")).envelope;
+  e.sealed_body.clear();
+  EXPECT_EQ(ValidateEntry(e, feed.pact(), log, feed.keys()).code(), ErrorCode::kMalformedEntry);
+}
+
+}  // namespace
+}  // namespace accord::log

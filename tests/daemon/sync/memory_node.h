@@ -51,6 +51,8 @@ class MemoryNode : public SyncSource, public log::LogView {
   Result<std::vector<log::Envelope>> Read(const log::DeviceKey& author, uint64_t from_seq,
                                           size_t limit) const override;
   bool MaySend(const log::EntryHeader& header) const override { return may_send_(header); }
+  std::vector<log::DeviceKey> SendOrder() const override { return send_order_; }
+  void SetSendOrder(std::vector<log::DeviceKey> order) { send_order_ = std::move(order); }
 
   // LogView.
   log::FeedHead Head(const log::DeviceKey& author) const override;
@@ -75,6 +77,7 @@ class MemoryNode : public SyncSource, public log::LogView {
   std::function<bool(const log::EntryHeader&)> may_send_ = [](const log::EntryHeader&) {
     return true;
   };
+  std::vector<log::DeviceKey> send_order_;
   mutable size_t reads_ = 0;  // Read calls, to show nothing scans the whole log
 };
 

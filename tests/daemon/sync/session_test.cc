@@ -49,6 +49,27 @@ TEST_F(SyncSessionTest, ResponderSendsNothingBeforeTheInitiatorsHello) {
   EXPECT_EQ(a->Feeds(), b->Feeds());
 }
 
+// A device's entries validate only after the entry that introduced it, so the source can
+// ask for its introducers' feeds to go first, whatever the key order.
+TEST_F(SyncSessionTest, FeedsGoInTheSourcesSendOrderBeforeTheRest) {
+  auto a = NewNode();
+  auto b = NewNode();
+  WriteTo(0, 3, {a.get()});
+  WriteTo(1, 3, {a.get()});
+  WriteTo(2, 3, {a.get()});
+  a->SetSendOrder({feed_.device(2), feed_.device(0)});
+  SyncPair pair(*a, *b);
+  pair.Start();
+  ASSERT_TRUE(pair.RunUntilQuiet());
+  std::vector<std::pair<log::DeviceKey, uint64_t>> sent = EntriesIn(pair.sent(kI));
+  ASSERT_EQ(sent.size(), 9u);
+  std::vector<log::DeviceKey> order;
+  for (const auto& [author, seq] : sent)
+    if (order.empty() || order.back() != author) order.push_back(author);
+  EXPECT_EQ(order, (std::vector<log::DeviceKey>{feed_.device(2), feed_.device(0), feed_.device(1)}));
+  EXPECT_EQ(a->Feeds(), b->Feeds());
+}
+
 TEST_F(SyncSessionTest, OnlyTheEntriesThePeerLacksAreSent) {
   auto a = NewNode();
   auto b = NewNode();

@@ -1,0 +1,25 @@
+// Node internals shared by its .cc files: meta keys and wrapping keys for the store.
+// Daemon thread only; not for use outside daemon/node.
+#ifndef ACCORD_DAEMON_NODE_NODE_KEYS_H_
+#define ACCORD_DAEMON_NODE_NODE_KEYS_H_
+
+#include <string>
+#include <string_view>
+
+#include "crypto/secret.h"
+#include "daemon/store/store.h"
+
+namespace accord::daemon::node_internal {
+
+constexpr std::string_view kMetaPact = "pact_id";
+// The names `init` was given, sealed under the storage key (the database holds no plaintext),
+// kept until the MemberCreated entry that carries them is written; empty afterwards.
+constexpr std::string_view kMetaInitProfile = "init_profile";
+
+std::string KeyPurpose(store::WrappedKeyKind kind, uint64_t generation);
+Status StoreKey(store::Store& s, const crypto::SecretKey& storage_key, store::WrappedKeyKind kind,
+                uint64_t generation, const crypto::SecretKey& key);
+
+}  // namespace accord::daemon::node_internal
+
+#endif  // ACCORD_DAEMON_NODE_NODE_KEYS_H_
