@@ -54,7 +54,11 @@ void SyncSession::Pump(std::vector<Action>& out) {
     if (!batch.ok()) return Close("cannot read the local log: " + batch.error().message, out);
     if (!batch->has_value()) break;
     OutgoingBatch& b = **batch;
-    out.push_back(SendMessage{EncodeBatch(b.batch_id, b.entries, b.total_behind)});
+    Bytes encoded = EncodeBatch(b.batch_id, b.entries, b.total_behind);
+    // The sender packs by EntryCost, so this is our own bug if it ever happens: close
+    // rather than send a frame the channel cannot carry.
+    if (encoded.size() > kMaxPeerMessageBytes) return Close("a batch outgrew one message", out);
+    out.push_back(SendMessage{std::move(encoded)});
   }
 }
 
