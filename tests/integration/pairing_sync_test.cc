@@ -83,7 +83,8 @@ TEST_F(PactTest, AThirdMemberConvergesThroughRelayWithADaemonItNeverMeets) {
   ASSERT_TRUE(WaitFor([&] {
     return Digest(alice) == Digest(bob) && Digest(bob) == Digest(carol);
   }));
-  for (const auto& p : Json(carol, {"peers"})["peers"]["peers"]) {
+  const nlohmann::json peers = Json(carol, {"peers"});
+  for (const auto& p : peers["peers"]["peers"]) {
     if (p["name"] == "bob") EXPECT_NE(p["state"], "connected");
   }
 }
