@@ -100,15 +100,19 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_init()->set_name(a.name);
         return r;
       });
-  row("invite", "[--no-wait] [--timeout DUR]",
+  row("invite", "[--no-wait] [--timeout DUR] [--share-history]",
       "print a pairing code for your partner, then wait for them to join",
       [](CLI::App& c, Args& a) {
         c.add_flag("--no-wait", a.no_wait, "return at once; the daemon keeps the invitation open");
         c.add_option("--timeout", a.timeout, "how long the code works (default 10m)");
+        c.add_flag("--share-history", a.share_history,
+                   "a third person may read everything written so far (needed for a pact of two "
+                   "or more, until joining at a new key epoch exists)");
       },
       [](const Args& a) -> Result<Request> {
         Request r;
         r.mutable_invite()->set_no_wait(a.no_wait);
+        r.mutable_invite()->set_share_history(a.share_history);
         if (!a.timeout.empty()) {
           Result<std::chrono::seconds> d = ParseDuration(a.timeout);
           if (!d.ok()) return d.error();

@@ -33,6 +33,7 @@ struct Args {
   std::string peer;
   std::string timeout;
   bool no_wait = false;
+  bool share_history = false;
   int feeling = 0;
   bool during_space = false;
   bool verify = false;

@@ -369,7 +369,8 @@ void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSe
     };
   }
   Result<proto::InviteUpdate> opened =
-      peers_->OpenInvitation(r.no_wait(), std::chrono::seconds(r.timeout_s()), notify);
+      peers_->OpenInvitation(r.no_wait(), std::chrono::seconds(r.timeout_s()), r.share_history(),
+                             notify);
   if (!opened.ok()) return session->SendError(opened.code(), opened.error().message);
   proto::Response out;
   *out.mutable_invite() = *opened;

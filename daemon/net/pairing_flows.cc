@@ -25,7 +25,15 @@ std::string PeerManager::MyName() {
 }
 
 Result<proto::InviteUpdate> PeerManager::OpenInvitation(bool no_wait, std::chrono::seconds timeout,
-                                                        InviteNotify notify) {
+                                                        bool share_history, InviteNotify notify) {
+  size_t current = 0;
+  for (const state::Member& m : node_.State().members) current += m.left ? 0 : 1;
+  if (current >= 2 && !share_history) {
+    return MakeError(ErrorCode::kRefused,
+                     "this pact already has " + std::to_string(current) +
+                         " members; a new person would read everything written so far. Agree "
+                         "on that together, then run accord invite --share-history");
+  }
   if (listen_address_.empty()) {
     return MakeError(ErrorCode::kRefused,
                      "this daemon does not listen for peers; restart it with --listen HOST:PORT");

@@ -46,8 +46,10 @@ class PeerManager {
 
   // Invitations (inviter side). Updates go to `notify` while it is set.
   using InviteNotify = std::function<void(const proto::InviteUpdate&)>;
+  // kRefused for a pact of two or more without `share_history` (a newcomer would read the
+  // whole history; joining at a new epoch is not built yet).
   Result<proto::InviteUpdate> OpenInvitation(bool no_wait, std::chrono::seconds timeout,
-                                             InviteNotify notify);
+                                             bool share_history, InviteNotify notify);
   // The waiting client's answer to a "consent" update. kNotFound if nothing waits.
   Status ConsentInvitation(bool accept);
   // The waiting client went away.

@@ -78,7 +78,8 @@ class PactTest : public ::testing::Test {
   // `inviter` runs a waiting `accord invite --json` (not a terminal: it accepts whoever
   // completes the code); `joiner` types the code, after `mutate` if given.
   PairResult Pair(Person& inviter, Person& joiner,
-                  const std::function<std::string(const std::string&)>& mutate = nullptr) {
+                  const std::function<std::string(const std::string&)>& mutate = nullptr,
+                  bool share_history = false) {
     PairResult result;
     std::filesystem::path out =
         dir_.path() / ("invite-" + inviter.name + "-" + std::to_string(++invites_) + ".out");
@@ -90,7 +91,8 @@ class PactTest : public ::testing::Test {
       int devnull = ::open("/dev/null", O_RDONLY);
       ::dup2(devnull, 0);
       ::execl(AccordBinary().c_str(), "accord", "--home", inviter.daemon->home().c_str(), "--json",
-              "invite", static_cast<char*>(nullptr));
+              "invite", share_history ? "--share-history" : static_cast<char*>(nullptr),
+              static_cast<char*>(nullptr));
       ::_exit(127);
     }
     std::string code;
