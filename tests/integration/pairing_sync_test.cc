@@ -131,3 +131,41 @@ TEST_F(PactTest, AWrongCodeAbortsBothSidesBurnsTheCodeAndStoresNothing) {
 
 }  // namespace
 }  // namespace accord::testing
+
+namespace accord::testing {
+namespace {
+
+TEST_F(PactTest, WatchShowsThePartnersEventsAsTheyArrive) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  ASSERT_EQ(Pair(alice, bob).join_exit, 0);
+  ASSERT_TRUE(WaitFor([&] { return Json(bob, {"status"})["status"]["members"].size() == 2; }));
+  std::filesystem::path out = dir_.path() / "bob-watch.out";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, 1);
+    ::execl(AccordBinary().c_str(), "accord", "--home", bob.daemon->home().c_str(), "--json",
+            "watch", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // The watch registers asynchronously: write until Alice's event shows up on Bob's side.
+  std::string seen;
+  bool found = WaitFor([&] {
+    Ok(alice, {"appreciate", "thank you for the quiet evening"});
+    std::ifstream f(out);
+    std::stringstream s;
+    s << f.rdbuf();
+    seen = s.str();
+    return seen.find("thank you for the quiet evening") != std::string::npos;
+  }, 15);
+  ::kill(pid, SIGTERM);  // our own child
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(found) << seen;
+  nlohmann::json event = nlohmann::json::parse(seen.substr(0, seen.find('\n')));
+  EXPECT_EQ(event["event"]["kind"], "appreciation");
+  EXPECT_EQ(event["event"]["author_name"], "alice");
+}
+
+}  // namespace
+}  // namespace accord::testing
