@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
        "BM_BuildEntry"},
       {"status round trip with process start / build entry", "BM_StatusRoundTripWithProcessStart",
        "BM_BuildEntry"},
+      {"initial sync between daemons / single-process receive pipeline", "BM_InitialSync100k",
+       "BM_ReceiveEntries"},
   }, isatty(STDOUT_FILENO) != 0);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
