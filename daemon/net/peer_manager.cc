@@ -79,17 +79,23 @@ asio::awaitable<void> PeerManager::AcceptLoop() {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
+    std::shared_ptr<void> slot = inbound_slots_.TryTake();
+    if (!slot) {
+      socket.close(ec);  // too many handshakes in flight: no reply, no work
+      continue;
+    }
     // The first byte says which protocol follows; anything else gets silence.
     auto framed = std::make_shared<FramedSocket>(std::move(socket));
     asio::co_spawn(
         io_,
-        [this, framed, alive = alive_]() -> asio::awaitable<void> {
+        [this, framed, slot, alive = alive_]() -> asio::awaitable<void> {
           framed->ArmDeadline(kHandshakeTimeout);
           uint8_t type = 0;
           if (!co_await framed->ReadByte(type) || !*alive) co_return;
           framed->CancelDeadline();
           if (type == kConnectionSync && node_.has_identity()) {
-            auto c = std::make_shared<SyncConnection>(*this, std::move(framed->socket()), std::nullopt);
+            auto c = std::make_shared<SyncConnection>(*this, std::move(framed->socket()),
+                                                      std::nullopt, slot);
             all_.insert(c);
             c->Start();
           } else if (type == kConnectionPairing && node_.has_identity()) {
@@ -165,40 +171,56 @@ asio::awaitable<void> PeerManager::Dial(std::string key) {
       }
     }
   }
-  if (!*alive) co_return;
+  if (!*alive || connected) co_return;  // OnClosed ends the attempt of a connection
   auto it = targets_.find(key);
-  if (it == targets_.end()) co_return;
-  it->second.dialing = false;
-  if (!connected) {
-    double unit = crypto::RandomUniform(1u << 20) / double(1u << 20);
-    it->second.next_attempt = std::chrono::steady_clock::now() + it->second.backoff.Next(unit);
-  }
+  if (it != targets_.end()) RetryLater(it->second);
+}
+
+void PeerManager::RetryLater(Target& target) {
+  target.dialing = false;
+  double unit = crypto::RandomUniform(1u << 20) / double(1u << 20);
+  target.next_attempt = std::chrono::steady_clock::now() + target.backoff.Next(unit);
 }
 
 bool PeerManager::OnEstablished(const std::shared_ptr<SyncConnection>& c) {
   auto it = established_.find(c->device());
   if (it != established_.end() && it->second.get() != c.get()) {
-    // Two connections to one device (both dialed at once): both sides keep the one started
-    // by the smaller device key, so they agree without talking about it.
-    const log::DeviceKey& me = node_.device_key();
-    const bool prefer_mine = me < c->device();
-    if (c->initiator() != prefer_mine) return false;
+    // A second connection with one device. Neither side dials a device it has a session
+    // with, so either both dialed at once (opposite directions, moments apart), or the peer
+    // lost the old connection without our noticing (it restarted, or its network dropped):
+    // then the old one is stale and the new one must win, or the device is locked out
+    // until the stale one times out.
+    const SyncConnection& old = *it->second;
+    const bool simultaneous = old.initiator() != c->initiator() &&
+                              c->established_at() - old.established_at() < kHandshakeTimeout;
+    if (simultaneous) {
+      // Both sides keep the one started by the smaller device key: they agree without
+      // talking about it.
+      const bool prefer_mine = node_.device_key() < c->device();
+      if (c->initiator() != prefer_mine) return false;
+    }
     it->second->Close("replaced by a newer connection");
   }
   established_[c->device()] = c;
-  if (c->initiator()) {
-    for (auto& [key, target] : targets_) {
-      if (target.dial.device == c->device()) {
-        target.backoff.Reset();
-        Remember(target.dial);
-        break;
-      }
-    }
-  }
+  if (c->initiator()) Remember(*c->target());
   return true;
 }
 
 void PeerManager::OnClosed(SyncConnection* c) {
+  if (c->initiator()) {
+    auto t = targets_.find(TargetKey(*c->target()));
+    if (t != targets_.end()) {
+      if (c->heard_from_peer()) {
+        // The peer took the session: it worked, so redial at once (it may have ended for
+        // its lifetime, or the peer restarted).
+        t->second.backoff.Reset();
+        t->second.dialing = false;
+        t->second.next_attempt = std::chrono::steady_clock::now();
+      } else {
+        RetryLater(t->second);  // refused, silent or failed: back off
+      }
+    }
+  }
   auto it = established_.find(c->device());
   if (it != established_.end() && it->second.get() == c) established_.erase(it);
   for (auto i = all_.begin(); i != all_.end(); ++i) {
@@ -234,8 +256,18 @@ std::optional<log::DeviceKey> PeerManager::DeviceForX25519(const crypto::DhPubli
   return std::nullopt;
 }
 
-bool PeerManager::AcceptTimestamp(const crypto::DhPublicKey& key, const peer::Tai64n& t) {
-  return replay_guard_.Accept(key, t);
+// Replays first: a replayed msg1 (anyone on the network can send one) must not spend the
+// real device's tokens.
+bool PeerManager::AdmitHandshake(const crypto::DhPublicKey& key, const peer::Tai64n& t) {
+  if (!replay_guard_.Accept(key, t)) {
+    LogWarning("sync: refused a replayed handshake");
+    return false;
+  }
+  if (!handshake_rate_.Allow(key, std::chrono::steady_clock::now())) {
+    LogWarning("sync: a device is handshaking too often; ignoring it for now");
+    return false;
+  }
+  return true;
 }
 
 void PeerManager::Remember(const DialTarget& target) {

@@ -17,6 +17,7 @@
 
 #include "accord/ipc.pb.h"
 #include "daemon/net/address.h"
+#include "daemon/net/admission.h"
 #include "daemon/net/backoff.h"
 #include "daemon/net/sync_connection.h"
 #include "daemon/node/node.h"
@@ -62,7 +63,8 @@ class PeerManager {
   // For SyncConnection.
   Node& node() { return node_; }
   std::optional<log::DeviceKey> DeviceForX25519(const crypto::DhPublicKey& key);
-  bool AcceptTimestamp(const crypto::DhPublicKey& key, const peer::Tai64n& timestamp);
+  // A pact device's handshake may go on: within its rate, and not a replay.
+  bool AdmitHandshake(const crypto::DhPublicKey& key, const peer::Tai64n& timestamp);
   bool OnEstablished(const std::shared_ptr<SyncConnection>& connection);
   void OnClosed(SyncConnection* connection);
 
@@ -71,7 +73,7 @@ class PeerManager {
     DialTarget dial;
     Backoff backoff;
     std::chrono::steady_clock::time_point next_attempt{};
-    bool dialing = false;
+    bool dialing = false;  // from the TCP connect until the connection closes
   };
   struct Invitation;
 
@@ -82,6 +84,7 @@ class PeerManager {
   asio::awaitable<void> RunJoin(pairing::PairingCode code, HostPort address,
                                 std::function<void(Result<proto::JoinResponse>)> done);
   void AddTarget(const DialTarget& target);
+  void RetryLater(Target& target);
   void RefreshTargets();
   void Remember(const DialTarget& target);
   void LoadRemembered();
@@ -100,6 +103,8 @@ class PeerManager {
   std::set<std::shared_ptr<SyncConnection>> all_;
   std::map<log::DeviceKey, crypto::DhPublicKey> pinned_;  // peers known from pairing
   peer::ReplayGuard replay_guard_;
+  HandshakeSlots inbound_slots_;
+  HandshakeRate<crypto::DhPublicKey> handshake_rate_;
   std::unique_ptr<Invitation> invitation_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool push_scheduled_ = false;

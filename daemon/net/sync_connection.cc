@@ -8,6 +8,7 @@
 #include "daemon/peer/frames.h"
 #include "daemon/peer/sync_handshake.h"
 #include "daemon/peer/tai64n.h"
+#include "daemon/sync/wire.h"
 
 namespace accord::daemon {
 
@@ -24,8 +25,12 @@ std::string Short(const log::DeviceKey& key) { return ToHex(key).substr(0, 8); }
 }  // namespace
 
 SyncConnection::SyncConnection(PeerManager& manager, asio::ip::tcp::socket socket,
-                               std::optional<DialTarget> target)
-    : manager_(manager), socket_(std::move(socket)), target_(std::move(target)) {
+                               std::optional<DialTarget> target, std::shared_ptr<void> handshake_slot)
+    : manager_(manager),
+      socket_(std::move(socket)),
+      target_(std::move(target)),
+      handshake_slot_(std::move(handshake_slot)),
+      heartbeat_(socket_.socket().get_executor()) {
   if (target_) device_ = target_->device;
 }
 
@@ -45,6 +50,7 @@ asio::awaitable<void> SyncConnection::Run() {
   bool ok = target_ ? co_await HandshakeAsInitiator() : co_await HandshakeAsResponder();
   socket_.CancelDeadline();
   if (!ok) {
+    handshake_slot_.reset();
     socket_.Close();  // silence: nothing is sent to a peer that failed the handshake
     co_return;
   }
@@ -58,11 +64,14 @@ asio::awaitable<void> SyncConnection::Run() {
     socket_.CancelDeadline();
     Result<Bytes> plaintext = got ? channel_->Open(frame) : Result<Bytes>(MakeError(ErrorCode::kUnavailable, ""));
     if (!plaintext.ok()) {
+      handshake_slot_.reset();
       socket_.Close();
       co_return;
     }
     first = std::move(*plaintext);
   }
+  handshake_slot_.reset();
+  established_at_ = last_sent_ = std::chrono::steady_clock::now();
   if (!manager_.OnEstablished(shared_from_this())) {
     socket_.Close();  // the other connection to this device wins
     co_return;
@@ -72,10 +81,14 @@ asio::awaitable<void> SyncConnection::Run() {
   session_ = std::make_unique<sync::SyncSession>(
       initiator() ? sync::SyncSession::Role::kInitiator : sync::SyncSession::Role::kResponder,
       *source_);
+  asio::co_spawn(heartbeat_.get_executor(),
+                 [self = shared_from_this()] { return self->Heartbeat(); }, asio::detached);
   Execute(session_->Start());
   if (first) Execute(session_->OnMessage(*first));
 
-  while (!closed_ && co_await socket_.ReadFrame(frame, peer::kMinTransportFrameBytes)) {
+  while (!closed_) {
+    socket_.ArmDeadline(kIdleTimeout);  // the peer's keepalives keep a quiet session open
+    if (!co_await socket_.ReadFrame(frame, peer::kMinTransportFrameBytes)) break;
     Result<Bytes> plaintext = channel_->Open(frame);
     if (!plaintext.ok()) {
       LogWarning("sync: a frame from device " + Short(device_) + " failed to decrypt; closing");
@@ -84,6 +97,24 @@ asio::awaitable<void> SyncConnection::Run() {
     Execute(session_->OnMessage(*plaintext));
   }
   Close("connection ended");
+}
+
+// Keepalives while quiet, and the end of the session's lifetime.
+asio::awaitable<void> SyncConnection::Heartbeat() {
+  const auto lifetime = initiator() ? std::chrono::duration_cast<std::chrono::seconds>(kSessionLifetime)
+                                    : std::chrono::duration_cast<std::chrono::seconds>(kResponderLifetime);
+  std::error_code ec;
+  while (!closed_) {
+    heartbeat_.expires_after(kKeepaliveInterval / 4);
+    co_await heartbeat_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (closed_) break;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - established_at_ >= lifetime) {
+      Close("session lifetime reached");
+      break;
+    }
+    if (now - last_sent_ >= kKeepaliveInterval) Send(sync::EncodeKeepalive());
+  }
 }
 
 asio::awaitable<bool> SyncConnection::HandshakeAsInitiator() {
@@ -114,10 +145,7 @@ asio::awaitable<bool> SyncConnection::HandshakeAsResponder() {
   if (!m1.ok()) co_return false;  // a stranger, or not made for our key: silence
   std::optional<log::DeviceKey> device = manager_.DeviceForX25519(m1->initiator);
   if (!device) co_return false;  // not a device of the pact: silence
-  if (!manager_.AcceptTimestamp(m1->initiator, m1->timestamp)) {
-    LogWarning("sync: refused a replayed handshake");
-    co_return false;
-  }
+  if (!manager_.AdmitHandshake(m1->initiator, m1->timestamp)) co_return false;
   Result<std::pair<Bytes, crypto::noise::TransportSession>> m2 = hs->WriteMessage2();
   if (!m2.ok()) co_return false;
   socket_.Send(peer::EncodeFrame(m2->first));
@@ -134,6 +162,7 @@ void SyncConnection::Send(const Bytes& plaintext) {
     return;
   }
   socket_.Send(std::move(*frame));
+  last_sent_ = std::chrono::steady_clock::now();
 }
 
 void SyncConnection::Execute(std::vector<sync::Action> actions) {
@@ -191,6 +220,8 @@ void SyncConnection::Close(const std::string& reason) {
     std::string bytes = bye.SerializeAsString();
     Send(Bytes(bytes.begin(), bytes.end()));
   }
+  heartbeat_.cancel();
+  handshake_slot_.reset();
   socket_.CloseAfterWrites();
   manager_.OnClosed(this);
   LogDebug("sync: closed (" + reason + ")");

@@ -17,6 +17,14 @@ namespace accord::daemon {
 
 class PeerManager;
 
+constexpr std::chrono::seconds kIdleTimeout{120};       // a session silent this long is closed
+constexpr std::chrono::seconds kKeepaliveInterval{40};  // send a keepalive after this quiet
+// Sessions are short (SECURITY §4.3: re-handshake instead of rekeying): the initiator ends
+// its session after this and dials again; the responder's cap is a little later, so the
+// side that can redial is the one that ends it.
+constexpr std::chrono::minutes kSessionLifetime{60};
+constexpr std::chrono::minutes kResponderLifetime{62};
+
 struct DialTarget {
   log::DeviceKey device{};
   crypto::DhPublicKey x25519{};
@@ -25,9 +33,10 @@ struct DialTarget {
 
 class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
  public:
-  // Initiator: `socket` is connected to `target`. Responder: the type byte was read.
+  // Initiator: `socket` is connected to `target`. Responder: the type byte was read, and
+  // `handshake_slot` is held until the handshake ends either way.
   SyncConnection(PeerManager& manager, asio::ip::tcp::socket socket,
-                 std::optional<DialTarget> target);
+                 std::optional<DialTarget> target, std::shared_ptr<void> handshake_slot = {});
   ~SyncConnection();
   void Start();
   // New entries in the log: push what the peer lacks.
@@ -38,6 +47,10 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
 
   bool established() const { return session_ != nullptr && !closed_; }
   bool initiator() const { return target_.has_value(); }
+  const std::optional<DialTarget>& target() const { return target_; }
+  // The peer sent a frame that decrypted: the handshake was accepted on both ends.
+  bool heard_from_peer() const { return channel_ && channel_->opened() > 0; }
+  std::chrono::steady_clock::time_point established_at() const { return established_at_; }
   const log::DeviceKey& device() const { return device_; }
   uint64_t entries_behind() const { return session_ ? session_->entries_behind() : 0; }
   uint64_t received() const { return received_; }
@@ -48,12 +61,17 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   asio::awaitable<void> Run();
   asio::awaitable<bool> HandshakeAsInitiator();
   asio::awaitable<bool> HandshakeAsResponder();
+  asio::awaitable<void> Heartbeat();
   void Execute(std::vector<sync::Action> actions);
   void Send(const Bytes& plaintext);
 
   PeerManager& manager_;
   FramedSocket socket_;
   std::optional<DialTarget> target_;
+  std::shared_ptr<void> handshake_slot_;
+  asio::steady_timer heartbeat_;
+  std::chrono::steady_clock::time_point established_at_{};
+  std::chrono::steady_clock::time_point last_sent_{};
   log::DeviceKey device_{};
   std::unique_ptr<peer::SecureChannel> channel_;
   std::unique_ptr<NodeSource> source_;

@@ -91,6 +91,7 @@ std::vector<Action> SyncSession::OnMessage(ByteView plaintext) {
     Close("peer closed the session: " + close->reason, out);
     return out;
   }
+  if (std::holds_alternative<KeepaliveMsg>(msg)) return out;  // liveness only
   if (auto* hello = std::get_if<HelloMsg>(&msg)) {
     HandleHello(hello->heads, out);
   } else if (!Ready()) {

@@ -160,6 +160,8 @@ Result<PeerMsg> DecodePeerMessage(ByteView plaintext) {
     }
     case proto::PeerMessage::kClose:
       return PeerMsg(CloseMsg{Printable(message.close().reason())});
+    case proto::PeerMessage::kKeepalive:
+      return PeerMsg(KeepaliveMsg{});
     case proto::PeerMessage::KIND_NOT_SET:
       break;
   }
@@ -189,6 +191,12 @@ Bytes EncodeBatch(uint64_t batch_id, const std::vector<log::Envelope>& entries,
   for (const log::Envelope& entry : entries) FillWire(entry, true, batch->add_entries());
   // May exceed kMaxPeerMessageBytes for a caller that did not pack by EntryCost; the session
   // checks before sending.
+  return Serialize(message);
+}
+
+Bytes EncodeKeepalive() {
+  proto::PeerMessage message;
+  message.mutable_keepalive();
   return Serialize(message);
 }
 

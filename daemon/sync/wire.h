@@ -45,7 +45,8 @@ struct ForkMsg {
 struct CloseMsg {
   std::string reason;  // printable ASCII, at most kMaxCloseReasonBytes
 };
-using PeerMsg = std::variant<HelloMsg, BatchMsg, AckMsg, ForkMsg, CloseMsg>;
+struct KeepaliveMsg {};
+using PeerMsg = std::variant<HelloMsg, BatchMsg, AckMsg, ForkMsg, CloseMsg, KeepaliveMsg>;
 
 // Parses one PeerMessage. Checks, in this order and before anything is sized by the peer
 // beyond the protobuf parse of the bounded buffer: total size (kTooLarge), parse and known
@@ -59,6 +60,7 @@ Bytes EncodeHello(const std::map<log::DeviceKey, log::FeedHead>& heads);
 Bytes EncodeBatch(uint64_t batch_id, const std::vector<log::Envelope>& entries,
                   uint64_t total_behind);
 Bytes EncodeAck(uint64_t batch_id);
+Bytes EncodeKeepalive();
 // Headers and signatures only: a proof needs no bodies, and stays small.
 Bytes EncodeFork(const log::Envelope& existing, const log::Envelope& conflicting);
 

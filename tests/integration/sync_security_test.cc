@@ -348,13 +348,10 @@ TEST_F(SyncSecurityTest, AStalledOrDrippedHandshakeIsCutOffWithoutAReply) {
   EXPECT_EQ(PeerState(alice, "bob"), "connected");  // the real Bob was never displaced
 }
 
-// DISABLED: fails today (see the report): PeerManager::OnEstablished applies the key-order
-// tie-break to two connections in the same direction, so when the responder's device key is
-// the smaller one, a stale inbound session (a half-open connection: the peer lost power or
-// network) blocks every reconnection of that device until the responder restarts, and the
-// dialer retries every 200 ms. An idle impostor session with Bob's key stands in for the
-// half-open connection.
-TEST_F(SyncSecurityTest, DISABLED_AStaleSessionDoesNotLockOutTheDevicesReconnection) {
+// A stale inbound session (a half-open connection: the peer lost power or network) must not
+// block the device's reconnection, whichever device key is smaller. An idle impostor
+// session with Bob's key stands in for the half-open connection.
+TEST_F(SyncSecurityTest, AStaleSessionDoesNotLockOutTheDevicesReconnection) {
   Person& first = Start("alice");
   Person& second = Start("bob");
   const bool first_smaller = Json(first, {"status"})["status"]["device_key"].get<std::string>() <

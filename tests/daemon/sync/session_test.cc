@@ -367,6 +367,18 @@ TEST_F(SyncSessionTest, APeersCloseMessageEndsTheSession) {
   EXPECT_TRUE(pair.session(kI).OnLocalChange().empty());
 }
 
+TEST_F(SyncSessionTest, AKeepaliveChangesNothingAndKeepsTheSessionOpen) {
+  auto a = NewNode();
+  auto b = NewNode();
+  SyncPair pair(*a, *b);
+  pair.Start();
+  ASSERT_TRUE(pair.RunUntilQuiet());
+  EXPECT_TRUE(pair.session(kI).OnMessage(EncodeKeepalive()).empty());
+  EXPECT_TRUE(pair.closes(kI).empty());
+  a->Append(Write(0));
+  EXPECT_FALSE(pair.session(kI).OnLocalChange().empty());  // still pushing
+}
+
 TEST_F(SyncSessionTest, TotalBehindCountsDownToZeroPastAWithheldEntry) {
   auto a = NewNode();
   auto b = NewNode();

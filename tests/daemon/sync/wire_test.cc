@@ -50,6 +50,10 @@ TEST_F(SyncWireTest, EveryMessageKindRoundTrips) {
   EXPECT_EQ(std::get<ForkMsg>(*fork).existing.header, a.header);
   EXPECT_EQ(std::get<ForkMsg>(*fork).conflicting.signature, b.signature);
   EXPECT_TRUE(std::get<ForkMsg>(*fork).conflicting.sealed_body.empty());  // proofs: no bodies
+
+  Result<PeerMsg> keepalive = DecodePeerMessage(EncodeKeepalive());
+  ASSERT_TRUE(keepalive.ok());
+  EXPECT_TRUE(std::holds_alternative<KeepaliveMsg>(*keepalive));
 }
 
 TEST_F(SyncWireTest, EntryCostPlusFramingBoundsTheEncodedBatchExactly) {
