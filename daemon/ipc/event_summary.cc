@@ -6,8 +6,8 @@ namespace accord::daemon {
 
 namespace {
 
-std::string NameOfDevice(const state::State& s, const log::DeviceKey& device) {
-  for (const state::Member& m : s.members)
+std::string NameOfDevice(const std::vector<state::Member>& members, const log::DeviceKey& device) {
+  for (const state::Member& m : members)
     for (const state::Device& d : m.devices)
       if (d.key == device) return m.name;
   return "device " + ToHex(device).substr(0, 8);
@@ -24,11 +24,11 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 
 }  // namespace
 
-proto::Event SummarizeEvent(const state::Event& e, const state::State& s) {
+proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Member>& members) {
   proto::Event out;
   out.set_time_ms(e.time_ms);
   out.set_id(ToHex(e.id));
-  out.set_author_name(NameOfDevice(s, e.author));
+  out.set_author_name(NameOfDevice(members, e.author));
   auto set = [&out](const char* kind, std::string summary) {
     out.set_kind(kind);
     out.set_summary(std::move(summary));

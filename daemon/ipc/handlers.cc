@@ -334,7 +334,7 @@ void Handlers::OnEvent(const state::Event& event) {
                   watchers_.end());
   if (watchers_.empty()) return;
   proto::Response out;
-  *out.mutable_event() = SummarizeEvent(event, node_.State());
+  *out.mutable_event() = SummarizeEvent(event, node_.Members());
   for (const auto& w : watchers_)
     if (auto s = w.lock()) s->Send(out);
 }

@@ -303,7 +303,9 @@ std::vector<proto::PeerView> PeerManager::Peers() {
       v.set_device_key(ToHex(device));
       v.set_state("offline");
       std::optional<state::MemberId> member = node_.MemberOf(device);
-      const state::Member* m = member ? node_.State().FindMember(*member) : nullptr;
+      const state::Member* m = nullptr;
+      for (const state::Member& candidate : node_.Members())
+        if (member && candidate.id == *member) m = &candidate;
       v.set_name(m ? m->name : "partner (not yet synced)");
     }
     return v;

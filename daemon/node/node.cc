@@ -233,6 +233,7 @@ Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
     introduced_by_.emplace(d->device, header.author);
   }
   state_.reset();
+  digest_.reset();
   if (notify) {
     for (const EventListener& listener : listeners_) listener(*event);
   }
@@ -244,7 +245,18 @@ const state::State& Node::State() {
   return *state_;
 }
 
-Hash32 Node::Digest() { return state::StateDigest(State()); }
+Hash32 Node::Digest() {
+  if (!digest_) digest_ = state::StateDigest(State());
+  return *digest_;
+}
+
+const std::vector<state::Member>& Node::Members() {
+  if (!members_ || members_generation_ != fold_->membership_generation()) {
+    members_ = fold_->Members();
+    members_generation_ = fold_->membership_generation();
+  }
+  return *members_;
+}
 
 Result<std::vector<LogRow>> Node::Log(bool verify) const {
   std::vector<LogRow> rows;

@@ -51,6 +51,8 @@ class Node {
   // The folded state (recomputed after changes). REQUIRES: has_identity().
   const state::State& State();
   Hash32 Digest();
+  // The members alone, as State().members: cheap, recomputed only after control entries.
+  const std::vector<state::Member>& Members();
   const state::MemberId& me() const { return device_key_; }
   const log::DeviceKey& device_key() const { return device_key_; }
   int64_t NowMs() const { return clock_.NowMs(); }
@@ -124,6 +126,9 @@ class Node {
   std::unique_ptr<log::Author> author_;
   std::unique_ptr<state::Fold> fold_ = std::make_unique<state::Fold>();
   std::optional<state::State> state_;  // cached View(); reset by every change
+  std::optional<Hash32> digest_;       // cached digest of state_
+  std::optional<std::vector<state::Member>> members_;  // cached fold_->Members()
+  uint64_t members_generation_ = 0;    // fold_->membership_generation() members_ is from
   std::set<log::DeviceKey> named_devices_;  // every device key a control entry introduced
   std::map<log::DeviceKey, log::DeviceKey> introduced_by_;  // device -> the device that named it
   uint64_t max_lamport_ = 0;

@@ -35,6 +35,7 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch) 
     ACCORD_RETURN_IF_ERROR(store_->RecordFork(fork));
     fold_->Freeze(fork.author, fork.seq);
     state_.reset();
+    digest_.reset();
     LogWarning("device " + ToHex(fork.author).substr(0, 8) + " wrote two different entries at seq " +
                std::to_string(fork.seq) + "; its feed is frozen");
     ++report.forks;
@@ -86,6 +87,7 @@ Status Node::ReceiveForkProof(const log::Envelope& existing, const log::Envelope
   ACCORD_RETURN_IF_ERROR(store_->RecordFork(proof));
   fold_->Freeze(a->author, a->seq);
   state_.reset();
+  digest_.reset();
   return Status::Ok();
 }
 
@@ -133,6 +135,8 @@ Status Node::JoinPact(const log::PactId& pact,
   named_devices_.clear();
   introduced_by_.clear();
   state_.reset();
+  digest_.reset();
+  members_.reset();
   max_lamport_ = 0;
   return Status::Ok();
 }
@@ -160,14 +164,14 @@ std::vector<log::DeviceKey> Node::IntroductionOrder() const {
 
 std::vector<state::Device> Node::PeerDevices() {
   std::vector<state::Device> out;
-  for (const state::Member& m : State().members)
+  for (const state::Member& m : Members())
     for (const state::Device& d : m.devices)
       if (d.key != device_key_ && !d.removed) out.push_back(d);
   return out;
 }
 
 std::optional<state::MemberId> Node::MemberOf(const log::DeviceKey& device) {
-  for (const state::Member& m : State().members)
+  for (const state::Member& m : Members())
     for (const state::Device& d : m.devices)
       if (d.key == device) return m.id;
   return std::nullopt;

@@ -72,19 +72,27 @@ void Fold::Index(const Event& e) {
     reflections_.emplace(key, &e);
   } else {
     control_.emplace(key, &e);  // membership and epochs
+    ++membership_generation_;
   }
 }
 
 void Fold::Freeze(const log::DeviceKey& author, uint64_t from_seq) {
+  ++membership_generation_;
   auto [it, inserted] = frozen_.emplace(author, from_seq);
   if (!inserted && from_seq < it->second) it->second = from_seq;
 }
 
-State Fold::View() const {
+Membership Fold::ResolveControl() const {
   std::vector<const Event*> control;
   control.reserve(control_.size());
   for (const auto& [key, e] : control_) control.push_back(e);
-  const Membership membership = ResolveMembership(control, frozen_);
+  return ResolveMembership(control, frozen_);
+}
+
+std::vector<Member> Fold::Members() const { return ResolveControl().members(); }
+
+State Fold::View() const {
+  const Membership membership = ResolveControl();
 
   State s;
   s.members = membership.members();

@@ -36,6 +36,11 @@ class Fold {
 
   // Derives the state: O(n log n) in the number of events, no per-item scans.
   State View() const;
+  // Only the members (what View().members holds): folds the control events alone, so it
+  // costs nothing per need or proposal in the log.
+  std::vector<Member> Members() const;
+  // Changes whenever Members() may: a control event applied, or a freeze.
+  uint64_t membership_generation() const { return membership_generation_; }
 
   size_t size() const { return events_.size(); }
   bool Contains(const log::EntryId& id) const { return events_.count(id) != 0; }
@@ -47,9 +52,11 @@ class Fold {
   };
 
   void Index(const Event& e);
+  Membership ResolveControl() const;
 
   std::map<log::EntryId, Event> events_;  // node-based: the pointers below stay valid
   std::map<OrderKey, const Event*> control_;
+  uint64_t membership_generation_ = 0;
   std::map<OrderKey, const Event*> needs_;
   std::map<OrderKey, const Event*> boundaries_;
   std::map<OrderKey, const Event*> agreement_roots_;

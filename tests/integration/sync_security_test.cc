@@ -4,69 +4,19 @@
 // device means reading that device's key file (same user), as a thief of the file could.
 #include <array>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include "crypto/key_file.h"
 #include "daemon/log/header.h"
 #include "daemon/sync/session.h"
-#include "tests/integration/pact_fixture.h"
-#include "tests/integration/raw_peer.h"
+#include "tests/integration/peer_attack_fixture.h"
 
 namespace accord::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SyncSecurityTest = PeerAttackTest;
 
-class SyncSecurityTest : public PactTest {
- protected:
-  uint64_t Entries(const Person& p) {
-    return std::stoull(Json(p, {"status"})["status"]["entries"].get<std::string>());
-  }
-  std::string PeerState(const Person& p, const std::string& name) {
-    const nlohmann::json peers = Json(p, {"peers"});  // not a temporary: it is iterated
-    for (const auto& v : peers["peers"]["peers"])
-      if (v["name"] == name) return v["state"];
-    return "absent";
-  }
-  crypto::DeviceIdentity Identity(const Person& p) {
-    Result<crypto::DeviceIdentity> id =
-        crypto::ReadKeyFile(p.daemon->home() / "keys" / "device.key");
-    EXPECT_TRUE(id.ok()) << p.name;  // a stand-in key then makes the test fail, not crash
-    return id.ok() ? std::move(*id) : crypto::DeviceIdentity::Generate();
-  }
-  static log::PactId PactOf(const PairResult& pair) {
-    std::optional<Bytes> b = FromHex(pair.join["join"]["pact_id"].get<std::string>());
-    log::PactId pact{};
-    EXPECT_TRUE(b && b->size() == pact.size()) << pair.join.dump();
-    if (b && b->size() == pact.size()) std::copy(b->begin(), b->end(), pact.begin());
-    return pact;
-  }
-  // Alice and Bob, paired and synced; returns the pact.
-  log::PactId PairAndSync(Person& alice, Person& bob) {
-    PairResult pair = Pair(alice, bob);
-    EXPECT_EQ(pair.join_exit, 0) << pair.join_err << alice.daemon->Log() << bob.daemon->Log();
-    EXPECT_TRUE(WaitFor([&] { return Digest(alice) == Digest(bob); }, 60)) << bob.daemon->Log();
-    EXPECT_TRUE(WaitFor([&] { return PeerState(alice, bob.name) == "connected"; }));
-    return PactOf(pair);
-  }
-
-  // Stops the real Bob and waits until Alice has let go of his connection, so an impostor
-  // with Bob's key is not raced by him (one established session per device decides
-  // between two connections by key order: the impostor could be dropped silently, or it
-  // could displace the real Bob; neither is what these tests are about).
-  void StopBob(Person& alice, Person& bob) {
-    EXPECT_EQ(bob.daemon->Stop(), 0);
-    EXPECT_TRUE(WaitFor([&] { return PeerState(alice, bob.name) != "connected"; }));
-  }
-
-  RawSession Handshake(const Person& to, const crypto::DhKeyPair& me, const log::PactId& pact) {
-    return testing::Handshake(to.address, Identity(to).dh.public_key(), me, pact);
-  }
-  RawSession Established(const Person& to, const crypto::DhKeyPair& me, const log::PactId& pact) {
-    return testing::Established(to.address, Identity(to).dh.public_key(), me, pact);
-  }
-};
 
 TEST_F(SyncSecurityTest, RandomBytesOnTheSyncPortGetZeroBytesBack) {
   Person& alice = Start("alice");
@@ -202,7 +152,7 @@ TEST_F(SyncSecurityTest, AFlippedBitInATransportFrameClosesTheConnectionAndStore
   Person& bob = Start("bob");
   const log::PactId pact = PairAndSync(alice, bob);
   const crypto::DeviceIdentity as_bob = Identity(bob);
-  StopBob(alice, bob);
+  StopPeer(alice, bob);
   const uint64_t entries = Entries(alice);
   const std::string digest = Digest(alice);
 
@@ -248,7 +198,7 @@ TEST_F(SyncSecurityTest, AnOversizedLengthInsideAFrameIsRefused) {
   Person& bob = Start("bob");
   const log::PactId pact = PairAndSync(alice, bob);
   const crypto::DeviceIdentity as_bob = Identity(bob);
-  StopBob(alice, bob);
+  StopPeer(alice, bob);
   const uint64_t entries = Entries(alice);
   const std::string digest = Digest(alice);
 
@@ -360,7 +310,7 @@ TEST_F(SyncSecurityTest, AStaleSessionDoesNotLockOutTheDevicesReconnection) {
   Person& bob = first_smaller ? second : first;
   const log::PactId pact = PairAndSync(alice, bob);
   const crypto::DeviceIdentity as_bob = Identity(bob);
-  StopBob(alice, bob);
+  StopPeer(alice, bob);
   RawSession stale = Established(alice, as_bob.dh, pact);
   ASSERT_TRUE(stale.ok);
   ASSERT_TRUE(bob.daemon->Start()) << bob.daemon->Log();
@@ -369,6 +319,30 @@ TEST_F(SyncSecurityTest, AStaleSessionDoesNotLockOutTheDevicesReconnection) {
     return Json(alice, {"needs"}).dump().find("when plans change") != std::string::npos;
   })) << alice.daemon->Log()
       << bob.daemon->Log();
+}
+
+// SECURITY §4.3: at most 8 inbound handshakes in flight. A ninth connection is closed at
+// once, without a byte, while the eight are still waiting out their handshake deadline;
+// once they go, the port serves again (Bob can still pair).
+TEST_F(SyncSecurityTest, ANinthConcurrentHandshakeIsClosedAtOnceAndSlotsComeBack) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  std::vector<std::unique_ptr<Conn>> held;
+  for (int i = 0; i < 8; ++i) {
+    held.push_back(std::make_unique<Conn>(alice.address));
+    ASSERT_TRUE(held.back()->connected());
+  }
+  Conn ninth(alice.address);
+  ASSERT_TRUE(ninth.connected());
+  ninth.ReadUntilClosed();
+  EXPECT_TRUE(ninth.closed());
+  EXPECT_EQ(ninth.received(), 0u);
+  for (auto& c : held) {
+    c->ReadFor(0);
+    EXPECT_FALSE(c->closed()) << "the ninth was closed by the deadline, not by the limit";
+  }
+  held.clear();
+  PairAndSync(alice, bob);
 }
 
 }  // namespace
