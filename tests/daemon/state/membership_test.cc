@@ -142,5 +142,29 @@ TEST(Fold, MembershipIsTheSameInAnyOrder) {
   EXPECT_EQ(reversed.View(), expected);
 }
 
+TEST(Fold, MembersAloneEqualTheViewsMembers) {
+  Pact pact;
+  const log::DeviceKey phone = KeyFor("phone");
+  pact.Write(pact.bob, DeviceAddedBody(phone));
+  pact.Write(pact.alice, NeedBody("quiet mornings"));
+  pact.Write(pact.bob, MemberLeftBody(pact.bob));
+  EXPECT_EQ(pact.fold.Members(), pact.fold.View().members);
+  pact.fold.Freeze(pact.bob, 1);
+  EXPECT_EQ(pact.fold.Members(), pact.fold.View().members);
+}
+
+TEST(Fold, TheMembershipGenerationMovesOnControlEntriesAndFreezesOnly) {
+  Pact pact;
+  uint64_t generation = pact.fold.membership_generation();
+  pact.Write(pact.alice, NeedBody("quiet mornings"));
+  pact.Write(pact.bob, ProposalBody("dishes after dinner"));
+  EXPECT_EQ(pact.fold.membership_generation(), generation);  // members cannot have changed
+  pact.Write(pact.bob, DeviceAddedBody(KeyFor("phone")));
+  EXPECT_NE(pact.fold.membership_generation(), generation);
+  generation = pact.fold.membership_generation();
+  pact.fold.Freeze(pact.bob, 3);
+  EXPECT_NE(pact.fold.membership_generation(), generation);
+}
+
 }  // namespace
 }  // namespace accord::state
