@@ -16,7 +16,10 @@ int main(int argc, char** argv) {
   }
   benchmark::Initialize(&argc, argv);
   accord::bench::RatioReporter reporter({
-      {"receive pipeline / raw Ed25519 verify", "BM_ReceiveEntries", "BM_RawEd25519Verify"},
+      {"receive pipeline, one thread / raw Ed25519 verify", "BM_ReceiveEntriesOneThread",
+       "BM_RawEd25519Verify"},
+      {"receive pipeline / the same on one thread", "BM_ReceiveEntries",
+       "BM_ReceiveEntriesOneThread"},
       {"receive pipeline / raw AEAD open", "BM_ReceiveEntries", "BM_RawAeadOpen"},
       {"receive pipeline / raw SQLite insert (batches of 256)", "BM_ReceiveEntries",
        "BM_RawSqliteInsert"},
@@ -28,6 +31,8 @@ int main(int argc, char** argv) {
        "BM_BuildEntry"},
       {"initial sync between daemons / single-process receive pipeline", "BM_InitialSync100k",
        "BM_ReceiveEntries"},
+      {"initial sync between daemons / the pipeline on one thread", "BM_InitialSync100k",
+       "BM_ReceiveEntriesOneThread"},
   }, isatty(STDOUT_FILENO) != 0);
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();

@@ -13,6 +13,7 @@
 #include "crypto/hash.h"
 #include "crypto/sign.h"
 #include "daemon/log/ingest.h"
+#include "daemon/log/signatures.h"
 #include "daemon/store/store.h"
 #include "daemon/store/store_log_view.h"
 
@@ -94,7 +95,9 @@ void BM_BuildEntry(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildEntry)->UseRealTime();
 
-void BM_ReceiveEntries(benchmark::State& state) {
+// Receives kReceiveBatches batches of kBatch entries into a fresh store, checking signatures
+// on `signature_threads` threads.
+void ReceiveEntries(benchmark::State& state, unsigned signature_threads) {
   Feed feed(1);
   std::vector<log::Envelope> chain;
   chain.reserve(kBatch * kReceiveBatches);
@@ -112,7 +115,8 @@ void BM_ReceiveEntries(benchmark::State& state) {
     state.ResumeTiming();
     for (size_t b = 0; b < kReceiveBatches; ++b) {
       std::span<const log::Envelope> batch(chain.data() + b * kBatch, kBatch);
-      Result<log::IngestPlan> plan = log::IngestBatch(batch, feed.pact(), view, feed.keys());
+      Result<log::IngestPlan> plan =
+          log::IngestBatch(batch, feed.pact(), view, feed.keys(), signature_threads);
       if (!plan.ok() || !(*store)->AppendBatch(plan->to_store).ok()) {
         state.SkipWithError("receive failed");
         return;
@@ -125,7 +129,13 @@ void BM_ReceiveEntries(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<int64_t>(received));
 }
+// As the daemon receives: signatures checked on up to one thread per core.
+void BM_ReceiveEntries(benchmark::State& state) { ReceiveEntries(state, log::SignatureThreads()); }
 BENCHMARK(BM_ReceiveEntries)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Everything on one thread: the pipeline's cost per entry.
+void BM_ReceiveEntriesOneThread(benchmark::State& state) { ReceiveEntries(state, 1); }
+BENCHMARK(BM_ReceiveEntriesOneThread)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace accord::bench

@@ -33,7 +33,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kSharedEntries = 100000;  // entries A writes before B joins
-constexpr int kPollMs = 50;                // ms between status polls while waiting
+constexpr int kPollMs = 50;                // ms between polls while waiting
 constexpr int kSyncLimitS = 600;           // s: an initial sync slower than this is a failure
 constexpr int kReplyMs = 10000;            // ms to wait for one IPC answer or watch event
 constexpr int kQuietMs = 300;              // ms without a byte on the tap: the exchange is over
@@ -111,6 +111,16 @@ class Ipc {
   uint64_t Entries() {
     std::optional<proto::StatusResponse> s = Status();
     return s ? s->entries() : 0;
+  }
+  // The first connected peer, as `accord peers` shows it.
+  std::optional<proto::PeerView> ConnectedPeer() {
+    proto::Request r;
+    r.mutable_peers();
+    std::optional<proto::Response> out = Call(r);
+    if (!out) return std::nullopt;
+    for (const proto::PeerView& v : out->peers().peers())
+      if (v.state() == "connected") return v;
+    return std::nullopt;
   }
   bool AddNeed(const std::string& text) {
     proto::Request r;
@@ -192,21 +202,21 @@ std::unique_ptr<DaemonPair> BuildPair(size_t shared) {
   const auto joined = Clock::now();
   const double a_cpu = CpuSeconds(p->a->pid()), b_cpu = CpuSeconds(p->b->pid());
   if (join.exit_code != 0) return fail("accord join failed: " + join.err);
-  // Only B is polled: a status request folds a view and hashes a digest of the whole log
-  // (tens of ms per daemon at 100,000 entries, see status_ms_both), so polling A as well
-  // would slow the sender.
-  // A's count is read again whenever B reaches the last one seen (B's own entries reach A
-  // early in the session, so it can grow by those).
-  uint64_t on_a = a.Entries();
+  // B is polled with `peers`, which is cheap: a status request folds a view and hashes a
+  // digest of the whole log (status_ms_both), and polling with it would slow the very
+  // receiver being measured. Once B reports everything announced as stored, one status on
+  // each side (not timed) confirms equal entry counts.
   while (SecondsSince(joined) < kSyncLimitS) {
-    const uint64_t on_b = b.Entries();
-    if (on_b >= on_a) {
+    std::optional<proto::PeerView> from_a = b.ConnectedPeer();
+    if (from_a && from_a->received() >= shared && from_a->receiving_total() <= from_a->received()) {
       const double seconds = SecondsSince(joined);
-      on_a = a.Entries();
-      if (on_a > shared && on_b == on_a) {
+      const double a_used = CpuSeconds(p->a->pid()) - a_cpu;
+      const double b_used = CpuSeconds(p->b->pid()) - b_cpu;
+      const uint64_t on_a = a.Entries();
+      if (on_a > shared && b.Entries() == on_a) {
         p->sync_seconds = seconds;
-        p->a_cpu_seconds = CpuSeconds(p->a->pid()) - a_cpu;
-        p->b_cpu_seconds = CpuSeconds(p->b->pid()) - b_cpu;
+        p->a_cpu_seconds = a_used;
+        p->b_cpu_seconds = b_used;
         return p;
       }
     }

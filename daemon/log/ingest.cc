@@ -104,10 +104,17 @@ Error InContext(size_t index, const Envelope& envelope, const Error& error) {
 
 Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
                                const LogView& view, const KeyRing& keys) {
+  return IngestBatch(batch, pact, view, keys, SignatureThreads());
+}
+
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
+                               const LogView& view, const KeyRing& keys,
+                               unsigned signature_threads) {
   OverlayView overlay(view);
   IngestPlan plan;
+  const std::vector<SignatureVerdict> signatures = VerifySignatures(batch, signature_threads);
   for (size_t i = 0; i < batch.size(); ++i) {
-    Result<Validation> checked = ValidateEntry(batch[i], pact, overlay, keys);
+    Result<Validation> checked = ValidateEntry(batch[i], pact, overlay, keys, signatures[i]);
     if (!checked.ok()) {
       // Frozen is checked after the signature and body hash, so this entry is authentic;
       // a peer that has not seen the fork yet keeps relaying the feed, which is no fault.

@@ -29,8 +29,13 @@ struct IngestPlan {
 // fork freezes its author: that author's later entries are skipped, as are entries of feeds
 // the view already holds frozen. Any other failure rejects the whole batch: the error keeps
 // its code and its message names the entry's index, author and seq.
+// Signatures are checked ahead on `signature_threads` threads (signatures.h); the default is
+// SignatureThreads().
 Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
                                const LogView& view, const KeyRing& keys);
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
+                               const LogView& view, const KeyRing& keys,
+                               unsigned signature_threads);
 
 }  // namespace accord::log
 

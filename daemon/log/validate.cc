@@ -112,12 +112,20 @@ bool IsWithheld(const EntryHeader& header, const Envelope& envelope) {
 
 Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
                                  const KeyRing& keys) {
+  return ValidateEntry(envelope, pact, view, keys, SignatureVerdict::kUnchecked);
+}
+
+Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
+                                 const KeyRing& keys, SignatureVerdict signature) {
   Result<EntryHeader> decoded = CheckStructure(envelope);
   if (!decoded.ok()) return decoded.error();
   const EntryHeader& header = *decoded;
 
   if (header.pact != pact) return Fail(ErrorCode::kWrongPact, "entry belongs to another pact");
-  if (!SignatureVerifies(header, envelope)) {
+  const bool verifies = signature == SignatureVerdict::kUnchecked
+                            ? SignatureVerifies(header, envelope)
+                            : signature == SignatureVerdict::kValid;
+  if (!verifies) {
     return Fail(ErrorCode::kBadSignature, "entry signature does not verify");
   }
   const bool withheld = IsWithheld(header, envelope);

@@ -13,6 +13,7 @@
 #include "daemon/log/header.h"
 #include "daemon/log/key_ring.h"
 #include "daemon/log/log_view.h"
+#include "daemon/log/signatures.h"
 
 namespace accord::log {
 
@@ -59,6 +60,10 @@ bool IsWithheld(const EntryHeader& header, const Envelope& envelope);
 
 Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
                                  const KeyRing& keys);
+// The same checks in the same order, with the signature's verdict computed ahead
+// (signatures.h); kUnchecked verifies here.
+Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
+                                 const KeyRing& keys, SignatureVerdict signature);
 
 }  // namespace accord::log
 
