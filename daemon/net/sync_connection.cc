@@ -12,6 +12,9 @@
 
 namespace accord::daemon {
 
+static_assert(sync::kMaxPeerMessageBytes == peer::kMaxChannelPlaintext,
+              "one sync message is one channel plaintext");
+
 namespace {
 
 int64_t UnixNanos() {

@@ -1,11 +1,16 @@
 #include "daemon/peer/channel.h"
 
+#include "crypto/padding.h"
 #include "daemon/peer/frames.h"
 
 namespace accord::peer {
 
-static_assert(kMaxChannelPlaintext + crypto::noise::kTagLen == kMaxFrameBytes,
-              "a sealed plaintext of the maximum size must fit one frame");
+static_assert(crypto::PaddedSize(kMaxChannelPlaintext, kPaddingBlock) + crypto::noise::kTagLen <=
+                  kMaxFrameBytes,
+              "a padded plaintext of the maximum size must fit one frame");
+static_assert(crypto::PaddedSize(kMaxChannelPlaintext + 1, kPaddingBlock) >
+                  crypto::noise::kMaxTransportPlaintext,
+              "the maximum is the largest plaintext whose padding fits");
 
 SecureChannel::SecureChannel(crypto::noise::TransportSession session, uint64_t max_frames)
     : session_(std::move(session)), max_frames_(max_frames) {
@@ -22,7 +27,7 @@ Result<Bytes> SecureChannel::Seal(ByteView plaintext) {
     dead_ = true;
     return MakeError(ErrorCode::kTooLarge, "channel: plaintext exceeds one frame");
   }
-  Result<Bytes> ciphertext = session_.Encrypt(plaintext);
+  Result<Bytes> ciphertext = session_.Encrypt(crypto::Pad(plaintext, kPaddingBlock));
   if (!ciphertext.ok()) {
     dead_ = true;
     return ciphertext.error();
@@ -40,8 +45,13 @@ Result<Bytes> SecureChannel::Open(ByteView frame_payload) {
     return MakeError(ErrorCode::kDecryptFailed,
                      "channel: frame did not decrypt (" + plaintext.error().message + ")");
   }
+  std::optional<Bytes> unpadded = crypto::Unpad(*plaintext, kPaddingBlock);
+  if (!unpadded) {
+    dead_ = true;  // authentic, yet not made by a correct peer
+    return MakeError(ErrorCode::kDecryptFailed, "channel: frame is not padded correctly");
+  }
   KillIfCapped();
-  return plaintext;
+  return std::move(*unpadded);
 }
 
 }  // namespace accord::peer

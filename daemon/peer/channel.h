@@ -1,6 +1,7 @@
 // SecureChannel: after the sync handshake, plaintext PeerMessages to whole frames and frame
 // payloads back, on one Noise TransportSession. One thread (the connection's strand).
-// Not here: sockets, protobuf, padding, deciding when to re-handshake after death.
+// Plaintexts are padded to 256-byte buckets inside the encryption.
+// Not here: sockets, protobuf, deciding when to re-handshake after death.
 #ifndef ACCORD_DAEMON_PEER_CHANNEL_H_
 #define ACCORD_DAEMON_PEER_CHANNEL_H_
 
@@ -15,7 +16,11 @@ namespace accord::peer {
 // Frames per direction before a session must end: re-handshaking replaces Noise's Rekey
 // (SECURITY §4.3), and it keeps counters far from the reserved nonce.
 constexpr uint64_t kMaxFramesPerSession = uint64_t{1} << 20;                    // frames, each way
-constexpr size_t kMaxChannelPlaintext = crypto::noise::kMaxTransportPlaintext;  // bytes, 65519
+// Plaintexts are padded to buckets before sealing (SECURITY §4.3), so frame lengths show a
+// bucket, not an entry's size; the largest plaintext is the one whose padding still fits.
+constexpr size_t kPaddingBlock = 256;  // bytes
+constexpr size_t kMaxChannelPlaintext =
+    (crypto::noise::kMaxTransportPlaintext / kPaddingBlock) * kPaddingBlock - 1;  // bytes, 65279
 
 // Dead after any failure (SECURITY §4.3: never skip and continue) and once the frame cap is
 // reached either way; a dead channel refuses everything and the connection should close.

@@ -24,7 +24,7 @@
 
 namespace accord::sync {
 
-constexpr size_t kMaxPeerMessageBytes = 65519;  // bytes: one Noise transport plaintext
+constexpr size_t kMaxPeerMessageBytes = 65279;  // bytes: one padded channel plaintext
 constexpr size_t kMaxInFlightBatches = 4;       // unacknowledged batches per direction
 constexpr size_t kMaxEntriesPerBatch = 1024;    // refused above this before anything else
 

@@ -60,13 +60,39 @@ TEST(SecureChannel, SealedFrameIsALengthPrefixedCiphertextThatHidesThePlaintext)
   ChannelPair c = Connect();
   const std::string text = "a need, in plain words";
   const Bytes frame = SealOrDie(c.initiator, text);
-  ASSERT_EQ(frame.size(), kFrameHeaderBytes + text.size() + 16);
-  EXPECT_EQ(size_t{frame[0]} << 8 | frame[1], text.size() + 16);
+  ASSERT_EQ(frame.size(), kFrameHeaderBytes + kPaddingBlock + 16);  // padded, then the tag
+  EXPECT_EQ(size_t{frame[0]} << 8 | frame[1], kPaddingBlock + 16);
   EXPECT_FALSE(testing::Contains(frame, AsBytes("need")));
 }
 
+TEST(SecureChannel, PlaintextsInOneBucketMakeFramesOfOneLength) {
+  ChannelPair c = Connect();
+  const size_t shortest = SealOrDie(c.initiator, "ok").size();
+  EXPECT_EQ(SealOrDie(c.initiator, std::string(kPaddingBlock - 1, 'x')).size(), shortest);
+  EXPECT_EQ(SealOrDie(c.initiator, std::string(kPaddingBlock, 'x')).size(),
+            shortest + kPaddingBlock);
+  // And the receiver gets exactly what was sent back, without the padding.
+  c = Connect();
+  for (size_t n : {size_t{0}, size_t{1}, kPaddingBlock - 1, kPaddingBlock, size_t{1000}}) {
+    const std::string text(n, '\x80');
+    Result<Bytes> opened = c.responder.Open(PayloadOf(SealOrDie(c.initiator, text)));
+    ASSERT_TRUE(opened.ok()) << n;
+    EXPECT_EQ(*opened, Bytes(text.begin(), text.end())) << n;
+  }
+}
+
+TEST(SecureChannel, AnAuthenticFrameWithBadPaddingKillsTheChannel) {
+  testing::SessionPair s = testing::Handshake();
+  SecureChannel responder(std::move(s.responder));
+  // The raw session seals without padding: authentic, but no correct peer sends it.
+  Result<Bytes> unpadded = s.initiator.Encrypt(Bytes(kPaddingBlock, 0x00));
+  ASSERT_TRUE(unpadded.ok());
+  EXPECT_EQ(responder.Open(*unpadded).code(), ErrorCode::kDecryptFailed);
+  EXPECT_TRUE(responder.dead());
+}
+
 TEST(SecureChannel, AnyFlippedBitKillsTheChannelAndLaterValidFramesAreRefused) {
-  const size_t payload_bits = size_t{5 + 16} * 8;  // "hello" + tag
+  const size_t payload_bits = (kPaddingBlock + 16) * 8;  // "hello" padded, and the tag
   for (size_t bit = 0; bit < payload_bits; ++bit) {
     ChannelPair c = Connect();
     const Bytes first = PayloadOf(SealOrDie(c.initiator, "hello"));
@@ -147,7 +173,8 @@ TEST(SecureChannel, LargestPlaintextFillsOneFrameAndOneMoreByteIsRefused) {
   const Bytes largest(kMaxChannelPlaintext, 0x5a);
   Result<Bytes> frame = c.initiator.Seal(largest);
   ASSERT_TRUE(frame.ok());
-  EXPECT_EQ(frame->size(), kFrameHeaderBytes + kMaxFrameBytes);
+  EXPECT_LE(frame->size(), kFrameHeaderBytes + kMaxFrameBytes);
+  EXPECT_GT(frame->size() + kPaddingBlock, kFrameHeaderBytes + kMaxFrameBytes);  // no room for more
   Result<Bytes> opened = c.responder.Open(PayloadOf(*frame));
   ASSERT_TRUE(opened.ok());
   EXPECT_EQ(*opened, largest);

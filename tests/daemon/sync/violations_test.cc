@@ -85,7 +85,7 @@ TEST_F(ViolationTest, EachMalformedOrOutOfOrderMessageClosesWithAReason) {
          return Bytes{0xff, 0xff, 0xff};
        },
        "does not parse"},
-      {"over the cap", [] { return Bytes(kMaxPeerMessageBytes + 1, 0); }, "65520 bytes"},
+      {"over the cap", [] { return Bytes(kMaxPeerMessageBytes + 1, 0); }, "65280 bytes"},
       {"no kind", [] { return Bytes{}; }, "no known kind"},
       {"second hello", [] { return Serialize(Hello()); }, "second Hello"},
       {"batch out of order", [&] { return Serialize(BatchOf(kNextBatch + 1, {e1})); },
