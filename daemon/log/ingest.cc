@@ -110,9 +110,18 @@ Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pa
 Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
                                const LogView& view, const KeyRing& keys,
                                unsigned signature_threads) {
+  const std::vector<SignatureVerdict> signatures = VerifySignatures(batch, signature_threads);
+  return IngestBatch(batch, pact, view, keys, signatures);
+}
+
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
+                               const LogView& view, const KeyRing& keys,
+                               std::span<const SignatureVerdict> signatures) {
+  if (signatures.size() != batch.size()) {
+    return MakeError(ErrorCode::kInternal, "signature verdicts do not match the batch");
+  }
   OverlayView overlay(view);
   IngestPlan plan;
-  const std::vector<SignatureVerdict> signatures = VerifySignatures(batch, signature_threads);
   for (size_t i = 0; i < batch.size(); ++i) {
     Result<Validation> checked = ValidateEntry(batch[i], pact, overlay, keys, signatures[i]);
     if (!checked.ok()) {

@@ -12,6 +12,7 @@
 #include "daemon/log/entry.h"
 #include "daemon/log/key_ring.h"
 #include "daemon/log/log_view.h"
+#include "daemon/log/signatures.h"
 #include "daemon/log/validate.h"
 
 namespace accord::log {
@@ -36,6 +37,11 @@ Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pa
 Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
                                const LogView& view, const KeyRing& keys,
                                unsigned signature_threads);
+// With the signatures' verdicts computed ahead (VerifySignatures on this same batch, e.g. on
+// another thread while the previous batch was being stored). kInternal if the counts differ.
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
+                               const LogView& view, const KeyRing& keys,
+                               std::span<const SignatureVerdict> signatures);
 
 }  // namespace accord::log
 

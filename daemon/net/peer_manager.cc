@@ -22,6 +22,7 @@ PeerManager::PeerManager(asio::io_context& io, Node& node, std::string listen,
 PeerManager::~PeerManager() {
   *alive_ = false;
   Stop();
+  verify_pool_.join();  // no check may still be running when the connections go
 }
 
 Status PeerManager::Start() {
@@ -62,6 +63,7 @@ Status PeerManager::Start() {
 void PeerManager::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  verify_pool_.stop();  // checks not yet started are dropped
   std::error_code ignored;
   if (acceptor_) acceptor_->close(ignored);
   auto connections = all_;
@@ -231,6 +233,21 @@ void PeerManager::OnClosed(SyncConnection* c) {
       break;
     }
   }
+}
+
+void PeerManager::VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
+                                     VerdictsDone done) {
+  // Only the immutable entries cross to the verification thread; `done` (which may own a
+  // connection) goes there and back inside one handler and is run and destroyed here.
+  auto finish = std::make_shared<VerdictsDone>(std::move(done));
+  asio::post(verify_pool_, [entries = std::move(entries), finish, io = io_.get_executor(),
+                            alive = alive_]() mutable {
+    std::vector<log::SignatureVerdict> verdicts =
+        log::VerifySignatures(*entries, log::SignatureThreads());
+    asio::post(io, [finish = std::move(finish), verdicts = std::move(verdicts), alive]() mutable {
+      if (*alive) (*finish)(std::move(verdicts));
+    });
+  });
 }
 
 void PeerManager::OnLocalChange() {

@@ -67,6 +67,12 @@ class PeerManager {
   bool AdmitHandshake(const crypto::DhPublicKey& key, const peer::Tai64n& timestamp);
   bool OnEstablished(const std::shared_ptr<SyncConnection>& connection);
   void OnClosed(SyncConnection* connection);
+  // Checks the signatures of `entries` on the verification thread, then calls `done` with
+  // the verdicts on the daemon thread (unless the manager stopped first). `entries` must not
+  // change meanwhile; `done` never runs on the verification thread.
+  using VerdictsDone = std::function<void(std::vector<log::SignatureVerdict>)>;
+  void VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
+                          VerdictsDone done);
 
  private:
   struct Target {
@@ -109,6 +115,9 @@ class PeerManager {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool push_scheduled_ = false;
   bool stopped_ = false;
+  // Signature checks of received batches, off the daemon thread so that checking the next
+  // batch overlaps storing this one. Last member: destroyed (stopped and joined) first.
+  asio::thread_pool verify_pool_{1};
 };
 
 }  // namespace accord::daemon

@@ -174,21 +174,7 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
     if (auto* send = std::get_if<sync::SendMessage>(&action)) {
       Send(send->plaintext);
     } else if (auto* store = std::get_if<sync::StoreBatch>(&action)) {
-      Result<Node::ReceiveReport> report = manager_.node().Receive(store->entries);
-      if (!report.ok()) {
-        LogWarning("sync: rejected a batch from device " + Short(device_) + ": " +
-                   report.error().message);
-      } else {
-        received_ += report->stored;
-      }
-      Execute(session_->OnBatchStored(store->batch_id, report.ok() ? Status::Ok()
-                                                                   : Status(report.error())));
-      if (report.ok() && report->stored > 0) manager_.OnLocalChange();
-      if (report.ok()) {
-        for (const auto& [existing, conflicting] : report->new_forks) {
-          manager_.OnFork(existing, conflicting);
-        }
-      }
+      QueueBatch(std::move(*store));
     } else if (auto* fork = std::get_if<sync::RecordFork>(&action)) {
       Result<log::EntryHeader> h = log::DecodeHeader(fork->existing.header);
       const bool was_frozen = h.ok() && manager_.node().Frozen().count(h->author) != 0;
@@ -202,6 +188,61 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
       Close(close->reason);
     } else if (auto* progress = std::get_if<sync::Progress>(&action)) {
       receiving_total_ = progress->received + progress->behind;
+    }
+  }
+}
+
+void SyncConnection::QueueBatch(sync::StoreBatch batch) {
+  if (pending_.empty() && batch.entries.size() < log::kMinParallelSignatures) {
+    Store(batch.batch_id, batch.entries, log::VerifySignatures(batch.entries, 1));
+    return;
+  }
+  auto entries = std::make_shared<const std::vector<log::Envelope>>(std::move(batch.entries));
+  pending_.push_back(PendingBatch{batch.batch_id, entries, std::nullopt});
+  manager_.VerifyInBackground(
+      entries, [self = shared_from_this(), id = batch.batch_id](
+                   std::vector<log::SignatureVerdict> verdicts) {
+        self->OnVerified(id, std::move(verdicts));
+      });
+}
+
+void SyncConnection::OnVerified(uint64_t batch_id, std::vector<log::SignatureVerdict> verdicts) {
+  if (closed_) return;
+  for (PendingBatch& p : pending_) {
+    if (p.id == batch_id && !p.verdicts) {
+      p.verdicts = std::move(verdicts);
+      break;
+    }
+  }
+  StoreReady();
+}
+
+// Stores every checked batch at the front of the queue, in order.
+void SyncConnection::StoreReady() {
+  if (storing_) return;
+  storing_ = true;
+  while (!closed_ && !pending_.empty() && pending_.front().verdicts) {
+    PendingBatch next = std::move(pending_.front());
+    pending_.pop_front();
+    Store(next.id, *next.entries, *next.verdicts);
+  }
+  storing_ = false;
+}
+
+void SyncConnection::Store(uint64_t batch_id, std::span<const log::Envelope> entries,
+                           std::span<const log::SignatureVerdict> verdicts) {
+  Result<Node::ReceiveReport> report = manager_.node().Receive(entries, verdicts);
+  if (!report.ok()) {
+    LogWarning("sync: rejected a batch from device " + Short(device_) + ": " +
+               report.error().message);
+  } else {
+    received_ += report->stored;
+  }
+  Execute(session_->OnBatchStored(batch_id, report.ok() ? Status::Ok() : Status(report.error())));
+  if (report.ok() && report->stored > 0) manager_.OnLocalChange();
+  if (report.ok()) {
+    for (const auto& [existing, conflicting] : report->new_forks) {
+      manager_.OnFork(existing, conflicting);
     }
   }
 }

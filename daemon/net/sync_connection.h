@@ -5,9 +5,12 @@
 #ifndef ACCORD_DAEMON_NET_SYNC_CONNECTION_H_
 #define ACCORD_DAEMON_NET_SYNC_CONNECTION_H_
 
+#include <deque>
 #include <memory>
+#include <span>
 #include <optional>
 
+#include "daemon/log/signatures.h"
 #include "daemon/net/framed_socket.h"
 #include "daemon/net/node_source.h"
 #include "daemon/peer/channel.h"
@@ -63,6 +66,14 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   asio::awaitable<bool> HandshakeAsResponder();
   asio::awaitable<void> Heartbeat();
   void Execute(std::vector<sync::Action> actions);
+  // Received batches are stored in order. A large one has its signatures checked on the
+  // verification thread first (overlapping the store of the one before); a small one with
+  // nothing ahead of it is stored at once (a live push stays fast).
+  void QueueBatch(sync::StoreBatch batch);
+  void OnVerified(uint64_t batch_id, std::vector<log::SignatureVerdict> verdicts);
+  void StoreReady();
+  void Store(uint64_t batch_id, std::span<const log::Envelope> entries,
+             std::span<const log::SignatureVerdict> verdicts);
   void Send(const Bytes& plaintext);
 
   PeerManager& manager_;
@@ -76,6 +87,13 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   std::unique_ptr<peer::SecureChannel> channel_;
   std::unique_ptr<NodeSource> source_;
   std::unique_ptr<sync::SyncSession> session_;
+  struct PendingBatch {
+    uint64_t id;
+    std::shared_ptr<const std::vector<log::Envelope>> entries;
+    std::optional<std::vector<log::SignatureVerdict>> verdicts;  // set once checked
+  };
+  std::deque<PendingBatch> pending_;  // in the order the session asked to store them
+  bool storing_ = false;              // StoreReady is on the stack
   uint64_t received_ = 0;
   uint64_t receiving_total_ = 0;
   bool closed_ = false;

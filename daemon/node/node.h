@@ -18,6 +18,7 @@
 #include "crypto/identity.h"
 #include "daemon/log/author.h"
 #include "daemon/log/key_ring.h"
+#include "daemon/log/signatures.h"
 #include "daemon/node/clock.h"
 #include "daemon/state/fold.h"
 #include "daemon/state/state.h"
@@ -69,6 +70,9 @@ class Node {
     std::vector<std::pair<log::Envelope, log::Envelope>> new_forks;
   };
   Result<ReceiveReport> Receive(std::span<const log::Envelope> batch);
+  // With the batch's signature verdicts checked ahead (log::VerifySignatures).
+  Result<ReceiveReport> Receive(std::span<const log::Envelope> batch,
+                                std::span<const log::SignatureVerdict> signatures);
   // Keeps a fork proof relayed by a peer: both headers must verify and conflict.
   Status ReceiveForkProof(const log::Envelope& existing, const log::Envelope& conflicting);
 

@@ -18,12 +18,19 @@ using node_internal::kMetaPact;
 using node_internal::StoreKey;
 
 Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch) {
+  const std::vector<log::SignatureVerdict> signatures =
+      log::VerifySignatures(batch, log::SignatureThreads());
+  return Receive(batch, signatures);
+}
+
+Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
+                                          std::span<const log::SignatureVerdict> signatures) {
   // Validation asks only whether a key was ever named as a device of the pact; who may do
   // what is the fold's business. The set is kept as entries are folded (no View per batch).
   store::StoreLogView view(*store_, [this](const log::DeviceKey& d) {
     return named_devices_.count(d) != 0;
   });
-  Result<log::IngestPlan> plan = log::IngestBatch(batch, pact_, view, keys_);
+  Result<log::IngestPlan> plan = log::IngestBatch(batch, pact_, view, keys_, signatures);
   if (!plan.ok()) return plan.error();
   ACCORD_RETURN_IF_ERROR(store_->AppendBatch(plan->to_store));
   ReceiveReport report;
