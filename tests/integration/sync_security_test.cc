@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "daemon/log/header.h"
+#include "daemon/store/store.h"
 #include "daemon/sync/session.h"
 #include "tests/integration/peer_attack_fixture.h"
 
@@ -343,6 +344,70 @@ TEST_F(SyncSecurityTest, ANinthConcurrentHandshakeIsClosedAtOnceAndSlotsComeBack
   }
   held.clear();
   PairAndSync(alice, bob);
+}
+
+// SECURITY test plan 9: a member device relays a batch large enough to be checked on the
+// verification thread, with one flipped bit in one entry. Alice rejects the whole batch and
+// closes; the same batch untampered is stored whole (so the rejection is the bit's doing).
+TEST_F(SyncSecurityTest, AMemberRelayingOneTamperedEntryGetsTheWholeBatchRejected) {
+  constexpr int kNew = 100;  // entries: above log::kMinParallelSignatures
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  const log::PactId pact = PairAndSync(alice, bob);
+  const crypto::DeviceIdentity as_bob = Identity(bob);
+  const log::DeviceKey bob_key = as_bob.signing.public_key();
+  ASSERT_EQ(alice.daemon->Stop(), 0);
+  for (int i = 0; i < kNew; ++i) Ok(bob, {"need", "add", "I need note " + std::to_string(i)});
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+
+  std::vector<log::Envelope> fresh;
+  {
+    Result<std::unique_ptr<store::Store>> bobs = store::Store::Open(bob.daemon->home() / "accord.db");
+    ASSERT_TRUE(bobs.ok()) << bobs.error().message;
+    const uint64_t head = (*bobs)->Head(bob_key).seq;
+    ASSERT_GE(head, static_cast<uint64_t>(kNew));
+    Result<std::vector<log::Envelope>> range = (*bobs)->ReadRange(bob_key, head - kNew + 1, kNew);
+    ASSERT_TRUE(range.ok());
+    fresh = std::move(*range);
+  }
+  ASSERT_EQ(fresh.size(), static_cast<size_t>(kNew));
+  auto batch_of = [](const std::vector<log::Envelope>& entries) {
+    proto::PeerMessage m = EmptyBatch(1);
+    for (const log::Envelope& e : entries) {
+      proto::WireEntry* w = m.mutable_batch()->add_entries();
+      w->set_header(std::string(e.header.begin(), e.header.end()));
+      w->set_sealed_body(std::string(e.sealed_body.begin(), e.sealed_body.end()));
+      w->set_signature(std::string(e.signature.begin(), e.signature.end()));
+    }
+    return m;
+  };
+
+  ASSERT_TRUE(alice.daemon->Start()) << alice.daemon->Log();
+  alice.address = Json(alice, {"status"})["status"]["listen_address"].get<std::string>();
+  const uint64_t before = Entries(alice);
+  for (const char* part : {"signature", "sealed body"}) {
+    std::vector<log::Envelope> tampered = fresh;
+    Bytes& bytes = std::string_view(part) == "signature" ? tampered[80].signature
+                                                         : tampered[80].sealed_body;
+    bytes[3] ^= 0x10;
+    RawSession imp = Established(alice, as_bob.dh, pact);
+    ASSERT_TRUE(imp.ok) << part;
+    ASSERT_TRUE(imp.Send(batch_of(tampered)));
+    bool acked = false;
+    while (std::optional<proto::PeerMessage> m = imp.Read()) acked = acked || m->has_ack();
+    EXPECT_FALSE(acked) << part;
+    EXPECT_TRUE(imp.conn->closed()) << part;
+    EXPECT_EQ(Entries(alice), before) << part;  // not the 80 good entries before it either
+  }
+
+  RawSession genuine = Established(alice, as_bob.dh, pact);
+  ASSERT_TRUE(genuine.ok);
+  ASSERT_TRUE(genuine.Send(batch_of(fresh)));
+  std::optional<proto::PeerMessage> ack = genuine.Read();
+  while (ack && !ack->has_ack()) ack = genuine.Read();
+  ASSERT_TRUE(ack.has_value()) << alice.daemon->Log();
+  EXPECT_EQ(ack->ack().batch_id(), 1u);
+  EXPECT_EQ(Entries(alice), before + kNew);
 }
 
 }  // namespace
