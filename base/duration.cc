@@ -11,13 +11,13 @@ struct Unit {
   char letter;
   int64_t seconds;
 };
-constexpr std::array<Unit, 5> kUnits = {{{'w', 7 * 86400}, {'d', 86400}, {'h', 3600},
-                                         {'m', 60}, {'s', 1}}};
+constexpr std::array<Unit, 5> kUnits = {
+    {{'w', 7 * 86400}, {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}}};
 
 Error BadDuration(std::string_view text, std::string_view why) {
-  return MakeError(ErrorCode::kInvalidArgument,
-                   "bad duration '" + std::string(text) + "': " + std::string(why) +
-                       " (use forms like 90m, 2h, 1h30m, 3d, 2w)");
+  return MakeError(ErrorCode::kInvalidArgument, "bad duration '" + std::string(text) +
+                                                    "': " + std::string(why) +
+                                                    " (use forms like 90m, 2h, 1h30m, 3d, 2w)");
 }
 
 }  // namespace

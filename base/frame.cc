@@ -2,8 +2,7 @@
 
 namespace accord {
 
-Result<uint32_t> DecodeFrameLength(const uint8_t (&header)[kFrameHeaderBytes],
-                                   uint32_t max_bytes) {
+Result<uint32_t> DecodeFrameLength(const uint8_t (&header)[kFrameHeaderBytes], uint32_t max_bytes) {
   uint32_t length = GetU32Be(header);
   if (length > max_bytes) {
     return MakeError(ErrorCode::kTooLarge, "frame of " + std::to_string(length) +

@@ -13,8 +13,8 @@
 namespace accord {
 
 struct InstancePaths {
-  std::filesystem::path data_dir;    // database lives here (0700)
-  std::filesystem::path key_dir;     // key file lives here (0700)
+  std::filesystem::path data_dir;  // database lives here (0700)
+  std::filesystem::path key_dir;   // key file lives here (0700)
   std::filesystem::path key_file;
   std::filesystem::path database;
   std::filesystem::path socket_dir;  // 0700

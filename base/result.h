@@ -57,7 +57,9 @@ template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) { assert(this->error().code != ErrorCode::kOk); }  // NOLINT
+  Result(Error error) : v_(std::move(error)) {
+    assert(this->error().code != ErrorCode::kOk);
+  }  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -103,9 +105,9 @@ inline Error MakeError(ErrorCode code, std::string message) {
 }  // namespace accord
 
 // Propagates the error of a Status or Result expression from the current function.
-#define ACCORD_RETURN_IF_ERROR(expr)               \
-  do {                                             \
-    auto accord_status_ = (expr);                  \
+#define ACCORD_RETURN_IF_ERROR(expr)                         \
+  do {                                                       \
+    auto accord_status_ = (expr);                            \
     if (!accord_status_.ok()) return accord_status_.error(); \
   } while (0)
 

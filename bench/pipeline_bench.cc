@@ -20,8 +20,8 @@
 namespace accord::bench {
 namespace {
 
-constexpr size_t kBatch = 256;           // entries per received batch (SECURITY §5.6)
-constexpr size_t kReceiveBatches = 64;   // batches per receive run
+constexpr size_t kBatch = 256;                // entries per received batch (SECURITY §5.6)
+constexpr size_t kReceiveBatches = 64;        // batches per receive run
 constexpr size_t kRowBytes = 178 + 120 + 64;  // bytes: header + typical sealed need + signature
 
 void BM_RawEd25519Verify(benchmark::State& state) {
@@ -101,7 +101,8 @@ void ReceiveEntries(benchmark::State& state, unsigned signature_threads) {
   Feed feed(1);
   std::vector<log::Envelope> chain;
   chain.reserve(kBatch * kReceiveBatches);
-  for (size_t i = 0; i < kBatch * kReceiveBatches; ++i) chain.push_back(feed.Write(NeedBody(i)).envelope);
+  for (size_t i = 0; i < kBatch * kReceiveBatches; ++i)
+    chain.push_back(feed.Write(NeedBody(i)).envelope);
   size_t received = 0;
   for (auto _ : state) {
     state.PauseTiming();

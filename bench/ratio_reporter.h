@@ -27,7 +27,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
 
  private:
   std::vector<Ratio> ratios_;
-  std::map<std::string, double> rates_;  // items per second by benchmark name
+  std::map<std::string, double> rates_;    // items per second by benchmark name
   std::map<std::string, double> seconds_;  // real seconds per iteration by name
 };
 

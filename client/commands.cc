@@ -13,7 +13,9 @@ namespace {
 
 using proto::Request;
 
-Error Usage(std::string message) { return MakeError(ErrorCode::kInvalidArgument, std::move(message)); }
+Error Usage(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, std::move(message));
+}
 
 Result<Request> CheckDuration(const std::string& text, Request request) {
   if (!text.empty()) {
@@ -86,12 +88,14 @@ std::vector<CommandRow> MakeTable() {
   auto row = [&t](std::string path, std::string usage, std::string help,
                   std::function<void(CLI::App&, Args&)> define,
                   std::function<Result<Request>(const Args&)> build) {
-    t.push_back({std::move(path), std::move(usage), std::move(help), std::move(define),
-                 std::move(build)});
+    t.push_back(
+        {std::move(path), std::move(usage), std::move(help), std::move(define), std::move(build)});
   };
   auto none = [](CLI::App&, Args&) {};
 
-  row("init", "--name NAME", "create this device's identity", [](CLI::App& c, Args& a) {
+  row(
+      "init", "--name NAME", "create this device's identity",
+      [](CLI::App& c, Args& a) {
         c.add_option("--name", a.name, "your name as your partner will see it")->required();
       },
       [](const Args& a) -> Result<Request> {
@@ -100,7 +104,8 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_init()->set_name(a.name);
         return r;
       });
-  row("invite", "[--no-wait] [--timeout DUR] [--share-history]",
+  row(
+      "invite", "[--no-wait] [--timeout DUR] [--share-history]",
       "print a pairing code for your partner, then wait for them to join",
       [](CLI::App& c, Args& a) {
         c.add_flag("--no-wait", a.no_wait, "return at once; the daemon keeps the invitation open");
@@ -120,15 +125,17 @@ std::vector<CommandRow> MakeTable() {
         }
         return r;
       });
-  row("join", "CODE --peer HOST:PORT", "join your partner's pact with the code they gave you",
+  row(
+      "join", "CODE --peer HOST:PORT", "join your partner's pact with the code they gave you",
       [](CLI::App& c, Args& a) {
         c.add_option("CODE", a.code, "the code, like 7-crossbow-meadow-ember")->required();
         c.add_option("--peer", a.peer, "your partner's daemon, as shown by their accord status");
       },
       [](const Args& a) -> Result<Request> {
         if (a.peer.empty()) {
-          return Usage("give your partner's address with --peer HOST:PORT (their accord status "
-                       "shows it)");
+          return Usage(
+              "give your partner's address with --peer HOST:PORT (their accord status "
+              "shows it)");
         }
         Request r;
         r.mutable_join()->set_code(a.code);
@@ -141,13 +148,14 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_peers();
         return r;
       });
-  row("status", "", "who is in the pact, what waits for you, who is in space, what is due",
-      none, [](const Args&) -> Result<Request> {
+  row("status", "", "who is in the pact, what waits for you, who is in space, what is due", none,
+      [](const Args&) -> Result<Request> {
         Request r;
         r.mutable_status();
         return r;
       });
-  row("need add", "TEXT", "record a need (\"I need ...\")",
+  row(
+      "need add", "TEXT", "record a need (\"I need ...\")",
       [](CLI::App& c, Args& a) { Text(c, a, "the need, as an I-statement"); },
       [](const Args& a) -> Result<Request> {
         Request r;
@@ -156,7 +164,8 @@ std::vector<CommandRow> MakeTable() {
       });
   row("needs", "", "list needs", none,
       [](const Args&) { return BuildList(proto::ListNotesRequest::NEEDS); });
-  row("boundary add", "TEXT [--during-space]", "record a boundary",
+  row(
+      "boundary add", "TEXT [--during-space]", "record a boundary",
       [](CLI::App& c, Args& a) {
         Text(c, a, "the boundary");
         c.add_flag("--during-space", a.during_space, "it applies during space times");
@@ -169,7 +178,8 @@ std::vector<CommandRow> MakeTable() {
       });
   row("boundaries", "", "list boundaries", none,
       [](const Args&) { return BuildList(proto::ListNotesRequest::BOUNDARIES); });
-  row("propose", "TEXT [--schedule SPEC] [--review-every DUR]", "propose a new agreement",
+  row(
+      "propose", "TEXT [--schedule SPEC] [--review-every DUR]", "propose a new agreement",
       [](CLI::App& c, Args& a) {
         Text(c, a, "what you propose");
         Terms(c, a);
@@ -182,7 +192,8 @@ std::vector<CommandRow> MakeTable() {
         p->set_review_every(a.review_every);
         return CheckDuration(a.review_every, std::move(r));
       });
-  row("agreements", "[--pending|--active|--all]", "list agreements",
+  row(
+      "agreements", "[--pending|--active|--all]", "list agreements",
       [](CLI::App& c, Args& a) {
         auto* p = c.add_flag("--pending", a.pending, "only those waiting for acceptance");
         auto* x = c.add_flag("--active", a.active, "only active ones");
@@ -198,17 +209,20 @@ std::vector<CommandRow> MakeTable() {
                                  : proto::ListAgreementsRequest::ALL);
         return r;
       });
-  row("show", "ID", "one agreement with its versions, acceptances and check-ins",
+  row(
+      "show", "ID", "one agreement with its versions, acceptances and check-ins",
       [](CLI::App& c, Args& a) { Id(c, a); },
       [](const Args& a) -> Result<Request> {
         Request r;
         r.mutable_show()->set_agreement(a.id);
         return r;
       });
-  row("accept", "ID", "accept the latest version of an agreement",
+  row(
+      "accept", "ID", "accept the latest version of an agreement",
       [](CLI::App& c, Args& a) { Id(c, a); },
       [](const Args& a) { return BuildAction(proto::AgreementActionRequest::ACCEPT, a); });
-  row("counter", "ID TEXT [--schedule SPEC] [--review-every DUR]",
+  row(
+      "counter", "ID TEXT [--schedule SPEC] [--review-every DUR]",
       "propose a different version of an agreement",
       [](CLI::App& c, Args& a) {
         Id(c, a);
@@ -224,19 +238,22 @@ std::vector<CommandRow> MakeTable() {
         p->set_review_every(a.review_every);
         return CheckDuration(a.review_every, std::move(r));
       });
-  row("decline", "ID [--note TEXT]", "decline the latest version of an agreement",
+  row(
+      "decline", "ID [--note TEXT]", "decline the latest version of an agreement",
       [](CLI::App& c, Args& a) {
         Id(c, a);
         Note(c, a);
       },
       [](const Args& a) { return BuildAction(proto::AgreementActionRequest::DECLINE, a); });
-  row("retire", "ID [--note TEXT]", "end an agreement (anyone may, on their own)",
+  row(
+      "retire", "ID [--note TEXT]", "end an agreement (anyone may, on their own)",
       [](CLI::App& c, Args& a) {
         Id(c, a);
         Note(c, a);
       },
       [](const Args& a) { return BuildAction(proto::AgreementActionRequest::RETIRE, a); });
-  row("ask", "DUR [MESSAGE]", "ask for space now, for this long",
+  row(
+      "ask", "DUR [MESSAGE]", "ask for space now, for this long",
       [](CLI::App& c, Args& a) {
         c.add_option("DUR", a.duration, "how long, e.g. 90m, 2h, 1h30m")->required();
         c.add_option("MESSAGE", a.text, "a message for your partner");
@@ -247,7 +264,8 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_ask_space()->set_message(a.text);
         return CheckDuration(a.duration, std::move(r));
       });
-  row("ack", "ID [--note TEXT]", "acknowledge a space request",
+  row(
+      "ack", "ID [--note TEXT]", "acknowledge a space request",
       [](CLI::App& c, Args& a) {
         c.add_option("ID", a.id, "the space request's id")->required();
         Note(c, a);
@@ -269,7 +287,8 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_space();
         return r;
       });
-  row("checkin", "[--agreement ID] --feeling 1..5 [--note TEXT]",
+  row(
+      "checkin", "[--agreement ID] --feeling 1..5 [--note TEXT]",
       "record a check-in (asks interactively on a terminal without flags)",
       [](CLI::App& c, Args& a) {
         c.add_option("--agreement", a.agreement, "the agreement it is about");
@@ -277,7 +296,8 @@ std::vector<CommandRow> MakeTable() {
         Note(c, a);
       },
       BuildCheckIn);
-  row("checkins", "[--agreement ID]", "list check-ins",
+  row(
+      "checkins", "[--agreement ID]", "list check-ins",
       [](CLI::App& c, Args& a) { c.add_option("--agreement", a.agreement, "only about this"); },
       [](const Args& a) -> Result<Request> {
         Request r;
@@ -289,14 +309,16 @@ std::vector<CommandRow> MakeTable() {
     r.mutable_due();
     return r;
   });
-  row("appreciate", "TEXT", "a note of thanks or reassurance",
+  row(
+      "appreciate", "TEXT", "a note of thanks or reassurance",
       [](CLI::App& c, Args& a) { Text(c, a, "what you appreciate"); },
       [](const Args& a) -> Result<Request> {
         Request r;
         r.mutable_appreciate()->set_text(a.text);
         return r;
       });
-  row("reflect", "TEXT", "a private note that never leaves your devices",
+  row(
+      "reflect", "TEXT", "a private note that never leaves your devices",
       [](CLI::App& c, Args& a) { Text(c, a, "the note"); },
       [](const Args& a) -> Result<Request> {
         Request r;
@@ -305,14 +327,16 @@ std::vector<CommandRow> MakeTable() {
       });
   row("reflections", "", "list your private notes", none,
       [](const Args&) { return BuildList(proto::ListNotesRequest::REFLECTIONS); });
-  row("log", "[--verify]", "every entry: author, seq, kind, time, signature state",
+  row(
+      "log", "[--verify]", "every entry: author, seq, kind, time, signature state",
       [](CLI::App& c, Args& a) { c.add_flag("--verify", a.verify, "check every signature again"); },
       [](const Args& a) -> Result<Request> {
         Request r;
         r.mutable_log()->set_verify(a.verify);
         return r;
       });
-  row("export", "--format json|md|ics [--out FILE]", "all of your data",
+  row(
+      "export", "--format json|md|ics [--out FILE]", "all of your data",
       [](CLI::App& c, Args& a) {
         c.add_option("--format", a.format, "json, md or ics")
             ->check(CLI::IsMember({"json", "md", "ics"}));

@@ -76,10 +76,10 @@ Result<IpcClient> IpcClient::Connect(const std::filesystem::path& socket) {
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     int e = errno;
     ::close(fd);
-    return MakeError(ErrorCode::kUnavailable,
-                     "the accord daemon is not running at " + socket.native() + " (" +
-                         std::strerror(e) + "); start it with: accordd" +
-                         " (or systemctl --user start accordd)");
+    return MakeError(ErrorCode::kUnavailable, "the accord daemon is not running at " +
+                                                  socket.native() + " (" + std::strerror(e) +
+                                                  "); start it with: accordd" +
+                                                  " (or systemctl --user start accordd)");
   }
   return IpcClient(fd);
 }

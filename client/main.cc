@@ -105,15 +105,18 @@ int Run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string word = FirstCommandWord(argc, argv);
     bool known = false;
-    for (const CommandRow& row : CommandTable()) known |= row.path.substr(0, row.path.find(' ')) == word;
+    for (const CommandRow& row : CommandTable())
+      known |= row.path.substr(0, row.path.find(' ')) == word;
     if (!word.empty() && !known) return UnknownCommand(word);
-    return Fail(ErrorCode::kInvalidArgument, std::string(e.what()) + " (see accord " + word + " --help)");
+    return Fail(ErrorCode::kInvalidArgument,
+                std::string(e.what()) + " (see accord " + word + " --help)");
   }
 
   const CommandRow* row = nullptr;
   for (auto& [sub, r] : leaves)
     if (sub->parsed()) row = r;
-  if (row == nullptr) return Fail(ErrorCode::kInvalidArgument, "no command given (see accord --help)");
+  if (row == nullptr)
+    return Fail(ErrorCode::kInvalidArgument, "no command given (see accord --help)");
 
   Result<proto::Request> request = row->build(args);
   if (!request.ok()) return Fail(request.code(), request.error().message);
@@ -138,12 +141,14 @@ int Run(int argc, char** argv) {
     if (response->has_invite()) {
       const proto::InviteUpdate& u = response->invite();
       if (u.state() == "consent") {
-        if (Status s = AnswerConsent(*client, u, json); !s.ok()) return Fail(s.code(), s.error().message);
+        if (Status s = AnswerConsent(*client, u, json); !s.ok())
+          return Fail(s.code(), s.error().message);
         continue;
       }
       if (u.state() == "failed" || u.state() == "declined" || u.state() == "expired") {
         if (json) std::cout << ToJson(*response, true) << "\n";
-        return Fail(u.state() == "declined" ? ErrorCode::kRefused : ErrorCode::kInternal, u.message());
+        return Fail(u.state() == "declined" ? ErrorCode::kRefused : ErrorCode::kInternal,
+                    u.message());
       }
     }
     if (response->has_log()) {

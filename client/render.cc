@@ -52,7 +52,8 @@ void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
   out << Short(a.id()) << "  [" << a.status() << "]  " << head.text() << "\n";
   if (!full) {
     for (const auto& p : a.pending())
-      if (a.has_active()) out << "          pending change " << Short(p.id()) << ": " << p.text() << "\n";
+      if (a.has_active())
+        out << "          pending change " << Short(p.id()) << ": " << p.text() << "\n";
     return;
   }
   if (a.status() == "retired") {
@@ -69,8 +70,9 @@ void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
 }
 
 void Space(const proto::SpaceView& s, std::ostream& out) {
-  out << Short(s.id()) << "  " << s.name() << (s.active() ? " is in space until " : " was in space until ")
-      << Clock(s.end_ms()) << (s.message().empty() ? "" : ": " + s.message());
+  out << Short(s.id()) << "  " << s.name()
+      << (s.active() ? " is in space until " : " was in space until ") << Clock(s.end_ms())
+      << (s.message().empty() ? "" : ": " + s.message());
   if (s.acked_by_size() > 0) out << " (acknowledged by " << Join(s.acked_by()) << ")";
   out << "\n";
 }
@@ -98,10 +100,15 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
   if (!s.listen_address().empty()) out << "listening on " << s.listen_address() << "\n";
   for (const auto& p : s.peers()) Peer(p, now_ms, out);
   out << "entries: " << s.entries() << "\n";
-  for (const auto& a : s.waiting_for_me()) out << "waiting for you: " << Short(a.id()) << " " << (a.pending_size() ? a.pending(0).text() : "") << "\n";
+  for (const auto& a : s.waiting_for_me())
+    out << "waiting for you: " << Short(a.id()) << " "
+        << (a.pending_size() ? a.pending(0).text() : "") << "\n";
   for (const auto& sp : s.in_space()) Space(sp, out);
-  for (const auto& d : s.due()) out << "due: review " << Short(d.agreement_id()) << " " << d.text() << "\n";
-  for (const auto& f : s.forks()) out << "FORK: device " << Short(f.author()) << " wrote two entries at seq " << f.seq() << "; its feed is frozen\n";
+  for (const auto& d : s.due())
+    out << "due: review " << Short(d.agreement_id()) << " " << d.text() << "\n";
+  for (const auto& f : s.forks())
+    out << "FORK: device " << Short(f.author()) << " wrote two entries at seq " << f.seq()
+        << "; its feed is frozen\n";
   out << "state digest: " << s.state_digest() << "\n";
 }
 
@@ -123,9 +130,12 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
     case R::kInit:
       out << "created your identity; device key " << Short(r.init().device_key()) << "\n";
       break;
-    case R::kStatus: Status(r.status(), now_ms, out); break;
+    case R::kStatus:
+      Status(r.status(), now_ms, out);
+      break;
     case R::kPeers:
-      if (r.peers().peers_size() == 0) out << "no peers yet; pair with accord invite / accord join\n";
+      if (r.peers().peers_size() == 0)
+        out << "no peers yet; pair with accord invite / accord join\n";
       for (const auto& p : r.peers().peers()) Peer(p, now_ms, out);
       break;
     case R::kInvite: {
@@ -133,15 +143,16 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       if (u.state() == "open") {
         out << "pairing code: " << u.code() << "\n" << u.message() << "\n";
       } else if (u.state() == "paired") {
-        out << "paired with " << u.partner_name() << "\nsafety number (compare at the kitchen table):\n  "
-            << u.safety_number() << "\n";
+        out << "paired with " << u.partner_name()
+            << "\nsafety number (compare at the kitchen table):\n  " << u.safety_number() << "\n";
       } else if (u.state() != "consent") {
         out << u.message() << "\n";
       }
       break;
     }
     case R::kJoin:
-      out << "joined " << r.join().partner_name() << "'s pact\nsafety number (compare at the kitchen table):\n  "
+      out << "joined " << r.join().partner_name()
+          << "'s pact\nsafety number (compare at the kitchen table):\n  "
           << r.join().safety_number() << "\n";
       break;
     case R::kWritten:
@@ -159,7 +170,9 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       if (r.agreements().agreements_size() == 0) out << "(no agreements)\n";
       for (const auto& a : r.agreements().agreements()) Agreement(a, out, false);
       break;
-    case R::kShow: Agreement(r.show().agreement(), out, true); break;
+    case R::kShow:
+      Agreement(r.show().agreement(), out, true);
+      break;
     case R::kSpace:
       if (r.space().in_space_size() == 0) out << "nobody is in space now\n";
       for (const auto& s : r.space().in_space()) Space(s, out);
@@ -193,12 +206,15 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
         out << r.log().verified() << " signatures verified, " << r.log().failed() << " failed\n";
       }
       break;
-    case R::kExport: out << r.export_().content(); break;
+    case R::kExport:
+      out << r.export_().content();
+      break;
     case R::kEvent:
       out << Clock(r.event().time_ms()) << "  " << r.event().author_name() << "  "
           << r.event().summary() << "\n";
       break;
-    case R::RESULT_NOT_SET: break;
+    case R::RESULT_NOT_SET:
+      break;
   }
 }
 

@@ -9,7 +9,7 @@
 
 namespace accord::crypto {
 
-constexpr size_t kXNonceBytes = 24;  // bytes, XChaCha20 nonce; random nonces are safe
+constexpr size_t kXNonceBytes = 24;   // bytes, XChaCha20 nonce; random nonces are safe
 constexpr size_t kAeadTagBytes = 16;  // bytes appended to every ciphertext
 
 using XNonce = FixedBytes<kXNonceBytes>;
@@ -19,8 +19,7 @@ XNonce RandomXNonce();
 // ciphertext = plaintext || tag, length plaintext.size() + kAeadTagBytes.
 Bytes SealBody(const SecretKey& key, const XNonce& nonce, ByteView ad, ByteView plaintext);
 // kDecryptFailed on any mismatch of key, nonce, ad or ciphertext; nothing partial returned.
-Result<Bytes> OpenBody(const SecretKey& key, const XNonce& nonce, ByteView ad,
-                       ByteView ciphertext);
+Result<Bytes> OpenBody(const SecretKey& key, const XNonce& nonce, ByteView ad, ByteView ciphertext);
 
 // Wrapping a secret key under the storage key, bound to `purpose` (e.g. "epoch 3"):
 // nonce(24) || ciphertext. Used for keys kept in SQLite.

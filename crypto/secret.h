@@ -25,7 +25,9 @@ void FillRandom(uint8_t* p, size_t n);
 
 // Overwrites plaintext or key bytes held in ordinary memory (sodium_memzero: not elided).
 void Wipe(std::span<uint8_t> bytes);
-inline void Wipe(std::string& s) { Wipe(std::span<uint8_t>(reinterpret_cast<uint8_t*>(s.data()), s.size())); }
+inline void Wipe(std::string& s) {
+  Wipe(std::span<uint8_t>(reinterpret_cast<uint8_t*>(s.data()), s.size()));
+}
 
 template <size_t N>
 class Secret {

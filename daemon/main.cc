@@ -1,6 +1,5 @@
 // accordd: the daemon. Builds one context in main (no globals), runs every piece of state on
 // one io_context thread, and shuts down in reverse order on SIGTERM/SIGINT (SPEC §7).
-#include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -8,6 +7,7 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <asio.hpp>
 #include <iostream>
@@ -74,9 +74,11 @@ Status Start(Context& ctx) {
   Result<std::unique_ptr<Node>> node = Node::Open(ctx.paths, SystemClock());
   if (!node.ok()) return node.error();
   ctx.node = std::move(*node);
-  ctx.peers = std::make_unique<PeerManager>(ctx.io, *ctx.node, ctx.options.listen, ctx.options.peers);
+  ctx.peers =
+      std::make_unique<PeerManager>(ctx.io, *ctx.node, ctx.options.listen, ctx.options.peers);
   ACCORD_RETURN_IF_ERROR(ctx.peers->Start());
-  if (!ctx.peers->listen_address().empty()) LogInfo("listening for peers on " + ctx.peers->listen_address());
+  if (!ctx.peers->listen_address().empty())
+    LogInfo("listening for peers on " + ctx.peers->listen_address());
   ctx.handlers = std::make_unique<Handlers>(*ctx.node, ctx.peers.get());
   Result<std::unique_ptr<IpcServer>> ipc =
       IpcServer::Listen(ctx.io, ctx.paths.socket_dir, ctx.paths.socket, *ctx.handlers);

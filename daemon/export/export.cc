@@ -87,7 +87,8 @@ std::string ExportMarkdown(const state::State& s, const state::MemberId& me, int
     out << "- " << m.name << (m.id == me ? " (me)" : "") << (m.left ? " (left)" : "") << "\n";
   }
   out << "\n## Needs\n\n";
-  for (const state::Need& n : s.needs) out << "- " << v.NameOf(n.by.member) << ": " << n.text << "\n";
+  for (const state::Need& n : s.needs)
+    out << "- " << v.NameOf(n.by.member) << ": " << n.text << "\n";
   out << "\n## Boundaries\n\n";
   for (const state::Boundary& b : s.boundaries) {
     out << "- " << v.NameOf(b.by.member) << ": " << b.text
@@ -143,7 +144,8 @@ std::string ExportICalendar(const state::State& s, const state::MemberId& me, in
     lines.push_back("UID:" + ToHex(version->by.id) + "@accord");
     lines.push_back("DTSTAMP:" + UtcStamp(now_ms));
     lines.push_back("SUMMARY:" + state::EscapeICalText("Space time: " + version->text));
-    for (std::string& l : state::ToICalendarLines(*version->schedule)) lines.push_back(std::move(l));
+    for (std::string& l : state::ToICalendarLines(*version->schedule))
+      lines.push_back(std::move(l));
     lines.push_back("END:VEVENT");
   }
   lines.push_back("END:VCALENDAR");

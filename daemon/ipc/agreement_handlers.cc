@@ -22,8 +22,8 @@ Result<Terms> ParseTerms(const std::string& schedule, const std::string& zone,
                          const std::string& review, int64_t now_ms) {
   Terms t;
   if (!schedule.empty()) {
-    Result<state::Schedule> s = state::ParseSchedule(
-        schedule, zone.empty() ? state::LocalTimeZoneName() : zone, now_ms);
+    Result<state::Schedule> s =
+        state::ParseSchedule(schedule, zone.empty() ? state::LocalTimeZoneName() : zone, now_ms);
     if (!s.ok()) return s.error();
     t.schedule = std::move(*s);
   }
@@ -70,8 +70,8 @@ Result<const state::Version*> TargetVersion(const AgreementRef& ref, bool allow_
   const state::Agreement& a = *ref.agreement;
   if (ref.version) return FindVersion(a, *ref.version);
   if (a.pending.size() > 1) {
-    std::string message = "agreement " + ToHex(a.id).substr(0, 8) +
-                          " has several pending versions; name one:";
+    std::string message =
+        "agreement " + ToHex(a.id).substr(0, 8) + " has several pending versions; name one:";
     for (const log::EntryId& id : a.pending) message += " " + ToHex(id).substr(0, 12);
     return MakeError(ErrorCode::kAmbiguous, message);
   }
@@ -145,8 +145,8 @@ Result<proto::Response> Handlers::AgreementAction(const proto::AgreementActionRe
                      "you proposed version " + short_id + "; it already counts as accepted by you");
   }
   if (v.active) {
-    return MakeError(ErrorCode::kRefused, "version " + short_id +
-                                              " is already active; to end it, use accord retire");
+    return MakeError(ErrorCode::kRefused,
+                     "version " + short_id + " is already active; to end it, use accord retire");
   }
   const bool accept = r.action() == proto::AgreementActionRequest::ACCEPT;
   for (const state::Stance& st : v.stances) {

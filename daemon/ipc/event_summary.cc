@@ -38,8 +38,10 @@ proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Memb
           [&](const state::NeedAdded& x) { set("need", "needs: " + x.text); },
           [&](const state::BoundaryAdded& x) { set("boundary", "boundary: " + x.text); },
           [&](const state::Proposed& x) {
-            if (x.agreement) set("counter", "countered " + Short(*x.agreement) + ": " + x.text);
-            else set("proposal", "proposed " + Short(e.id) + ": " + x.text);
+            if (x.agreement)
+              set("counter", "countered " + Short(*x.agreement) + ": " + x.text);
+            else
+              set("proposal", "proposed " + Short(e.id) + ": " + x.text);
           },
           [&](const state::Accepted& x) { set("acceptance", "accepted " + Short(x.agreement)); },
           [&](const state::Declined& x) { set("decline", "declined " + Short(x.agreement)); },
@@ -49,16 +51,22 @@ proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Memb
                                      FormatDuration(std::chrono::seconds(x.duration_ms / 1000)) +
                                      (x.message.empty() ? "" : ": " + x.message));
           },
-          [&](const state::SpaceAcked& x) { set("space-ack", "acknowledged space " + Short(x.request)); },
+          [&](const state::SpaceAcked& x) {
+            set("space-ack", "acknowledged space " + Short(x.request));
+          },
           [&](const state::SpaceEnded&) { set("space-back", "is back"); },
           [&](const state::CheckedIn& x) {
             set("check-in", "checked in, feeling " + std::to_string(x.feeling) + "/5");
           },
           [&](const state::Appreciated& x) { set("appreciation", "appreciates: " + x.text); },
           [&](const state::Reflected&) { set("reflection", "wrote a private reflection"); },
-          [&](const state::MemberCreated& x) { set("member-created", x.name + " created the pact"); },
+          [&](const state::MemberCreated& x) {
+            set("member-created", x.name + " created the pact");
+          },
           [&](const state::MemberAdded& x) { set("member-added", x.name + " joined"); },
-          [&](const state::DeviceAdded& x) { set("device-added", "added device " + x.device_name); },
+          [&](const state::DeviceAdded& x) {
+            set("device-added", "added device " + x.device_name);
+          },
           [&](const state::MemberLeft&) { set("member-left", "left the pact"); },
           [&](const state::DeviceRemoved&) { set("device-removed", "removed a device"); },
           [&](const state::EpochStarted& x) {

@@ -6,11 +6,11 @@
 #include <cctype>
 
 #include "daemon/export/export.h"
-#include "daemon/ipc/views.h"
-#include "daemon/net/peer_manager.h"
-#include "daemon/logging.h"
 #include "daemon/ipc/event_summary.h"
 #include "daemon/ipc/resolve.h"
+#include "daemon/ipc/views.h"
+#include "daemon/logging.h"
+#include "daemon/net/peer_manager.h"
 #include "daemon/state/due.h"
 
 namespace accord::daemon {
@@ -69,7 +69,7 @@ void Handlers::Handle(const proto::Request& request, const std::shared_ptr<IpcSe
   if (request.has_join()) return Join(request.join(), session);
   if (request.has_invite_consent()) {
     accord::Status s = peers_ ? peers_->ConsentInvitation(request.invite_consent().accept())
-                      : accord::Status(MakeError(ErrorCode::kNotFound, "no invitation"));
+                              : accord::Status(MakeError(ErrorCode::kNotFound, "no invitation"));
     if (!s.ok()) session->SendError(s.code(), s.error().message);
     return;  // the answer arrives as the next update of the invitation's stream
   }
@@ -93,7 +93,8 @@ Result<proto::Response> Handlers::Dispatch(const proto::Request& q) {
                      "this device has no identity yet; run: accord init --name YOUR_NAME");
   }
   switch (q.command_case()) {
-    case R::kStatus: return Status();
+    case R::kStatus:
+      return Status();
     case R::kAddNeed: {
       proto::Body b;
       b.mutable_need()->set_text(q.add_need().text());
@@ -115,30 +116,48 @@ Result<proto::Response> Handlers::Dispatch(const proto::Request& q) {
       b.mutable_reflection()->set_text(q.reflect().text());
       return WriteNote(std::move(b), q.reflect().text());
     }
-    case R::kListNotes: return ListNotes(q.list_notes());
-    case R::kPropose: return Propose(q.propose());
-    case R::kCounter: return Counter(q.counter());
-    case R::kAgreementAction: return AgreementAction(q.agreement_action());
-    case R::kListAgreements: return ListAgreements(q.list_agreements());
-    case R::kShow: return Show(q.show());
-    case R::kAskSpace: return AskSpace(q.ask_space());
-    case R::kAckSpace: return AckSpace(q.ack_space());
-    case R::kBack: return Back();
-    case R::kSpace: return Space();
-    case R::kCheckIn: return CheckIn(q.check_in());
-    case R::kListCheckIns: return ListCheckIns(q.list_check_ins());
-    case R::kDue: return Due();
-    case R::kExport: return Export(q.export_());
-    case R::kPeers: return Peers();
-    default: break;
+    case R::kListNotes:
+      return ListNotes(q.list_notes());
+    case R::kPropose:
+      return Propose(q.propose());
+    case R::kCounter:
+      return Counter(q.counter());
+    case R::kAgreementAction:
+      return AgreementAction(q.agreement_action());
+    case R::kListAgreements:
+      return ListAgreements(q.list_agreements());
+    case R::kShow:
+      return Show(q.show());
+    case R::kAskSpace:
+      return AskSpace(q.ask_space());
+    case R::kAckSpace:
+      return AckSpace(q.ack_space());
+    case R::kBack:
+      return Back();
+    case R::kSpace:
+      return Space();
+    case R::kCheckIn:
+      return CheckIn(q.check_in());
+    case R::kListCheckIns:
+      return ListCheckIns(q.list_check_ins());
+    case R::kDue:
+      return Due();
+    case R::kExport:
+      return Export(q.export_());
+    case R::kPeers:
+      return Peers();
+    default:
+      break;
   }
   return MakeError(ErrorCode::kInvalidArgument, "unknown request");
 }
 
 Result<proto::Response> Handlers::Init(const proto::InitRequest& r) {
   ACCORD_RETURN_IF_ERROR(CheckText(r.name(), "name"));
-  if (r.name().size() > 64) return MakeError(ErrorCode::kInvalidArgument, "name is longer than 64 bytes");
-  Result<state::MemberId> me = node_.Init(r.name(), r.device_name().empty() ? Hostname() : r.device_name());
+  if (r.name().size() > 64)
+    return MakeError(ErrorCode::kInvalidArgument, "name is longer than 64 bytes");
+  Result<state::MemberId> me =
+      node_.Init(r.name(), r.device_name().empty() ? Hostname() : r.device_name());
   if (!me.ok()) return me.error();
   proto::Response out;
   out.mutable_init()->set_member_id(ToHex(*me));
@@ -219,7 +238,8 @@ Result<proto::Response> Handlers::ListNotes(const proto::ListNotesRequest& r) {
       for (const auto& x : s.reflections)
         if (x.by.member == node_.me()) *notes->add_notes() = v.Note(x.by, x.text);
       break;
-    default: return MakeError(ErrorCode::kInvalidArgument, "unknown list");
+    default:
+      return MakeError(ErrorCode::kInvalidArgument, "unknown list");
   }
   return out;
 }
@@ -228,7 +248,8 @@ Result<proto::Response> Handlers::CheckIn(const proto::CheckInRequest& r) {
   if (r.feeling() < 1 || r.feeling() > 5) {
     return MakeError(ErrorCode::kInvalidArgument, "feeling must be a number from 1 to 5");
   }
-  if (r.note().size() > kMaxTextBytes) return MakeError(ErrorCode::kInvalidArgument, "note is too long");
+  if (r.note().size() > kMaxTextBytes)
+    return MakeError(ErrorCode::kInvalidArgument, "note is too long");
   proto::Body b;
   auto* c = b.mutable_check_in();
   c->set_feeling(r.feeling());
@@ -306,8 +327,8 @@ void Handlers::Log(const proto::LogRequest& r, const std::shared_ptr<IpcSession>
   out.mutable_log()->set_verified(verified);
   out.mutable_log()->set_failed(failed);
   if (failed > 0) {
-    return session->SendError(ErrorCode::kCorrupt,
-                              std::to_string(failed) + " stored entries fail their signature check");
+    return session->SendError(
+        ErrorCode::kCorrupt, std::to_string(failed) + " stored entries fail their signature check");
   }
   session->Send(out);
 }
@@ -317,10 +338,17 @@ Result<proto::Response> Handlers::Export(const proto::ExportRequest& r) {
   const int64_t now = node_.NowMs();
   proto::Response out;
   switch (r.format()) {
-    case proto::ExportRequest::JSON: out.mutable_export_()->set_content(ExportJson(s, node_.me(), now)); break;
-    case proto::ExportRequest::MD: out.mutable_export_()->set_content(ExportMarkdown(s, node_.me(), now)); break;
-    case proto::ExportRequest::ICS: out.mutable_export_()->set_content(ExportICalendar(s, node_.me(), now)); break;
-    default: return MakeError(ErrorCode::kInvalidArgument, "unknown export format");
+    case proto::ExportRequest::JSON:
+      out.mutable_export_()->set_content(ExportJson(s, node_.me(), now));
+      break;
+    case proto::ExportRequest::MD:
+      out.mutable_export_()->set_content(ExportMarkdown(s, node_.me(), now));
+      break;
+    case proto::ExportRequest::ICS:
+      out.mutable_export_()->set_content(ExportICalendar(s, node_.me(), now));
+      break;
+    default:
+      return MakeError(ErrorCode::kInvalidArgument, "unknown export format");
   }
   return out;
 }
@@ -368,9 +396,8 @@ void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSe
       s->Send(out);
     };
   }
-  Result<proto::InviteUpdate> opened =
-      peers_->OpenInvitation(r.no_wait(), std::chrono::seconds(r.timeout_s()), r.share_history(),
-                             notify);
+  Result<proto::InviteUpdate> opened = peers_->OpenInvitation(
+      r.no_wait(), std::chrono::seconds(r.timeout_s()), r.share_history(), notify);
   if (!opened.ok()) return session->SendError(opened.code(), opened.error().message);
   proto::Response out;
   *out.mutable_invite() = *opened;
@@ -396,4 +423,3 @@ void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSessio
 }
 
 }  // namespace accord::daemon
-

@@ -32,10 +32,11 @@ IpcSession::IpcSession(stream_protocol::socket socket, Dispatcher& dispatcher)
     : socket_(std::move(socket)), dispatcher_(dispatcher) {}
 
 void IpcSession::Start() {
-  asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->ReadLoop(); },
-                 [](std::exception_ptr e) {
-                   if (e) LogError("ipc session ended by an unexpected exception");
-                 });
+  asio::co_spawn(
+      socket_.get_executor(), [self = shared_from_this()] { return self->ReadLoop(); },
+      [](std::exception_ptr e) {
+        if (e) LogError("ipc session ended by an unexpected exception");
+      });
 }
 
 asio::awaitable<void> IpcSession::ReadLoop() {
@@ -57,7 +58,8 @@ asio::awaitable<void> IpcSession::ReadLoop() {
     if (ec) break;  // truncated frame: nothing to answer
     proto::Request request;
     if (!request.ParseFromString(payload)) {
-      SendError(ErrorCode::kInvalidArgument, "request does not parse; is accord the same version as accordd?");
+      SendError(ErrorCode::kInvalidArgument,
+                "request does not parse; is accord the same version as accordd?");
       CloseAfterWrites();
       break;
     }
@@ -142,7 +144,8 @@ Result<std::unique_ptr<IpcServer>> IpcServer::Listen(asio::io_context& io,
   auto& acceptor = server->acceptor_;
   acceptor.open(stream_protocol(), ec);
   if (!ec) acceptor.bind(stream_protocol::endpoint(socket.native()), ec);
-  if (!ec && ::chmod(socket.c_str(), 0600) != 0) ec = std::error_code(errno, std::generic_category());
+  if (!ec && ::chmod(socket.c_str(), 0600) != 0)
+    ec = std::error_code(errno, std::generic_category());
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return MakeError(ErrorCode::kIo, "cannot listen on " + socket.native() + ": " + ec.message());

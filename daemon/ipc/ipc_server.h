@@ -22,7 +22,8 @@ class Dispatcher {
  public:
   virtual ~Dispatcher() = default;
   // Answers with session->Send (once, or many times for a stream). Must not throw.
-  virtual void Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) = 0;
+  virtual void Handle(const proto::Request& request,
+                      const std::shared_ptr<IpcSession>& session) = 0;
 };
 
 class IpcSession : public std::enable_shared_from_this<IpcSession> {

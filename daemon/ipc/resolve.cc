@@ -11,9 +11,10 @@ namespace {
 
 Status CheckPrefix(std::string_view prefix, const char* what) {
   if (prefix.size() < kMinIdPrefix) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     std::string(what) + " id '" + std::string(prefix) + "' is too short; give at least " +
-                         std::to_string(kMinIdPrefix) + " hex digits");
+    return MakeError(ErrorCode::kInvalidArgument, std::string(what) + " id '" +
+                                                      std::string(prefix) +
+                                                      "' is too short; give at least " +
+                                                      std::to_string(kMinIdPrefix) + " hex digits");
   }
   bool hex = std::all_of(prefix.begin(), prefix.end(),
                          [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
@@ -34,9 +35,10 @@ bool Matches(const log::EntryId& id, std::string_view prefix) {
 
 Error NoneOrMany(const char* what, std::string_view prefix, const std::vector<std::string>& hits) {
   if (hits.empty()) {
-    return MakeError(ErrorCode::kNotFound, std::string("no ") + what + " with id '" +
-                                               std::string(prefix) + "'; list them with accord " +
-                                               (std::string(what) == "agreement" ? "agreements" : "space"));
+    return MakeError(ErrorCode::kNotFound,
+                     std::string("no ") + what + " with id '" + std::string(prefix) +
+                         "'; list them with accord " +
+                         (std::string(what) == "agreement" ? "agreements" : "space"));
   }
   std::string message = "id '" + std::string(prefix) + "' is ambiguous; it matches:";
   for (const std::string& h : hits) message += " " + h.substr(0, 12);

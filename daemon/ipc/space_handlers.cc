@@ -8,9 +8,9 @@
 namespace accord::daemon {
 
 namespace {
-constexpr size_t kRecentShown = 5;         // finished space requests listed by `space`
+constexpr size_t kRecentShown = 5;           // finished space requests listed by `space`
 constexpr size_t kUpcomingPerAgreement = 4;  // scheduled occurrences per agreement
-constexpr size_t kMaxMessageBytes = 2000;  // bytes
+constexpr size_t kMaxMessageBytes = 2000;    // bytes
 }  // namespace
 
 Result<proto::Response> Handlers::AskSpace(const proto::AskSpaceRequest& r) {
@@ -63,7 +63,8 @@ Result<proto::Response> Handlers::Space() {
   auto* sp = out.mutable_space();
   for (const state::SpaceRequest& r : state::InSpaceNow(s, now)) *sp->add_in_space() = v.Space(r);
   size_t shown = 0;
-  for (auto it = s.space_requests.rbegin(); it != s.space_requests.rend() && shown < kRecentShown; ++it) {
+  for (auto it = s.space_requests.rbegin(); it != s.space_requests.rend() && shown < kRecentShown;
+       ++it) {
     if (it->end_ms <= now) {
       *sp->add_recent() = v.Space(*it);
       ++shown;
@@ -73,7 +74,8 @@ Result<proto::Response> Handlers::Space() {
     if (a.status != state::AgreementStatus::kActive || !a.latest_active) continue;
     for (const state::Version& ver : a.versions) {
       if (ver.by.id != *a.latest_active || !ver.schedule) continue;
-      for (const state::Occurrence& o : state::NextOccurrences(*ver.schedule, now, kUpcomingPerAgreement)) {
+      for (const state::Occurrence& o :
+           state::NextOccurrences(*ver.schedule, now, kUpcomingPerAgreement)) {
         auto* u = sp->add_upcoming();
         u->set_agreement_id(ToHex(a.id));
         u->set_text(ver.text);

@@ -12,9 +12,12 @@ std::string IdHex(const log::EntryId& id) { return ToHex(id); }
 
 const char* StatusName(state::AgreementStatus status) {
   switch (status) {
-    case state::AgreementStatus::kActive: return "active";
-    case state::AgreementStatus::kPending: return "pending";
-    case state::AgreementStatus::kRetired: return "retired";
+    case state::AgreementStatus::kActive:
+      return "active";
+    case state::AgreementStatus::kPending:
+      return "pending";
+    case state::AgreementStatus::kRetired:
+      return "retired";
   }
   return "unknown";
 }
@@ -58,7 +61,8 @@ proto::VersionView ViewBuilder::Version(const state::Agreement& a, size_t index)
     auto* s = v.mutable_schedule();
     s->set_spec(ver.schedule->spec);
     s->set_time_zone(ver.schedule->time_zone);
-    for (const state::Occurrence& o : state::NextOccurrences(*ver.schedule, now_ms_, kUpcomingShown))
+    for (const state::Occurrence& o :
+         state::NextOccurrences(*ver.schedule, now_ms_, kUpcomingShown))
       s->add_next_starts_ms(o.start_ms);
   }
   v.set_review_every_s(ver.review_every_ms / 1000);
@@ -66,8 +70,10 @@ proto::VersionView ViewBuilder::Version(const state::Agreement& a, size_t index)
   v.add_accepted_by(NameOf(ver.by.member));
   for (const state::Stance& s : ver.stances) {
     if (s.member == ver.by.member) continue;
-    if (s.kind == state::StanceKind::kAccepted) v.add_accepted_by(NameOf(s.member));
-    else v.add_declined_by(NameOf(s.member));
+    if (s.kind == state::StanceKind::kAccepted)
+      v.add_accepted_by(NameOf(s.member));
+    else
+      v.add_declined_by(NameOf(s.member));
   }
   bool pending = std::find(a.pending.begin(), a.pending.end(), ver.by.id) != a.pending.end();
   v.set_status(a.status == state::AgreementStatus::kRetired ? "retired"

@@ -16,8 +16,8 @@ Scope ScopeOf(const proto::Body& body) {
 Author::Author(const crypto::SigningKey& signing, const PactId& pact, FeedHead head)
     : signing_(signing), pact_(pact), head_(head) {}
 
-Result<AuthoredEntry> Author::Write(const proto::Body& body, const KeyRing& keys,
-                                    uint64_t lamport, int64_t time_ms) {
+Result<AuthoredEntry> Author::Write(const proto::Body& body, const KeyRing& keys, uint64_t lamport,
+                                    int64_t time_ms) {
   if (body.kind_case() == proto::Body::KIND_NOT_SET) {
     return MakeError(ErrorCode::kInvalidArgument, "entry body has no kind");
   }
@@ -26,8 +26,7 @@ Result<AuthoredEntry> Author::Write(const proto::Body& body, const KeyRing& keys
   if (is_private ? !keys.has_person_keys() : !keys.has_epoch_keys()) {
     return MakeError(ErrorCode::kUnknownEpoch, "no key to seal this entry");
   }
-  const uint64_t epoch =
-      is_private ? keys.current_person_generation() : keys.current_epoch();
+  const uint64_t epoch = is_private ? keys.current_person_generation() : keys.current_epoch();
 
   std::string plaintext;
   if (!body.SerializeToString(&plaintext)) {

@@ -22,9 +22,9 @@ enum class Scope : uint8_t {
 };
 
 constexpr uint8_t kHeaderMagic[4] = {'A', 'C', 'E', '1'};
-constexpr size_t kHeaderBytes = 178;           // bytes, fixed
-constexpr size_t kHeaderAdBytes = 146;         // bytes of the header bound as AEAD data
-constexpr size_t kSignatureBytes = 64;         // bytes, Ed25519
+constexpr size_t kHeaderBytes = 178;             // bytes, fixed
+constexpr size_t kHeaderAdBytes = 146;           // bytes of the header bound as AEAD data
+constexpr size_t kSignatureBytes = 64;           // bytes, Ed25519
 constexpr uint32_t kMaxSealedBodyBytes = 61440;  // bytes, so an entry fits one wire frame
 
 // Offsets of the v1 layout (docs/log-format.md). The body hash is last, so the AEAD data is

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "crypto/aead.h"
-#include "crypto/secret.h"
 #include "crypto/hash.h"
+#include "crypto/secret.h"
 #include "crypto/sign.h"
 #include "daemon/log/author.h"
 
@@ -144,7 +144,8 @@ Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, c
   if (!chain.ok()) return chain.error();
   if (chain->has_value()) return std::move(**chain);
 
-  Result<proto::Body> body = withheld ? Result<proto::Body>(proto::Body()) : OpenAndParse(header, envelope, keys);
+  Result<proto::Body> body =
+      withheld ? Result<proto::Body>(proto::Body()) : OpenAndParse(header, envelope, keys);
   if (!body.ok()) return body.error();
 
   Validation out;

@@ -11,8 +11,9 @@ std::string HostPort::ToString() const {
 
 Result<HostPort> ParseHostPort(std::string_view text) {
   auto bad = [&](const char* why) {
-    return MakeError(ErrorCode::kInvalidArgument, "bad address '" + std::string(text) + "': " + why +
-                                                      " (use HOST:PORT, e.g. 192.168.1.20:7070 or [::1]:7070)");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "bad address '" + std::string(text) + "': " + why +
+                         " (use HOST:PORT, e.g. 192.168.1.20:7070 or [::1]:7070)");
   };
   HostPort hp;
   size_t colon;
@@ -33,7 +34,8 @@ Result<HostPort> ParseHostPort(std::string_view text) {
   std::string_view port = text.substr(colon + 1);
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || end != port.data() + port.size() || value > 65535) return bad("bad port");
+  if (ec != std::errc() || end != port.data() + port.size() || value > 65535)
+    return bad("bad port");
   hp.port = static_cast<uint16_t>(value);
   return hp;
 }
@@ -42,7 +44,8 @@ Result<std::vector<asio::ip::tcp::endpoint>> Resolve(asio::io_context& io, const
   std::error_code ec;
   asio::ip::tcp::resolver resolver(io);
   auto results = resolver.resolve(hp.host, std::to_string(hp.port), ec);
-  if (ec) return MakeError(ErrorCode::kUnavailable, "cannot resolve " + hp.host + ": " + ec.message());
+  if (ec)
+    return MakeError(ErrorCode::kUnavailable, "cannot resolve " + hp.host + ": " + ec.message());
   std::vector<asio::ip::tcp::endpoint> out;
   for (const auto& r : results) out.push_back(r.endpoint());
   if (out.empty()) return MakeError(ErrorCode::kUnavailable, "no address for " + hp.host);

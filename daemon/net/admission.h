@@ -43,7 +43,7 @@ template <typename Key>
 class HandshakeRate {
  public:
   using Clock = std::chrono::steady_clock;
-  static constexpr double kBurst = 8;                         // handshakes
+  static constexpr double kBurst = 8;                        // handshakes
   static constexpr std::chrono::milliseconds kRefill{2000};  // per token
 
   // True (and one token spent) if `key` may handshake at `now`.
@@ -51,8 +51,8 @@ class HandshakeRate {
     auto [it, fresh] = buckets_.try_emplace(key, Bucket{kBurst, now});
     Bucket& b = it->second;
     if (!fresh) {
-      const double earned = std::chrono::duration<double>(now - b.last) /
-                            std::chrono::duration<double>(kRefill);
+      const double earned =
+          std::chrono::duration<double>(now - b.last) / std::chrono::duration<double>(kRefill);
       b.tokens = std::min(kBurst, b.tokens + std::max(0.0, earned));
       b.last = std::max(b.last, now);
     }

@@ -18,10 +18,10 @@ struct PeerManager::Invitation {
   pairing::PairingCode code;
   int64_t expires_ms = 0;
   bool no_wait = false;
-  InviteNotify notify;                 // the waiting `accord invite`, if any
-  bool in_use = false;                 // one PairHello per code
-  std::optional<bool> consent;         // the human's answer
-  asio::steady_timer consent_signal;   // cancelled when `consent` is set
+  InviteNotify notify;                // the waiting `accord invite`, if any
+  bool in_use = false;                // one PairHello per code
+  std::optional<bool> consent;        // the human's answer
+  asio::steady_timer consent_signal;  // cancelled when `consent` is set
   asio::steady_timer expiry;
 };
 

@@ -2,8 +2,8 @@
 
 namespace accord::daemon {
 
-Result<std::vector<log::Envelope>> NodeSource::Read(const log::DeviceKey& author,
-                                                    uint64_t from_seq, size_t limit) const {
+Result<std::vector<log::Envelope>> NodeSource::Read(const log::DeviceKey& author, uint64_t from_seq,
+                                                    size_t limit) const {
   Result<std::vector<log::Envelope>> envelopes = node_.store().ReadRange(author, from_seq, limit);
   if (!envelopes.ok()) return envelopes;
   std::optional<bool> same_member;  // asked at most once per call, and only if needed

@@ -13,9 +13,7 @@ class NodeSource final : public sync::SyncSource {
  public:
   NodeSource(Node& node, const log::DeviceKey& peer) : node_(node), peer_(peer) {}
 
-  std::map<log::DeviceKey, log::FeedHead> Heads() const override {
-    return node_.store().Heads();
-  }
+  std::map<log::DeviceKey, log::FeedHead> Heads() const override { return node_.store().Heads(); }
   // Another member's private entries go without their bodies: header and signature keep the
   // author's chain whole for the peer, the ciphertext stays here.
   Result<std::vector<log::Envelope>> Read(const log::DeviceKey& author, uint64_t from_seq,

@@ -10,7 +10,7 @@ namespace accord::daemon {
 
 namespace {
 
-constexpr std::chrono::minutes kConsentTimeout{5};      // a human has this long to say yes
+constexpr std::chrono::minutes kConsentTimeout{5};       // a human has this long to say yes
 constexpr std::chrono::seconds kPairingStepTimeout{30};  // each machine step must arrive by then
 
 void SendAll(FramedSocket& socket, const std::vector<Bytes>& messages) {
@@ -115,9 +115,10 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
     if (!co_await socket->ReadFrame(message, 1) || !*alive || invitation_.get() != inv) {
       if (*alive && invitation_.get() == inv) {
         machine.ConnectionEnded();
-        EndInvitation("failed", machine.burned()
-                                    ? "someone tried a wrong code; make a new one with accord invite"
-                                    : "the pairing connection ended early; make a new code");
+        EndInvitation("failed",
+                      machine.burned()
+                          ? "someone tried a wrong code; make a new one with accord invite"
+                          : "the pairing connection ended early; make a new code");
       }
       co_return;
     }
@@ -228,7 +229,8 @@ asio::awaitable<void> PeerManager::RunJoin(pairing::PairingCode code, HostPort a
     socket->ArmDeadline(kConsentTimeout + kPairingStepTimeout);
     if (!co_await socket->ReadFrame(message, 1)) {
       if (!*alive) co_return;
-      if (machine.declined()) co_return fail(ErrorCode::kRefused, "your partner declined; nothing was shared");
+      if (machine.declined())
+        co_return fail(ErrorCode::kRefused, "your partner declined; nothing was shared");
       co_return fail(ErrorCode::kRefused,
                      "the inviter ended the pairing: a wrong or expired code, or they declined; "
                      "ask for a new code");

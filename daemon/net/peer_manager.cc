@@ -162,7 +162,8 @@ asio::awaitable<void> PeerManager::Dial(std::string key) {
       limit.async_wait([&socket](std::error_code e) {
         if (!e) socket.close();
       });
-      co_await asio::async_connect(socket, *endpoints, asio::redirect_error(asio::use_awaitable, ec));
+      co_await asio::async_connect(socket, *endpoints,
+                                   asio::redirect_error(asio::use_awaitable, ec));
       limit.cancel();
       if (!*alive) co_return;
       if (!ec && !established_.count(dial.device)) {
@@ -289,8 +290,8 @@ bool PeerManager::AdmitHandshake(const crypto::DhPublicKey& key, const peer::Tai
 
 void PeerManager::Remember(const DialTarget& target) {
   std::string plain = ToHex(target.x25519) + " " + target.address;
-  Status s = node_.mutable_store().RememberPeer(target.device, node_.SealLocal(kAddressPurpose, plain),
-                                                node_.NowMs());
+  Status s = node_.mutable_store().RememberPeer(
+      target.device, node_.SealLocal(kAddressPurpose, plain), node_.NowMs());
   if (!s.ok()) LogWarning("cannot remember a peer address: " + s.error().message);
 }
 

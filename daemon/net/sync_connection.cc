@@ -28,7 +28,8 @@ std::string Short(const log::DeviceKey& key) { return ToHex(key).substr(0, 8); }
 }  // namespace
 
 SyncConnection::SyncConnection(PeerManager& manager, asio::ip::tcp::socket socket,
-                               std::optional<DialTarget> target, std::shared_ptr<void> handshake_slot)
+                               std::optional<DialTarget> target,
+                               std::shared_ptr<void> handshake_slot)
     : manager_(manager),
       socket_(std::move(socket)),
       target_(std::move(target)),
@@ -40,12 +41,12 @@ SyncConnection::SyncConnection(PeerManager& manager, asio::ip::tcp::socket socke
 SyncConnection::~SyncConnection() = default;
 
 void SyncConnection::Start() {
-  asio::co_spawn(socket_.socket().get_executor(),
-                 [self = shared_from_this()] { return self->Run(); },
-                 [self = shared_from_this()](std::exception_ptr e) {
-                   if (e) LogError("sync connection ended by an unexpected exception");
-                   self->Close("ended");
-                 });
+  asio::co_spawn(
+      socket_.socket().get_executor(), [self = shared_from_this()] { return self->Run(); },
+      [self = shared_from_this()](std::exception_ptr e) {
+        if (e) LogError("sync connection ended by an unexpected exception");
+        self->Close("ended");
+      });
 }
 
 asio::awaitable<void> SyncConnection::Run() {
@@ -65,7 +66,8 @@ asio::awaitable<void> SyncConnection::Run() {
     socket_.ArmDeadline(kHandshakeTimeout);
     bool got = co_await socket_.ReadFrame(frame, peer::kMinTransportFrameBytes);
     socket_.CancelDeadline();
-    Result<Bytes> plaintext = got ? channel_->Open(frame) : Result<Bytes>(MakeError(ErrorCode::kUnavailable, ""));
+    Result<Bytes> plaintext =
+        got ? channel_->Open(frame) : Result<Bytes>(MakeError(ErrorCode::kUnavailable, ""));
     if (!plaintext.ok()) {
       handshake_slot_.reset();
       socket_.Close();
@@ -84,8 +86,9 @@ asio::awaitable<void> SyncConnection::Run() {
   session_ = std::make_unique<sync::SyncSession>(
       initiator() ? sync::SyncSession::Role::kInitiator : sync::SyncSession::Role::kResponder,
       *source_);
-  asio::co_spawn(heartbeat_.get_executor(),
-                 [self = shared_from_this()] { return self->Heartbeat(); }, asio::detached);
+  asio::co_spawn(
+      heartbeat_.get_executor(), [self = shared_from_this()] { return self->Heartbeat(); },
+      asio::detached);
   Execute(session_->Start());
   if (first) Execute(session_->OnMessage(*first));
 
@@ -104,8 +107,9 @@ asio::awaitable<void> SyncConnection::Run() {
 
 // Keepalives while quiet, and the end of the session's lifetime.
 asio::awaitable<void> SyncConnection::Heartbeat() {
-  const auto lifetime = initiator() ? std::chrono::duration_cast<std::chrono::seconds>(kSessionLifetime)
-                                    : std::chrono::duration_cast<std::chrono::seconds>(kResponderLifetime);
+  const auto lifetime = initiator()
+                            ? std::chrono::duration_cast<std::chrono::seconds>(kSessionLifetime)
+                            : std::chrono::duration_cast<std::chrono::seconds>(kResponderLifetime);
   std::error_code ec;
   while (!closed_) {
     heartbeat_.expires_after(kKeepaliveInterval / 4);
@@ -199,11 +203,10 @@ void SyncConnection::QueueBatch(sync::StoreBatch batch) {
   }
   auto entries = std::make_shared<const std::vector<log::Envelope>>(std::move(batch.entries));
   pending_.push_back(PendingBatch{batch.batch_id, entries, std::nullopt});
-  manager_.VerifyInBackground(
-      entries, [self = shared_from_this(), id = batch.batch_id](
-                   std::vector<log::SignatureVerdict> verdicts) {
-        self->OnVerified(id, std::move(verdicts));
-      });
+  manager_.VerifyInBackground(entries, [self = shared_from_this(), id = batch.batch_id](
+                                           std::vector<log::SignatureVerdict> verdicts) {
+    self->OnVerified(id, std::move(verdicts));
+  });
 }
 
 void SyncConnection::OnVerified(uint64_t batch_id, std::vector<log::SignatureVerdict> verdicts) {

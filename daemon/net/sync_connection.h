@@ -7,8 +7,8 @@
 
 #include <deque>
 #include <memory>
-#include <span>
 #include <optional>
+#include <span>
 
 #include "daemon/log/signatures.h"
 #include "daemon/net/framed_socket.h"

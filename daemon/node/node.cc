@@ -9,18 +9,18 @@
 #include "crypto/key_file.h"
 #include "crypto/random.h"
 #include "crypto/sign.h"
-#include "daemon/logging.h"
-#include "daemon/state/digest.h"
 #include "daemon/log/ingest.h"
 #include "daemon/log/validate.h"
+#include "daemon/logging.h"
+#include "daemon/state/digest.h"
 #include "daemon/state/event_from_proto.h"
 #include "daemon/store/store_log_view.h"
 
 namespace accord::daemon {
 
+using node_internal::KeyPurpose;
 using node_internal::kMetaInitProfile;
 using node_internal::kMetaPact;
-using node_internal::KeyPurpose;
 using node_internal::StoreKey;
 
 namespace {
@@ -33,9 +33,9 @@ Result<proto::Body> OpenStoredBody(const log::EntryHeader& header, const log::En
                                    const log::KeyRing& keys) {
   const crypto::SecretKey* key = keys.KeyFor(header.scope, header.epoch);
   if (key == nullptr) return MakeError(ErrorCode::kUnknownEpoch, "no key for this entry");
-  Result<Bytes> plain = crypto::OpenBody(
-      *key, header.nonce, ByteView(envelope.header.data(), log::kHeaderAdBytes),
-      envelope.sealed_body);
+  Result<Bytes> plain =
+      crypto::OpenBody(*key, header.nonce, ByteView(envelope.header.data(), log::kHeaderAdBytes),
+                       envelope.sealed_body);
   if (!plain.ok()) return plain.error();
   proto::Body body;
   bool parsed = body.ParseFromArray(plain->data(), static_cast<int>(plain->size()));
@@ -48,26 +48,44 @@ Result<proto::Body> OpenStoredBody(const log::EntryHeader& header, const log::En
 
 const char* BodyKindName(const proto::Body& body) {
   switch (body.kind_case()) {
-    case proto::Body::kNeed: return "need";
-    case proto::Body::kBoundary: return "boundary";
+    case proto::Body::kNeed:
+      return "need";
+    case proto::Body::kBoundary:
+      return "boundary";
     case proto::Body::kProposal:
       return body.proposal().agreement_id().empty() ? "proposal" : "counter";
-    case proto::Body::kAcceptance: return "acceptance";
-    case proto::Body::kDecline: return "decline";
-    case proto::Body::kRetire: return "retire";
-    case proto::Body::kSpaceRequest: return "space-request";
-    case proto::Body::kSpaceAck: return "space-ack";
-    case proto::Body::kSpaceBack: return "space-back";
-    case proto::Body::kCheckIn: return "check-in";
-    case proto::Body::kAppreciation: return "appreciation";
-    case proto::Body::kReflection: return "reflection";
-    case proto::Body::kMemberCreated: return "member-created";
-    case proto::Body::kMemberAdded: return "member-added";
-    case proto::Body::kDeviceAdded: return "device-added";
-    case proto::Body::kMemberLeft: return "member-left";
-    case proto::Body::kDeviceRemoved: return "device-removed";
-    case proto::Body::kEpochStart: return "epoch-start";
-    case proto::Body::KIND_NOT_SET: break;
+    case proto::Body::kAcceptance:
+      return "acceptance";
+    case proto::Body::kDecline:
+      return "decline";
+    case proto::Body::kRetire:
+      return "retire";
+    case proto::Body::kSpaceRequest:
+      return "space-request";
+    case proto::Body::kSpaceAck:
+      return "space-ack";
+    case proto::Body::kSpaceBack:
+      return "space-back";
+    case proto::Body::kCheckIn:
+      return "check-in";
+    case proto::Body::kAppreciation:
+      return "appreciation";
+    case proto::Body::kReflection:
+      return "reflection";
+    case proto::Body::kMemberCreated:
+      return "member-created";
+    case proto::Body::kMemberAdded:
+      return "member-added";
+    case proto::Body::kDeviceAdded:
+      return "device-added";
+    case proto::Body::kMemberLeft:
+      return "member-left";
+    case proto::Body::kDeviceRemoved:
+      return "device-removed";
+    case proto::Body::kEpochStart:
+      return "epoch-start";
+    case proto::Body::KIND_NOT_SET:
+      break;
   }
   return "unknown";
 }
@@ -97,9 +115,8 @@ Status Node::LoadIdentity() {
   Result<std::optional<Bytes>> pact = store_->GetMeta(kMetaPact);
   if (!pact.ok()) return pact.error();
   if (!*pact || (*pact)->size() != pact_.size()) {
-    return MakeError(ErrorCode::kCorrupt,
-                     "the key file exists but the database has no pact; was " +
-                         paths_.database.native() + " replaced?");
+    return MakeError(ErrorCode::kCorrupt, "the key file exists but the database has no pact; was " +
+                                              paths_.database.native() + " replaced?");
   }
   std::copy((*pact)->begin(), (*pact)->end(), pact_.begin());
 
@@ -109,10 +126,13 @@ Status Node::LoadIdentity() {
     Result<crypto::SecretKey> key = crypto::UnwrapKey(
         identity_->storage_key, AsBytes(KeyPurpose(w.kind, w.generation)), w.wrapped);
     if (!key.ok()) {
-      return MakeError(ErrorCode::kCorrupt, "a stored key does not open with this device's key file");
+      return MakeError(ErrorCode::kCorrupt,
+                       "a stored key does not open with this device's key file");
     }
-    if (w.kind == store::WrappedKeyKind::kEpoch) keys_.AddEpochKey(w.generation, std::move(*key));
-    else keys_.AddPersonKey(w.generation, std::move(*key));
+    if (w.kind == store::WrappedKeyKind::kEpoch)
+      keys_.AddEpochKey(w.generation, std::move(*key));
+    else
+      keys_.AddPersonKey(w.generation, std::move(*key));
   }
   author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
   return Status::Ok();
@@ -147,9 +167,8 @@ Status Node::FinishInit() {
   if (*sealed && (*sealed)->size() > crypto::kXNonceBytes) {
     crypto::XNonce nonce;
     std::copy_n((*sealed)->begin(), nonce.size(), nonce.begin());
-    Result<Bytes> plain = crypto::OpenBody(
-        identity_->storage_key, nonce, AsBytes(kInitProfileAd),
-        ByteView(**sealed).subspan(crypto::kXNonceBytes));
+    Result<Bytes> plain = crypto::OpenBody(identity_->storage_key, nonce, AsBytes(kInitProfileAd),
+                                           ByteView(**sealed).subspan(crypto::kXNonceBytes));
     if (plain.ok()) {
       m->ParseFromArray(plain->data(), static_cast<int>(plain->size()));
       crypto::Wipe(*plain);
@@ -223,7 +242,8 @@ Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
     return Status::Ok();
   }
   fold_->Apply(*event);
-  if (const auto* m = std::get_if<state::MemberCreated>(&event->kind)) named_devices_.insert(m->member);
+  if (const auto* m = std::get_if<state::MemberCreated>(&event->kind))
+    named_devices_.insert(m->member);
   if (const auto* m = std::get_if<state::MemberAdded>(&event->kind)) {
     named_devices_.insert(m->device);
     introduced_by_.emplace(m->device, header.author);

@@ -30,8 +30,8 @@ namespace accord::daemon {
 struct LogRow {
   log::EntryId id{};
   log::EntryHeader header;
-  std::string kind;        // body kind name, or "sealed" when this device cannot open it
-  bool verified = false;   // signature checked in this call (log --verify)
+  std::string kind;       // body kind name, or "sealed" when this device cannot open it
+  bool verified = false;  // signature checked in this call (log --verify)
   bool signature_ok = true;
 };
 
@@ -116,8 +116,8 @@ class Node {
   Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store::Store> store);
   Status LoadIdentity();
   Status Refold();
-  Status FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
-                   const proto::Body& body, bool notify);
+  Status FoldEntry(const log::EntryHeader& header, const log::EntryId& id, const proto::Body& body,
+                   bool notify);
   Status FinishInit();
 
   InstancePaths paths_;
@@ -129,10 +129,10 @@ class Node {
   log::KeyRing keys_;
   std::unique_ptr<log::Author> author_;
   std::unique_ptr<state::Fold> fold_ = std::make_unique<state::Fold>();
-  std::optional<state::State> state_;  // cached View(); reset by every change
-  std::optional<Hash32> digest_;       // cached digest of state_
+  std::optional<state::State> state_;                  // cached View(); reset by every change
+  std::optional<Hash32> digest_;                       // cached digest of state_
   std::optional<std::vector<state::Member>> members_;  // cached fold_->Members()
-  uint64_t members_generation_ = 0;    // fold_->membership_generation() members_ is from
+  uint64_t members_generation_ = 0;         // fold_->membership_generation() members_ is from
   std::set<log::DeviceKey> named_devices_;  // every device key a control entry introduced
   std::map<log::DeviceKey, log::DeviceKey> introduced_by_;  // device -> the device that named it
   uint64_t max_lamport_ = 0;

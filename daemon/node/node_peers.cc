@@ -27,9 +27,8 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
                                           std::span<const log::SignatureVerdict> signatures) {
   // Validation asks only whether a key was ever named as a device of the pact; who may do
   // what is the fold's business. The set is kept as entries are folded (no View per batch).
-  store::StoreLogView view(*store_, [this](const log::DeviceKey& d) {
-    return named_devices_.count(d) != 0;
-  });
+  store::StoreLogView view(
+      *store_, [this](const log::DeviceKey& d) { return named_devices_.count(d) != 0; });
   Result<log::IngestPlan> plan = log::IngestBatch(batch, pact_, view, keys_, signatures);
   if (!plan.ok()) return plan.error();
   ACCORD_RETURN_IF_ERROR(store_->AppendBatch(plan->to_store));
@@ -43,8 +42,9 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
     fold_->Freeze(fork.author, fork.seq);
     state_.reset();
     digest_.reset();
-    LogWarning("device " + ToHex(fork.author).substr(0, 8) + " wrote two different entries at seq " +
-               std::to_string(fork.seq) + "; its feed is frozen");
+    LogWarning("device " + ToHex(fork.author).substr(0, 8) +
+               " wrote two different entries at seq " + std::to_string(fork.seq) +
+               "; its feed is frozen");
     ++report.forks;
   }
   for (const log::VerifiedEntry& e : plan->to_store) {
@@ -98,8 +98,8 @@ Status Node::ReceiveForkProof(const log::Envelope& existing, const log::Envelope
   return Status::Ok();
 }
 
-Result<log::EntryId> Node::AddMember(const log::DeviceKey& device, const crypto::DhPublicKey& x25519,
-                                     const std::string& name) {
+Result<log::EntryId> Node::AddMember(const log::DeviceKey& device,
+                                     const crypto::DhPublicKey& x25519, const std::string& name) {
   proto::Body body;
   auto* m = body.mutable_member_added();
   m->set_member_id(device.data(), device.size());
@@ -129,7 +129,8 @@ Status Node::JoinPact(const log::PactId& pact,
   ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaPact, pact));
   ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaInitProfile, Bytes()));
   log::KeyRing ring;
-  for (const auto& [generation, key] : keys_.person_keys()) ring.AddPersonKey(generation, key.Clone());
+  for (const auto& [generation, key] : keys_.person_keys())
+    ring.AddPersonKey(generation, key.Clone());
   for (auto& [epoch, key] : epoch_keys) {
     ACCORD_RETURN_IF_ERROR(
         StoreKey(*store_, identity_->storage_key, store::WrappedKeyKind::kEpoch, epoch, key));
@@ -159,7 +160,8 @@ std::vector<log::DeviceKey> Node::IntroductionOrder() const {
   std::set<log::DeviceKey> placed;
   // Depth-first: a device goes after its introducer. Bounded by the number of devices, and
   // cycles (impossible for honest logs) are cut by `placed`.
-  std::function<void(const log::DeviceKey&, size_t)> place = [&](const log::DeviceKey& d, size_t depth) {
+  std::function<void(const log::DeviceKey&, size_t)> place = [&](const log::DeviceKey& d,
+                                                                 size_t depth) {
     if (placed.count(d) || depth > introduced_by_.size()) return;
     auto it = introduced_by_.find(d);
     if (it != introduced_by_.end()) place(it->second, depth + 1);
@@ -187,11 +189,13 @@ std::optional<state::MemberId> Node::MemberOf(const log::DeviceKey& device) {
 std::string Node::SealLocal(std::string_view purpose, std::string_view plaintext) const {
   crypto::XNonce nonce = crypto::RandomXNonce();
   Bytes sealed(nonce.begin(), nonce.end());
-  AppendBytes(sealed, crypto::SealBody(identity_->storage_key, nonce, AsBytes(purpose), AsBytes(plaintext)));
+  AppendBytes(sealed, crypto::SealBody(identity_->storage_key, nonce, AsBytes(purpose),
+                                       AsBytes(plaintext)));
   return ToHex(sealed);
 }
 
-std::optional<std::string> Node::OpenLocal(std::string_view purpose, std::string_view sealed) const {
+std::optional<std::string> Node::OpenLocal(std::string_view purpose,
+                                           std::string_view sealed) const {
   std::optional<Bytes> raw = FromHex(sealed);
   if (!raw || raw->size() < crypto::kXNonceBytes) return std::nullopt;
   crypto::XNonce nonce;

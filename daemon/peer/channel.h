@@ -15,7 +15,7 @@ namespace accord::peer {
 
 // Frames per direction before a session must end: re-handshaking replaces Noise's Rekey
 // (SECURITY §4.3), and it keeps counters far from the reserved nonce.
-constexpr uint64_t kMaxFramesPerSession = uint64_t{1} << 20;                    // frames, each way
+constexpr uint64_t kMaxFramesPerSession = uint64_t{1} << 20;  // frames, each way
 // Plaintexts are padded to buckets before sealing (SECURITY §4.3), so frame lengths show a
 // bucket, not an entry's size; the largest plaintext is the one whose padding still fits.
 constexpr size_t kPaddingBlock = 256;  // bytes

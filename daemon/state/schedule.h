@@ -14,9 +14,9 @@
 namespace accord::state {
 
 struct Schedule {
-  std::string spec;        // as typed
-  std::string time_zone;   // IANA name
-  uint32_t weekdays = 0;   // bit 0 = Monday ... bit 6 = Sunday
+  std::string spec;           // as typed
+  std::string time_zone;      // IANA name
+  uint32_t weekdays = 0;      // bit 0 = Monday ... bit 6 = Sunday
   uint32_t start_minute = 0;  // minutes after local midnight
   uint32_t end_minute = 0;    // <= start_minute: ends the next day
   uint32_t every_weeks = 1;   // 1 = weekly

@@ -32,7 +32,9 @@ Status Propagates() {
   return Status::Ok();
 }
 
-TEST(Result, ReturnIfErrorPropagatesTheFirstError) { EXPECT_EQ(Propagates().code(), ErrorCode::kIo); }
+TEST(Result, ReturnIfErrorPropagatesTheFirstError) {
+  EXPECT_EQ(Propagates().code(), ErrorCode::kIo);
+}
 
 }  // namespace
 }  // namespace accord

@@ -29,8 +29,8 @@ TEST_F(CliTest, TheDatabaseFilesHoldNoPlaintext) {
   auto check = [&](const char* when) {
     for (const char* file : {"accord.db", "accord.db-wal", "accord.db-shm"}) {
       std::string bytes = ReadFile(daemon_->home() / file);
-      for (const std::string& canary : {name, need.substr(0, 16), reflection,
-                                        std::string("canary-agreement")}) {
+      for (const std::string& canary :
+           {name, need.substr(0, 16), reflection, std::string("canary-agreement")}) {
         EXPECT_EQ(bytes.find(canary), std::string::npos) << canary << " in " << file << " " << when;
       }
     }

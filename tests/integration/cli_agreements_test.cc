@@ -57,11 +57,11 @@ TEST_F(CliTest, ARetiredAgreementRefusesEveryAction) {
   nlohmann::json show = Json({"show", id.substr(0, 8)});
   EXPECT_EQ(show["show"]["agreement"]["status"], "retired");
   EXPECT_EQ(show["show"]["agreement"]["retire_note"], "we tried, it did not fit");
-  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-           {"accept", id.substr(0, 8)},
-           {"decline", id.substr(0, 8)},
-           {"retire", id.substr(0, 8)},
-           {"counter", id.substr(0, 8), "try again"}}) {
+  for (std::vector<std::string> cmd :
+       std::vector<std::vector<std::string>>{{"accept", id.substr(0, 8)},
+                                             {"decline", id.substr(0, 8)},
+                                             {"retire", id.substr(0, 8)},
+                                             {"counter", id.substr(0, 8), "try again"}}) {
     CommandResult r = Run(cmd);
     EXPECT_EQ(r.exit_code, 5) << Describe(cmd, r);
     EXPECT_NE(r.err.find("retired"), std::string::npos) << r.err;

@@ -45,7 +45,8 @@ class CliTest : public ::testing::Test {
   static std::string Describe(const std::vector<std::string>& args, const CommandResult& r) {
     std::string s = "accord";
     for (const auto& a : args) s += " " + a;
-    return s + "\nexit " + std::to_string(r.exit_code) + "\nstdout: " + r.out + "\nstderr: " + r.err;
+    return s + "\nexit " + std::to_string(r.exit_code) + "\nstdout: " + r.out +
+           "\nstderr: " + r.err;
   }
 
   TempDir dir_;

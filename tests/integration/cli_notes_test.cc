@@ -145,8 +145,8 @@ TEST_F(CliTest, CheckInWithoutFlagsOnATerminalAsksTheQuestions) {
   if (!std::filesystem::exists("/usr/bin/script")) GTEST_SKIP() << "script(1) is not installed";
   Init();
   std::string command = AccordBinary() + " --home " + daemon_->home().string() + " checkin";
-  CommandResult r = RunProcess({"/usr/bin/script", "-qec", command, "/dev/null"},
-                               "4\nit was a calm week\n");
+  CommandResult r =
+      RunProcess({"/usr/bin/script", "-qec", command, "/dev/null"}, "4\nit was a calm week\n");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("1 (hard) to 5 (great)"), std::string::npos) << r.out;
   nlohmann::json list = Json({"checkins"});

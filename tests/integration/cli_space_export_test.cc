@@ -23,8 +23,9 @@ TEST_F(CliTest, AskingForSpaceShowsItUntilBack) {
   EXPECT_EQ(space["space"]["in_space"][0]["id"], id);
   EXPECT_EQ(space["space"]["in_space"][0]["message"], "reading in the park");
   const auto& s = space["space"]["in_space"][0];
-  EXPECT_EQ(std::stoll(s["end_ms"].get<std::string>()) - std::stoll(s["start_ms"].get<std::string>()),
-            90 * 60 * 1000);
+  EXPECT_EQ(
+      std::stoll(s["end_ms"].get<std::string>()) - std::stoll(s["start_ms"].get<std::string>()),
+      90 * 60 * 1000);
   EXPECT_NE(Ok({"status"}).find("is in space until"), std::string::npos);
 
   CommandResult own_ack = Run({"ack", id.substr(0, 8)});

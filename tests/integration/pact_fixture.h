@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fcntl.h>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -70,7 +70,7 @@ class PactTest : public ::testing::Test {
   struct PairResult {
     int join_exit = -1;
     std::string join_err;
-    nlohmann::json join;            // the joiner's response
+    nlohmann::json join;                       // the joiner's response
     std::vector<nlohmann::json> invite_lines;  // the inviter's updates
     int invite_exit = -1;
   };
@@ -96,15 +96,17 @@ class PactTest : public ::testing::Test {
       ::_exit(127);
     }
     std::string code;
-    WaitFor([&] {
-      std::ifstream f(out);
-      std::string line;
-      if (!std::getline(f, line)) return false;
-      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded()) return false;
-      code = j["invite"]["code"].get<std::string>();
-      return true;
-    }, 10);
+    WaitFor(
+        [&] {
+          std::ifstream f(out);
+          std::string line;
+          if (!std::getline(f, line)) return false;
+          nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+          if (j.is_discarded()) return false;
+          code = j["invite"]["code"].get<std::string>();
+          return true;
+        },
+        10);
     EXPECT_FALSE(code.empty()) << "no code from accord invite";
     CommandResult join = joiner.daemon->Accord(
         {"--json", "join", mutate ? mutate(code) : code, "--peer", inviter.address});

@@ -36,7 +36,8 @@ TEST_F(PactTest, PairingSharesTheInvitersLogButNotReflectionsAndShowsOneSafetyNu
       << bob.daemon->Log();
   EXPECT_EQ(Json(bob, {"needs"})["notes"]["notes"][0]["author_name"], "alice");
   EXPECT_EQ(Count(Json(bob, {"reflections"}), "notes", "notes"), 0u);
-  EXPECT_EQ(Json(bob, {"export", "--format", "json"}).dump().find("private thought"), std::string::npos);
+  EXPECT_EQ(Json(bob, {"export", "--format", "json"}).dump().find("private thought"),
+            std::string::npos);
   ASSERT_TRUE(WaitFor([&] { return Json(alice, {"status"})["status"]["members"].size() == 2; }));
   ASSERT_TRUE(WaitFor([&] { return Digest(alice) == Digest(bob); })) << alice.daemon->Log();
 }
@@ -49,7 +50,9 @@ TEST_F(PactTest, AProposalOnOneSideAcceptedOnTheOtherIsActiveOnBoth) {
 
   std::string id = Json(alice, {"propose", "Tuesday evenings are mine", "--schedule",
                                 "tue 19:00-21:00"})["written"]["id"];
-  ASSERT_TRUE(WaitFor([&] { return Count(Json(bob, {"agreements", "--pending"}), "agreements", "agreements") == 1; }));
+  ASSERT_TRUE(WaitFor([&] {
+    return Count(Json(bob, {"agreements", "--pending"}), "agreements", "agreements") == 1;
+  }));
   // Alice cannot accept her own proposal.
   EXPECT_EQ(alice.daemon->Accord({"accept", id.substr(0, 8)}).exit_code, 5);
   EXPECT_EQ(Json(bob, {"status"})["status"]["waiting_for_me"].size(), 1u);
@@ -82,12 +85,12 @@ TEST_F(PactTest, AThirdMemberConvergesThroughRelayWithADaemonItNeverMeets) {
   Ok(bob, {"need", "add", "I need a walk after work"});
   ASSERT_TRUE(WaitFor([&] {
     nlohmann::json needs = Json(carol, {"needs"});
-    return Count(needs, "notes", "notes") == 1 && needs["notes"]["notes"][0]["author_name"] == "bob";
+    return Count(needs, "notes", "notes") == 1 &&
+           needs["notes"]["notes"][0]["author_name"] == "bob";
   })) << carol.daemon->Log();
   Ok(carol, {"appreciate", "thanks for the quiet"});
-  ASSERT_TRUE(WaitFor([&] {
-    return Digest(alice) == Digest(bob) && Digest(bob) == Digest(carol);
-  }));
+  ASSERT_TRUE(
+      WaitFor([&] { return Digest(alice) == Digest(bob) && Digest(bob) == Digest(carol); }));
   const nlohmann::json peers = Json(carol, {"peers"});
   for (const auto& p : peers["peers"]["peers"]) {
     if (p["name"] == "bob") EXPECT_NE(p["state"], "connected");
@@ -108,8 +111,10 @@ TEST_F(PactTest, AWrongCodeAbortsBothSidesBurnsTheCodeAndStoresNothing) {
     size_t first = code.find('-'), last = code.rfind('-');
     std::string w1 = code.substr(first + 1, code.find('-', first + 1) - first - 1);
     std::string w3 = code.substr(last + 1);
-    return code.substr(0, last + 1) + (w3 != w1 ? w1 : code.substr(code.find('-', first + 1) + 1,
-                                                                    last - code.find('-', first + 1) - 1));
+    return code.substr(0, last + 1) +
+           (w3 != w1
+                ? w1
+                : code.substr(code.find('-', first + 1) + 1, last - code.find('-', first + 1) - 1));
   });
   EXPECT_NE(wrong.join_exit, 0);
   EXPECT_NE(wrong.invite_exit, 0);
@@ -151,14 +156,16 @@ TEST_F(PactTest, WatchShowsThePartnersEventsAsTheyArrive) {
   }
   // The watch registers asynchronously: write until Alice's event shows up on Bob's side.
   std::string seen;
-  bool found = WaitFor([&] {
-    Ok(alice, {"appreciate", "thank you for the quiet evening"});
-    std::ifstream f(out);
-    std::stringstream s;
-    s << f.rdbuf();
-    seen = s.str();
-    return seen.find("thank you for the quiet evening") != std::string::npos;
-  }, 15);
+  bool found = WaitFor(
+      [&] {
+        Ok(alice, {"appreciate", "thank you for the quiet evening"});
+        std::ifstream f(out);
+        std::stringstream s;
+        s << f.rdbuf();
+        seen = s.str();
+        return seen.find("thank you for the quiet evening") != std::string::npos;
+      },
+      15);
   ::kill(pid, SIGTERM);  // our own child
   ::waitpid(pid, nullptr, 0);
   ASSERT_TRUE(found) << seen;

@@ -21,6 +21,12 @@ class PeerAttackTest : public PactTest {
   uint64_t Entries(const Person& p) {
     return std::stoull(Json(p, {"status"})["status"]["entries"].get<std::string>());
   }
+  // `p` still serves and holds exactly what it held.
+  void ExpectUnchanged(const Person& p, uint64_t entries, const std::string& digest) {
+    EXPECT_EQ(p.daemon->Accord({"status"}).exit_code, 0) << p.name;
+    EXPECT_EQ(Entries(p), entries) << p.name;
+    EXPECT_EQ(Digest(p), digest) << p.name;
+  }
   std::string PeerState(const Person& p, const std::string& name) {
     const nlohmann::json peers = Json(p, {"peers"});  // not a temporary: it is iterated
     for (const auto& v : peers["peers"]["peers"])

@@ -7,7 +7,8 @@ namespace {
 TEST_F(CliTest, DataSurvivesACleanRestart) {
   Init();
   Ok({"need", "add", "I need Sunday afternoons"});
-  std::string id = Wrote({"propose", "Sunday afternoons are free", "--schedule", "sun 14:00-18:00"});
+  std::string id =
+      Wrote({"propose", "Sunday afternoons are free", "--schedule", "sun 14:00-18:00"});
   std::string digest = Json({"status"})["status"]["state_digest"];
   ASSERT_EQ(daemon_->Stop(), 0) << daemon_->Log();
   ASSERT_TRUE(daemon_->Start()) << daemon_->Log();

@@ -155,10 +155,11 @@ TEST_F(SocketAbuseTest, AConnectionFromAnotherUserIsRefused) {
   // Open the path for the other user so that only SO_PEERCRED stands in the way.
   std::filesystem::permissions(dir_.path(), std::filesystem::perms::others_exec,
                                std::filesystem::perm_options::add);
-  std::filesystem::permissions(daemon_->home(), std::filesystem::perms::owner_all |
-                                                      std::filesystem::perms::others_exec);
-  std::filesystem::permissions(daemon_->socket().parent_path(),
-                               std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      daemon_->home(), std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      daemon_->socket().parent_path(),
+      std::filesystem::perms::owner_all | std::filesystem::perms::others_exec);
   std::filesystem::permissions(daemon_->socket(), std::filesystem::perms::all);
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -175,7 +176,8 @@ TEST_F(SocketAbuseTest, AConnectionFromAnotherUserIsRefused) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "10: cannot switch uid, 11: cannot connect, 12: got an answer";
+  EXPECT_EQ(WEXITSTATUS(status), 0)
+      << "10: cannot switch uid, 11: cannot connect, 12: got an answer";
   EXPECT_NE(daemon_->Log().find("refused a local connection from another user"), std::string::npos);
   ExpectStillServing();
 }

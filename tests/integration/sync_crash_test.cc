@@ -33,12 +33,13 @@ TEST_F(SyncCrashTest, KillNineOfEitherSideDuringALargeInitialSyncLosesNothing) {
   ASSERT_TRUE(WaitFor([&] { return Entries(bob) > 20000; }, 120)) << bob.daemon->Log();
   const std::string port = alice.address.substr(alice.address.rfind(':') + 1);
   alice.daemon->Kill9();
-  alice.daemon = std::make_unique<Daemon>(alice.daemon->home(),
-                                          std::vector<std::string>{"--listen", "127.0.0.1:" + port});
+  alice.daemon = std::make_unique<Daemon>(
+      alice.daemon->home(), std::vector<std::string>{"--listen", "127.0.0.1:" + port});
   ASSERT_TRUE(alice.daemon->Start()) << alice.daemon->Log();
 
   ASSERT_TRUE(WaitFor([&] { return Entries(bob) == total + 1; }, 240))
-      << "bob has " << Entries(bob) << " of " << total + 1 << "\n" << bob.daemon->Log();
+      << "bob has " << Entries(bob) << " of " << total + 1 << "\n"
+      << bob.daemon->Log();
   nlohmann::json verify = Json(bob, {"log", "--verify"});
   EXPECT_EQ(verify["log"]["failed"], "0");
   EXPECT_EQ(verify["log"]["verified"], std::to_string(total + 1));

@@ -55,9 +55,8 @@ TEST_F(SyncIdleTest, ASilentPeerIsCutOffWhileKeepalivesHoldAQuietSessionOpen) {
   EXPECT_EQ(PeerState(alice, "bob"), "connected");
   EXPECT_EQ(Count(alice.daemon->Log(), bob_connected), bob_sessions) << alice.daemon->Log();
   Ok(bob, {"need", "add", "I need a quiet evening after travel"});
-  EXPECT_TRUE(WaitFor([&] {
-    return Json(alice, {"needs"}).dump().find("quiet evening") != std::string::npos;
-  }));
+  EXPECT_TRUE(WaitFor(
+      [&] { return Json(alice, {"needs"}).dump().find("quiet evening") != std::string::npos; }));
 }
 
 }  // namespace

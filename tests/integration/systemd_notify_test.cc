@@ -35,7 +35,8 @@ TEST(SystemdNotify, TheDaemonReportsReadyAndStopping) {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setenv("NOTIFY_SOCKET", notify.c_str(), 1);
-    ::execl(AccorddBinary().c_str(), "accordd", "--home", home.c_str(), static_cast<char*>(nullptr));
+    ::execl(AccorddBinary().c_str(), "accordd", "--home", home.c_str(),
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   std::string ready = ReceiveNotification(fd, 20000);

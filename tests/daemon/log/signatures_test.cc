@@ -26,7 +26,8 @@ class SignaturesTest : public ::testing::Test {
     log_.Know(feed_.device(0));
     log_.Know(feed_.device(1));
     for (size_t i = 0; i < kBatch; ++i) {
-      batch_.push_back(feed_.Write(static_cast<int>(i % 2), NeedBody("n" + std::to_string(i))).envelope);
+      batch_.push_back(
+          feed_.Write(static_cast<int>(i % 2), NeedBody("n" + std::to_string(i))).envelope);
     }
   }
   TestFeed feed_;
@@ -36,10 +37,10 @@ class SignaturesTest : public ::testing::Test {
 
 TEST_F(SignaturesTest, VerdictsMatchCheckingEachEntryAloneForEveryThreadCount) {
   batch_[0].signature[0] ^= 0x01;
-  batch_[150].header[40] ^= 0x80;       // the author's signature no longer covers it
+  batch_[150].header[40] ^= 0x80;  // the author's signature no longer covers it
   batch_[kBatch - 1].signature[63] ^= 0x01;
-  batch_[77].signature.pop_back();      // malformed: left for validation to report
-  batch_[200].header.resize(10);        // malformed header
+  batch_[77].signature.pop_back();  // malformed: left for validation to report
+  batch_[200].header.resize(10);    // malformed header
   for (unsigned threads : {0u, 1u, 2u, 3u, 4u, 64u}) {
     const std::vector<SignatureVerdict> v = VerifySignatures(batch_, threads);
     ASSERT_EQ(v.size(), kBatch);
@@ -54,8 +55,7 @@ TEST_F(SignaturesTest, VerdictsMatchCheckingEachEntryAloneForEveryThreadCount) {
 
 TEST_F(SignaturesTest, AnEmptyOrSmallBatchIsCheckedOnTheCallersThread) {
   EXPECT_TRUE(VerifySignatures({}, 4).empty());
-  const std::vector<SignatureVerdict> v =
-      VerifySignatures(std::span(batch_).first(3), 4);
+  const std::vector<SignatureVerdict> v = VerifySignatures(std::span(batch_).first(3), 4);
   EXPECT_EQ(v, std::vector<SignatureVerdict>(3, SignatureVerdict::kValid));
 }
 

@@ -66,7 +66,8 @@ TEST_F(SyncSessionTest, FeedsGoInTheSourcesSendOrderBeforeTheRest) {
   std::vector<log::DeviceKey> order;
   for (const auto& [author, seq] : sent)
     if (order.empty() || order.back() != author) order.push_back(author);
-  EXPECT_EQ(order, (std::vector<log::DeviceKey>{feed_.device(2), feed_.device(0), feed_.device(1)}));
+  EXPECT_EQ(order,
+            (std::vector<log::DeviceKey>{feed_.device(2), feed_.device(0), feed_.device(1)}));
   EXPECT_EQ(a->Feeds(), b->Feeds());
 }
 
