@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh Debian 12 machine (as root): installs the build
 # dependencies, builds everything, runs every test, then builds again under AddressSanitizer +
 # UndefinedBehaviorSanitizer and runs the unit and integration tests there too (real daemons
-# under the sanitizers; the long fault tests run once, in the plain build).
+# under the sanitizers; the long fault and slow tests run once, in the plain build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
