@@ -192,9 +192,7 @@ Result<proto::Response> Handlers::Status() {
     f->set_seq(seq);
   }
   st->set_state_digest(ToHex(node_.Digest()));
-  Result<uint64_t> count = node_.EntryCount();
-  if (!count.ok()) return count.error();
-  st->set_entries(*count);
+  st->set_entries(node_.EntryCount());
   st->set_device_key(ToHex(node_.device_key()));
   return out;
 }

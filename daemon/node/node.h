@@ -57,7 +57,7 @@ class Node {
   const state::MemberId& me() const { return device_key_; }
   const log::DeviceKey& device_key() const { return device_key_; }
   int64_t NowMs() const { return clock_.NowMs(); }
-  Result<uint64_t> EntryCount() const { return store_->EntryCount(); }
+  uint64_t EntryCount() const { return store_->CachedEntryCount(); }
   const std::map<log::DeviceKey, uint64_t>& Frozen() const { return store_->FrozenAuthors(); }
 
   // Validates and stores a batch received from a peer (all or nothing), records fork proofs,

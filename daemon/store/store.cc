@@ -266,6 +266,12 @@ Result<uint64_t> Store::EntryCount() const {
   return static_cast<uint64_t>(*row ? q->Int64(0) : 0);
 }
 
+uint64_t Store::CachedEntryCount() const {
+  uint64_t total = 0;
+  for (const auto& [author, head] : heads_) total += head.seq;
+  return total;
+}
+
 Result<int> Store::SchemaVersion() const { return store::SchemaVersion(*db_); }
 
 }  // namespace accord::store

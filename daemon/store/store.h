@@ -90,7 +90,10 @@ class Store {
   // Ids starting with the hex prefix (1..64 digits, odd lengths allowed), ascending, at most
   // `limit`. kInvalidArgument for an empty or non-hex prefix.
   Result<std::vector<EntryId>> FindByIdPrefix(std::string_view hex_prefix, size_t limit) const;
-  Result<uint64_t> EntryCount() const;
+  Result<uint64_t> EntryCount() const;  // counted in the database
+  // The same number from the heads cache, without touching the database: feeds are contiguous
+  // from seq 1 (checked when the store opens, kept by every append), so it is the sum of heads.
+  uint64_t CachedEntryCount() const;
 
   // Keeps the proof and freezes the author from proof.seq, in one transaction. The existing
   // side must be stored already (store the batch first): kNotFound otherwise;

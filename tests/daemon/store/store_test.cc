@@ -53,6 +53,7 @@ TEST_F(StoreTest, ReopeningKeepsEntriesHeadsKeysMetaAndForks) {
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_TRUE(store);
   EXPECT_EQ(*store->EntryCount(), 6u);
+  EXPECT_EQ(store->CachedEntryCount(), 6u);
   EXPECT_EQ(store->Heads().size(), 2u);
   EXPECT_EQ(store->Head(feed_.device(0)).seq, 3u);
   EXPECT_EQ(store->Head(feed_.device(0)).id, a[2].id);
@@ -96,6 +97,7 @@ TEST_F(StoreTest, ABatchFailingMidwayLeavesNothingAndTheHeadsUnchanged) {
                                            first[1], Next(0, NeedBody("4"))};
   EXPECT_EQ(store->AppendBatch(batch).code(), ErrorCode::kAlreadyExists);
   EXPECT_EQ(*store->EntryCount(), 2u);
+  EXPECT_EQ(store->CachedEntryCount(), 2u);
   EXPECT_EQ(HeadList(store->Heads()), heads_before);
 
   // A row SQLite itself refuses (a CHECK constraint) in the middle.
@@ -103,6 +105,7 @@ TEST_F(StoreTest, ABatchFailingMidwayLeavesNothingAndTheHeadsUnchanged) {
   retry[1].envelope.signature.pop_back();
   EXPECT_FALSE(store->AppendBatch(retry).ok());
   EXPECT_EQ(*store->EntryCount(), 2u);
+  EXPECT_EQ(store->CachedEntryCount(), 2u);
   EXPECT_EQ(HeadList(store->Heads()), heads_before);
   EXPECT_FALSE(store->IdAt(feed_.device(1), 1)->has_value());
 
@@ -110,6 +113,7 @@ TEST_F(StoreTest, ABatchFailingMidwayLeavesNothingAndTheHeadsUnchanged) {
   std::vector<log::VerifiedEntry> good = {batch[0], batch[1], batch[3]};
   ASSERT_TRUE(store->AppendBatch(good).ok());
   EXPECT_EQ(*store->EntryCount(), 5u);
+  EXPECT_EQ(store->CachedEntryCount(), 5u);
   EXPECT_EQ(store->Head(feed_.device(0)).seq, 4u);
 }
 
