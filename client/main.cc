@@ -20,6 +20,22 @@ int Fail(ErrorCode code, const std::string& message) {
   return ExitCodeFor(code);
 }
 
+// `log` found damaged entries: one error line naming them (ids are hex, damage names are
+// the daemon's fixed words), and a non-zero exit.
+int LogDamage(const proto::LogResponse& log) {
+  constexpr int kNamed = 8;  // entries named on the line; the count covers the rest
+  std::string named;
+  int n = 0;
+  for (const proto::LogEntryView& e : log.entries()) {
+    if (e.damage().empty() || n++ == kNamed) continue;
+    named += (named.empty() ? "" : ", ") + e.id().substr(0, 8) + " (" + e.damage() + ")";
+  }
+  return Fail(ErrorCode::kCorrupt,
+              std::to_string(log.failed()) + " stored entries are damaged: " + named +
+                  (log.failed() > kNamed ? ", ..." : "") +
+                  "; accordd repairs them from a peer that holds a good copy (see accord status)");
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -170,6 +186,7 @@ int Run(int argc, char** argv) {
       RenderText(*response, NowMs(), std::cout);
     }
     std::cout.flush();
+    if (response->has_log() && response->log().failed() > 0) return LogDamage(response->log());
     if (response->has_invite() && response->invite().state() == "paired") break;
   } while (streaming || (joined_log.has_log() && joined_log.log().more()));
   return 0;

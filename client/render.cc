@@ -109,6 +109,10 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
   for (const auto& f : s.forks())
     out << "FORK: device " << Short(f.author()) << " wrote two entries at seq " << f.seq()
         << "; its feed is frozen\n";
+  for (const auto& d : s.damaged())
+    out << "DAMAGED: entry " << Short(d.id()) << " (device " << Short(d.author()) << " #"
+        << d.seq() << ", " << d.damage() << "); waiting for a good copy from a peer\n";
+  if (s.repaired() > 0) out << "repaired: " << s.repaired() << " entries from peers' copies\n";
   out << "state digest: " << s.state_digest() << "\n";
 }
 
@@ -200,10 +204,12 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
     case R::kLog:
       for (const auto& e : r.log().entries()) {
         out << Short(e.id()) << "  " << e.author_name() << " #" << e.seq() << "  "
-            << LocalTime(e.time_ms()) << "  " << e.kind() << "  " << e.signature() << "\n";
+            << LocalTime(e.time_ms()) << "  " << e.kind() << "  " << e.signature()
+            << (e.damage().empty() ? "" : "  DAMAGED: " + e.damage()) << "\n";
       }
       if (r.log().verified() + r.log().failed() > 0) {
-        out << r.log().verified() << " signatures verified, " << r.log().failed() << " failed\n";
+        out << r.log().verified() << " entries verified whole, " << r.log().failed()
+            << " damaged\n";
       }
       break;
     case R::kExport:

@@ -77,4 +77,20 @@ proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Memb
   return out;
 }
 
+proto::Event SummarizeIntegrity(const Node::IntegrityNotice& notice, int64_t now_ms) {
+  proto::Event out;
+  out.set_time_ms(now_ms);
+  out.set_id(ToHex(notice.id));
+  const std::string id = ToHex(notice.id).substr(0, 8);
+  const std::string damage(log::DamageName(notice.damage));
+  if (notice.kind == Node::IntegrityNotice::Kind::kRepaired) {
+    out.set_kind("repaired");
+    out.set_summary("entry " + id + " (" + damage + ") repaired from " + notice.from);
+  } else {
+    out.set_kind("damaged");
+    out.set_summary("entry " + id + " is damaged (" + damage + "); asking peers for a good copy");
+  }
+  return out;
+}
+
 }  // namespace accord::daemon

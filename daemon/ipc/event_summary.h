@@ -7,12 +7,15 @@
 #include <vector>
 
 #include "accord/ipc.pb.h"
+#include "daemon/node/node.h"
 #include "daemon/state/events.h"
 #include "daemon/state/state.h"
 
 namespace accord::daemon {
 
 proto::Event SummarizeEvent(const state::Event& event, const std::vector<state::Member>& members);
+// "damaged" or "repaired": an entry found damaged, or repaired from a peer's intact copy.
+proto::Event SummarizeIntegrity(const Node::IntegrityNotice& notice, int64_t now_ms);
 
 }  // namespace accord::daemon
 

@@ -7,6 +7,7 @@
 
 #include "daemon/export/export.h"
 #include "daemon/ipc/event_summary.h"
+#include "daemon/ipc/log_stream.h"
 #include "daemon/ipc/resolve.h"
 #include "daemon/ipc/views.h"
 #include "daemon/logging.h"
@@ -18,7 +19,6 @@ namespace accord::daemon {
 namespace {
 
 constexpr size_t kMaxTextBytes = 4000;  // bytes per user text; entries must fit one frame
-constexpr size_t kLogChunk = 2000;      // log entries per response frame
 
 std::string Hostname() {
   char buf[256] = {};
@@ -52,6 +52,7 @@ Status CheckText(const std::string& text, const char* what) {
 
 Handlers::Handlers(Node& node, PeerManager* peers) : node_(node), peers_(peers) {
   node_.AddEventListener([this](const state::Event& e) { OnEvent(e); });
+  node_.AddIntegrityListener([this](const Node::IntegrityNotice& n) { OnIntegrity(n); });
 }
 
 void Handlers::Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) {
@@ -194,6 +195,14 @@ Result<proto::Response> Handlers::Status() {
   st->set_state_digest(ToHex(node_.Digest()));
   st->set_entries(node_.EntryCount());
   st->set_device_key(ToHex(node_.device_key()));
+  for (const auto& [id, d] : node_.Damaged()) {
+    proto::DamageView* view = st->add_damaged();
+    view->set_id(ToHex(id));
+    view->set_author(ToHex(d.author));
+    view->set_seq(d.seq);
+    view->set_damage(std::string(log::DamageName(d.damage)));
+  }
+  st->set_repaired(node_.repaired_count());
   return out;
 }
 
@@ -292,43 +301,7 @@ Result<proto::Response> Handlers::Due() {
 }
 
 void Handlers::Log(const proto::LogRequest& r, const std::shared_ptr<IpcSession>& session) {
-  Result<std::vector<LogRow>> rows = node_.Log(r.verify());
-  if (!rows.ok()) return session->SendError(rows.code(), rows.error().message);
-  std::map<log::DeviceKey, std::string> names;
-  for (const state::Member& m : node_.State().members)
-    for (const state::Device& d : m.devices) names[d.key] = m.name;
-  uint64_t verified = 0, failed = 0;
-  proto::Response out;
-  for (size_t i = 0; i < rows->size(); ++i) {
-    const LogRow& row = (*rows)[i];
-    auto* e = out.mutable_log()->add_entries();
-    e->set_id(ToHex(row.id));
-    e->set_author(ToHex(row.header.author));
-    auto name = names.find(row.header.author);
-    e->set_author_name(name != names.end() ? name->second
-                                           : "device " + ToHex(row.header.author).substr(0, 8));
-    e->set_seq(row.header.seq);
-    e->set_lamport(row.header.lamport);
-    e->set_time_ms(row.header.time_ms);
-    e->set_scope(row.header.scope == log::Scope::kShared    ? "shared"
-                 : row.header.scope == log::Scope::kPrivate ? "private"
-                                                            : "control");
-    e->set_kind(row.kind);
-    e->set_signature(!row.verified ? "stored" : row.signature_ok ? "verified" : "BAD");
-    if (row.verified) (row.signature_ok ? verified : failed)++;
-    if (out.log().entries_size() == static_cast<int>(kLogChunk) && i + 1 < rows->size()) {
-      out.mutable_log()->set_more(true);
-      session->Send(out);
-      out.Clear();
-    }
-  }
-  out.mutable_log()->set_verified(verified);
-  out.mutable_log()->set_failed(failed);
-  if (failed > 0) {
-    return session->SendError(
-        ErrorCode::kCorrupt, std::to_string(failed) + " stored entries fail their signature check");
-  }
-  session->Send(out);
+  LogStream::Start(node_, r.verify(), session);
 }
 
 Result<proto::Response> Handlers::Export(const proto::ExportRequest& r) {
@@ -352,15 +325,24 @@ Result<proto::Response> Handlers::Export(const proto::ExportRequest& r) {
 }
 
 void Handlers::OnEvent(const state::Event& event) {
+  proto::Response out;
+  *out.mutable_event() = SummarizeEvent(event, node_.Members());
+  SendToWatchers(out);
+}
+
+void Handlers::OnIntegrity(const Node::IntegrityNotice& notice) {
+  proto::Response out;
+  *out.mutable_event() = SummarizeIntegrity(notice, node_.NowMs());
+  SendToWatchers(out);
+}
+
+void Handlers::SendToWatchers(const proto::Response& out) {
   watchers_.erase(std::remove_if(watchers_.begin(), watchers_.end(),
                                  [](const std::weak_ptr<IpcSession>& w) {
                                    auto s = w.lock();
                                    return !s || !s->is_open();
                                  }),
                   watchers_.end());
-  if (watchers_.empty()) return;
-  proto::Response out;
-  *out.mutable_event() = SummarizeEvent(event, node_.Members());
   for (const auto& w : watchers_)
     if (auto s = w.lock()) s->Send(out);
 }

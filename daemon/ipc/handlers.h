@@ -48,6 +48,8 @@ class Handlers final : public Dispatcher {
 
   Result<proto::Response> Written(Result<log::EntryId> id, const std::string& text);
   void OnEvent(const state::Event& event);
+  void OnIntegrity(const Node::IntegrityNotice& notice);
+  void SendToWatchers(const proto::Response& out);
 
   Node& node_;
   PeerManager* peers_;

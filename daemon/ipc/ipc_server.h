@@ -35,6 +35,8 @@ class IpcSession : public std::enable_shared_from_this<IpcSession> {
   // Sends what is queued, then closes.
   void CloseAfterWrites();
   bool is_open() const { return socket_.is_open(); }
+  // The daemon thread's executor, for handlers that answer in several steps.
+  asio::any_io_executor executor() { return socket_.get_executor(); }
 
  private:
   asio::awaitable<void> ReadLoop();

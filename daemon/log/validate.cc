@@ -30,9 +30,10 @@ Result<EntryHeader> CheckStructure(const Envelope& envelope) {
                                                 std::to_string(envelope.signature.size()) +
                                                 " bytes, want " + std::to_string(kSignatureBytes));
   }
-  // Another member's private entry travels without its body (the chain stays whole: the
-  // signed header commits to the withheld ciphertext's hash).
-  if (envelope.sealed_body.empty() && header->scope == Scope::kPrivate) return header;
+  // An entry may travel without its body (the chain stays whole: the signed header commits
+  // to the withheld ciphertext's hash): another member's private entry always does, and any
+  // entry whose body the sender holds damaged or never received (docs/log-format.md).
+  if (envelope.sealed_body.empty() && header->body_len > 0) return header;
   if (envelope.sealed_body.size() != header->body_len) {
     return Fail(ErrorCode::kMalformedEntry,
                 "malformed entry: sealed body of " + std::to_string(envelope.sealed_body.size()) +
@@ -107,7 +108,7 @@ Result<proto::Body> OpenAndParse(const EntryHeader& header, const Envelope& enve
 }  // namespace
 
 bool IsWithheld(const EntryHeader& header, const Envelope& envelope) {
-  return header.scope == Scope::kPrivate && envelope.sealed_body.empty() && header.body_len > 0;
+  return envelope.sealed_body.empty() && header.body_len > 0;
 }
 
 Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,

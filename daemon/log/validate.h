@@ -54,8 +54,10 @@ struct Validation {
 // (kSeqGap, kPrevMismatch; duplicate and fork are outcomes, not errors), epoch key
 // (kUnknownEpoch), AEAD open (kDecryptFailed), body parse and scope (kBadBody).
 // kInternal if the view claims a head but has no id below it.
-// A private entry whose body was withheld (it belongs to another member): header and
-// signature only. It is validated as far as the chain goes; its body is empty.
+// An entry whose body was withheld: header and signature only. Another member's private
+// entries always travel so; any other entry does when the sender's copy of its body is
+// damaged or missing (it is then fetched from a peer that holds it whole: integrity.h).
+// It is validated as far as the chain goes; its body is empty.
 bool IsWithheld(const EntryHeader& header, const Envelope& envelope);
 
 Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,

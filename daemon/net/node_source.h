@@ -1,5 +1,6 @@
 // The sync session's view of this device's log (sync::SyncSource) for one peer device:
-// heads and ranges from the store; another member's private entries are never offered.
+// heads and ranges from the store; another member's private bodies are never offered, nor
+// is anything held damaged (a damaged body goes header-only, a damaged header not at all).
 // Daemon thread only.
 #ifndef ACCORD_DAEMON_NET_NODE_SOURCE_H_
 #define ACCORD_DAEMON_NET_NODE_SOURCE_H_
@@ -18,10 +19,19 @@ class NodeSource final : public sync::SyncSource {
   // author's chain whole for the peer, the ciphertext stays here.
   Result<std::vector<log::Envelope>> Read(const log::DeviceKey& author, uint64_t from_seq,
                                           size_t limit) const override;
-  bool MaySend(const log::EntryHeader&) const override { return true; }
+  bool MaySend(const log::EntryHeader& header) const override {
+    return !node_.HeaderDamaged(header.author, header.seq);
+  }
   std::vector<log::DeviceKey> SendOrder() const override { return node_.IntroductionOrder(); }
+  std::vector<log::EntryId> WantedBodies(size_t limit) const override {
+    return node_.WantedBodies(limit);
+  }
+  Result<std::optional<log::Envelope>> IntactCopy(const log::EntryId& id) const override;
 
  private:
+  // Whether this peer may have the bodies of `author`'s private entries (same member).
+  bool SameMember(const log::DeviceKey& author) const;
+
   Node& node_;
   log::DeviceKey peer_;
 };

@@ -57,6 +57,9 @@ Status PeerManager::Start() {
   node_.AddEventListener([this, alive = alive_](const state::Event&) {
     if (*alive) OnLocalChange();
   });
+  node_.AddIntegrityListener([this, alive = alive_](const Node::IntegrityNotice& notice) {
+    if (*alive && notice.kind == Node::IntegrityNotice::Kind::kDamaged) OnRepairWanted();
+  });
   return Status::Ok();
 }
 
@@ -259,6 +262,17 @@ void PeerManager::OnLocalChange() {
     if (!*alive) return;
     push_scheduled_ = false;
     for (auto& [device, c] : established_) c->Push();
+  });
+}
+
+void PeerManager::OnRepairWanted() {
+  if (repair_scheduled_) return;
+  repair_scheduled_ = true;
+  // Posted: damage is often found in the middle of storing a batch from one of these peers.
+  asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    repair_scheduled_ = false;
+    for (auto& [device, c] : established_) c->AskForRepairs();
   });
 }
 

@@ -41,6 +41,8 @@ class PeerManager {
 
   // New entries in the log (own or received): every connection pushes what its peer lacks.
   void OnLocalChange();
+  // Damaged entries were found: every connection asks its peer for intact copies.
+  void OnRepairWanted();
   // A newly recorded fork: every connection passes the proof on.
   void OnFork(const log::Envelope& existing, const log::Envelope& conflicting);
   std::vector<proto::PeerView> Peers();
@@ -114,6 +116,7 @@ class PeerManager {
   std::unique_ptr<Invitation> invitation_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool push_scheduled_ = false;
+  bool repair_scheduled_ = false;
   bool stopped_ = false;
   // Signature checks of received batches, off the daemon thread so that checking the next
   // batch overlaps storing this one. Last member: destroyed (stopped and joined) first.

@@ -192,6 +192,12 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
       Close(close->reason);
     } else if (auto* progress = std::get_if<sync::Progress>(&action)) {
       receiving_total_ = progress->received + progress->behind;
+    } else if (auto* repair = std::get_if<sync::RepairEntries>(&action)) {
+      Result<size_t> repaired = manager_.node().Repair(repair->entries, "device " + Short(device_));
+      if (!repaired.ok()) {
+        LogWarning("sync: cannot keep repaired entries from device " + Short(device_) + ": " +
+                   repaired.error().message);
+      }
     }
   }
 }
@@ -252,6 +258,10 @@ void SyncConnection::Store(uint64_t batch_id, std::span<const log::Envelope> ent
 
 void SyncConnection::PassOnFork(const log::Envelope& existing, const log::Envelope& conflicting) {
   if (established()) Execute(session_->OnForkDetected(existing, conflicting));
+}
+
+void SyncConnection::AskForRepairs() {
+  if (established()) Execute(session_->OnRepairWanted());
 }
 
 void SyncConnection::Push() {

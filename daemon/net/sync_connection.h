@@ -44,6 +44,8 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   void Start();
   // New entries in the log: push what the peer lacks.
   void Push();
+  // Asks the peer for intact copies of what this device holds damaged.
+  void AskForRepairs();
   // A fork proof this device just learned of: tell the peer (SPEC §3: proofs are passed on).
   void PassOnFork(const log::Envelope& existing, const log::Envelope& conflicting);
   void Close(const std::string& reason);

@@ -143,7 +143,7 @@ Status Node::Refold() {
   size_t unreadable = 0;
   Status s = store_->ForEachEntry([&](const store::StoredEntry& e) -> Status {
     max_lamport_ = std::max(max_lamport_, e.header.lamport);
-    if (log::IsWithheld(e.header, e.envelope)) return Status::Ok();  // a partner's private entry
+    if (!CheckAtRefold(e)) return Status::Ok();  // withheld, or damaged (kept in damaged_)
     Result<proto::Body> body = OpenStoredBody(e.header, e.envelope, keys_);
     if (!body.ok()) {
       ++unreadable;  // e.g. an epoch we were never given: kept, not folded
@@ -152,6 +152,17 @@ Status Node::Refold() {
     return FoldEntry(e.header, e.id, *body, /*notify=*/false);
   });
   if (unreadable > 0) LogWarning(std::to_string(unreadable) + " stored entries cannot be opened");
+  if (!damaged_.empty()) {
+    std::string ids;
+    for (const auto& [id, d] : damaged_) {
+      if (ids.size() > 80) break;
+      ids += " " + ToHex(id).substr(0, 8) + " (" + std::string(log::DamageName(d.damage)) + ")";
+    }
+    LogWarning(std::to_string(damaged_.size()) +
+               " stored entries are damaged or missing their body; they will be repaired from "
+               "a peer that holds them whole:" +
+               ids);
+  }
   return s;
 }
 
@@ -230,11 +241,9 @@ Result<log::EntryId> Node::Write(const proto::Body& body) {
 
 Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
                        const proto::Body& body, bool notify) {
-  // Another member's private entry arrives without its body: it keeps their chain whole, and
-  // there is nothing in it for us to fold.
-  if (header.scope == log::Scope::kPrivate && body.kind_case() == proto::Body::KIND_NOT_SET) {
-    return Status::Ok();
-  }
+  // An entry that arrives without its body (another member's private entry, or one whose
+  // body the sender could not send whole) keeps its author's chain and has nothing to fold.
+  if (body.kind_case() == proto::Body::KIND_NOT_SET) return Status::Ok();
   Result<state::Event> event = state::EventFromBody(header, id, body);
   if (!event.ok()) {
     // Authentic but meaningless content (e.g. from a newer version): kept, not folded.
@@ -276,31 +285,6 @@ const std::vector<state::Member>& Node::Members() {
     members_generation_ = fold_->membership_generation();
   }
   return *members_;
-}
-
-Result<std::vector<LogRow>> Node::Log(bool verify) const {
-  std::vector<LogRow> rows;
-  Status s = store_->ForEachEntry([&](const store::StoredEntry& e) -> Status {
-    LogRow row;
-    row.id = e.id;
-    row.header = e.header;
-    Result<proto::Body> body = OpenStoredBody(e.header, e.envelope, keys_);
-    row.kind = body.ok() ? BodyKindName(*body) : "sealed";
-    if (verify) {
-      row.verified = true;
-      crypto::Signature sig{};
-      row.signature_ok = e.envelope.signature.size() == sig.size();
-      if (row.signature_ok) {
-        std::copy(e.envelope.signature.begin(), e.envelope.signature.end(), sig.begin());
-        row.signature_ok = crypto::VerifySignature(e.header.author, e.envelope.header, sig) &&
-                           log::ComputeEntryId(e.envelope.header) == e.id;
-      }
-    }
-    rows.push_back(std::move(row));
-    return Status::Ok();
-  });
-  if (!s.ok()) return s.error();
-  return rows;
 }
 
 }  // namespace accord::daemon

@@ -17,6 +17,7 @@
 #include "base/result.h"
 #include "crypto/identity.h"
 #include "daemon/log/author.h"
+#include "daemon/log/integrity.h"
 #include "daemon/log/key_ring.h"
 #include "daemon/log/signatures.h"
 #include "daemon/node/clock.h"
@@ -33,6 +34,15 @@ struct LogRow {
   std::string kind;       // body kind name, or "sealed" when this device cannot open it
   bool verified = false;  // signature checked in this call (log --verify)
   bool signature_ok = true;
+  std::string damage;  // what is wrong with the stored copy (log::DamageName, "does not
+                       // decrypt"); empty when nothing is
+};
+
+// A slice of `accord log`: rows in arrival order and where the next slice starts.
+struct LogSlice {
+  std::vector<LogRow> rows;
+  int64_t last_arrival = 0;
+  bool done = false;
 };
 
 class Node {
@@ -105,8 +115,46 @@ class Node {
   std::string SealLocal(std::string_view purpose, std::string_view plaintext) const;
   std::optional<std::string> OpenLocal(std::string_view purpose, std::string_view sealed) const;
 
-  // Every stored entry, in arrival order; with `verify`, each signature checked again.
-  Result<std::vector<LogRow>> Log(bool verify) const;
+  // At most `limit` stored entries after `after_arrival`, in arrival order. With `verify`,
+  // each entry is checked whole (id, signature, body hash, decryption) and new damage is
+  // recorded (NoteDamage); without, rows show the damage already known.
+  Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit, bool verify);
+
+  // Integrity (node_integrity.cc). Entries held damaged, or without a body this device
+  // should hold, by id: found when the log is read at start, by `log --verify`, or when a
+  // peer could send only a header. They are never sent whole and are repaired from any peer
+  // holding an intact copy (docs/sync.md "Repair").
+  struct DamagedEntry {
+    log::Damage damage = log::Damage::kNone;
+    log::DeviceKey author{};
+    uint64_t seq = 0;
+  };
+  const std::map<log::EntryId, DamagedEntry>& Damaged() const { return damaged_; }
+  uint64_t repaired_count() const { return repaired_; }
+  // Records damage found outside the start-up read (log --verify). Tells the listeners.
+  void NoteDamage(const log::EntryId& id, const DamagedEntry& damaged);
+  // Ids to ask peers for, at most `limit`.
+  std::vector<log::EntryId> WantedBodies(size_t limit) const;
+  // The body of `id` is damaged or missing here: it goes header-only (or, for a damaged
+  // header, not at all) until repaired.
+  bool BodyUnsendable(const log::EntryId& id) const;
+  bool HeaderDamaged(const log::DeviceKey& author, uint64_t seq) const;
+  // An intact copy of a stored entry, for a peer's repair request; nullopt if not held whole.
+  Result<std::optional<log::Envelope>> IntactCopy(const log::EntryId& id) const;
+  // Keeps every copy in `entries` that is an intact copy of an entry held damaged (others are
+  // ignored), folds it and tells the listeners. Returns how many were repaired.
+  Result<size_t> Repair(std::span<const log::Envelope> entries, const std::string& from);
+
+  struct IntegrityNotice {
+    enum class Kind { kDamaged, kRepaired } kind = Kind::kDamaged;
+    log::EntryId id{};
+    log::Damage damage = log::Damage::kNone;
+    std::string from;  // kRepaired: who sent the good copy
+  };
+  using IntegrityListener = std::function<void(const IntegrityNotice&)>;
+  void AddIntegrityListener(IntegrityListener listener) {
+    integrity_listeners_.push_back(std::move(listener));
+  }
 
   // Called after each entry is folded (own or received); for `watch`.
   using EventListener = std::function<void(const state::Event&)>;
@@ -119,6 +167,11 @@ class Node {
   Status FoldEntry(const log::EntryHeader& header, const log::EntryId& id, const proto::Body& body,
                    bool notify);
   Status FinishInit();
+  // Refold's check of one stored entry: true if it may be folded (intact, body held).
+  bool CheckAtRefold(const store::StoredEntry& e);
+  bool ExpectsBody(const log::EntryHeader& header) const;
+  void NoteIfMissing(const log::VerifiedEntry& e);  // an entry that came without its body
+  void Notify(const IntegrityNotice& notice);
 
   InstancePaths paths_;
   const Clock& clock_;
@@ -137,6 +190,9 @@ class Node {
   std::map<log::DeviceKey, log::DeviceKey> introduced_by_;  // device -> the device that named it
   uint64_t max_lamport_ = 0;
   std::vector<EventListener> listeners_;
+  std::map<log::EntryId, DamagedEntry> damaged_;
+  uint64_t repaired_ = 0;  // since start
+  std::vector<IntegrityListener> integrity_listeners_;
 };
 
 // Opens a stored body with the ring's key (no signature check: the entry was verified

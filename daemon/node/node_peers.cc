@@ -49,6 +49,7 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
   }
   for (const log::VerifiedEntry& e : plan->to_store) {
     max_lamport_ = std::max(max_lamport_, e.header.lamport);
+    NoteIfMissing(e);
     ACCORD_RETURN_IF_ERROR(FoldEntry(e.header, e.id, e.body, /*notify=*/true));
   }
   return report;

@@ -209,22 +209,72 @@ Result<log::Envelope> Store::GetEnvelope(const EntryId& id) const {
   return EnvelopeFrom(*q, 0);
 }
 
+namespace {
+
+// One row of SELECT arrival, entry_id, header, sealed_body, signature.
+Result<StoredEntry> StoredEntryFrom(const Query& q) {
+  StoredEntry entry;
+  entry.arrival = q.Int64(0);
+  if (!q.Fixed(1, entry.id)) return Corrupt("entry id size");
+  entry.envelope = EnvelopeFrom(q, 2);
+  Result<log::EntryHeader> header = log::DecodeHeader(entry.envelope.header);
+  if (!header.ok()) return Corrupt("entry " + ToHex(entry.id) + ": " + header.error().message);
+  entry.header = *header;
+  return entry;
+}
+
+}  // namespace
+
 Status Store::ForEachEntry(const std::function<Status(const StoredEntry&)>& visit) const {
-  Result<Query> q =
-      db_->Prepare("SELECT entry_id, header, sealed_body, signature FROM entries ORDER BY arrival");
+  Result<Query> q = db_->Prepare(
+      "SELECT arrival, entry_id, header, sealed_body, signature FROM entries ORDER BY arrival");
   if (!q.ok()) return q.error();
   while (true) {
     Result<bool> row = q->Step();
     if (!row.ok()) return row.error();
     if (!*row) return Status::Ok();
-    StoredEntry entry;
-    if (!q->Fixed(0, entry.id)) return Corrupt("entry id size");
-    entry.envelope = EnvelopeFrom(*q, 1);
-    Result<log::EntryHeader> header = log::DecodeHeader(entry.envelope.header);
-    if (!header.ok()) return Corrupt("entry " + ToHex(entry.id) + ": " + header.error().message);
-    entry.header = *header;
-    ACCORD_RETURN_IF_ERROR(visit(entry));
+    Result<StoredEntry> entry = StoredEntryFrom(*q);
+    if (!entry.ok()) return entry.error();
+    ACCORD_RETURN_IF_ERROR(visit(*entry));
   }
+}
+
+Result<std::vector<StoredEntry>> Store::ReadArrivals(int64_t after_arrival, size_t limit) const {
+  std::vector<StoredEntry> out;
+  if (limit == 0) return out;
+  Result<Query> q = db_->Prepare(
+      "SELECT arrival, entry_id, header, sealed_body, signature FROM entries WHERE arrival > ? "
+      "ORDER BY arrival LIMIT ?");
+  if (!q.ok()) return q.error();
+  q->Bind(1, after_arrival).Bind(2, SqlInt(std::min<uint64_t>(limit, kMaxSqlInt)));
+  while (true) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return out;
+    Result<StoredEntry> entry = StoredEntryFrom(*q);
+    if (!entry.ok()) return entry.error();
+    out.push_back(std::move(*entry));
+  }
+}
+
+Status Store::ReplaceEntryBytes(const EntryId& id, const log::Envelope& envelope) {
+  Result<log::EntryHeader> header = log::DecodeHeader(envelope.header);
+  if (!header.ok()) return header.error();
+  Transaction txn(*db_);
+  ACCORD_RETURN_IF_ERROR(txn.status());
+  {
+    Result<Query> q = db_->Prepare(
+        "UPDATE entries SET header = ?, sealed_body = ?, signature = ? "
+        "WHERE entry_id = ? AND author = ? AND seq = ?");
+    if (!q.ok()) return q.error();
+    q->Bind(1, envelope.header).Bind(2, envelope.sealed_body).Bind(3, envelope.signature);
+    q->Bind(4, id).Bind(5, header->author).Bind(6, SqlInt(header->seq));
+    ACCORD_RETURN_IF_ERROR(q->Run());
+  }
+  if (sqlite3_changes(db_->handle()) != 1) {
+    return MakeError(ErrorCode::kNotFound, "no stored entry " + ToHex(id) + " to repair");
+  }
+  return txn.Commit();
 }
 
 Result<std::vector<EntryId>> Store::FindByIdPrefix(std::string_view hex_prefix,

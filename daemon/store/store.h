@@ -33,6 +33,7 @@ using log::FeedHead;
 // An entry as stored: its id, decoded header and the author's bytes (sealed_body is empty
 // once erased).
 struct StoredEntry {
+  int64_t arrival = 0;  // the row's place in arrival order (rowid)
   EntryId id{};
   log::EntryHeader header;
   log::Envelope envelope;
@@ -87,6 +88,12 @@ class Store {
   // Every entry in arrival order (each author's entries ascending), for refolding.
   // Stops at the first error `visit` returns and returns it.
   Status ForEachEntry(const std::function<Status(const StoredEntry&)>& visit) const;
+  // At most `limit` entries that arrived after `after_arrival`, in arrival order: for work
+  // that walks the log in slices between other requests (log --verify).
+  Result<std::vector<StoredEntry>> ReadArrivals(int64_t after_arrival, size_t limit) const;
+  // Puts a whole copy in place of the stored bytes of entry `id` (a repair: integrity.h).
+  // REQUIRES: log::IsIntactCopy(id, envelope). kNotFound if no such entry is stored.
+  Status ReplaceEntryBytes(const EntryId& id, const log::Envelope& envelope);
   // Ids starting with the hex prefix (1..64 digits, odd lengths allowed), ascending, at most
   // `limit`. kInvalidArgument for an empty or non-hex prefix.
   Result<std::vector<EntryId>> FindByIdPrefix(std::string_view hex_prefix, size_t limit) const;

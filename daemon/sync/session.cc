@@ -15,6 +15,8 @@ namespace {
 constexpr size_t kMaxForksRemembered = 1024;  // proofs
 // Proofs the edge hands us before the Hellos are exchanged, sent once they are.
 constexpr size_t kMaxForksWaiting = 16;  // proofs
+// Entries one session asks its peer to repair, in all: the rest wait for the next session.
+constexpr size_t kMaxRepairsPerSession = 4096;  // entries
 
 std::optional<std::pair<log::DeviceKey, uint64_t>> ForkKeyOf(const log::Envelope& conflicting) {
   Result<log::EntryHeader> header = log::DecodeHeader(conflicting.header);
@@ -103,6 +105,10 @@ std::vector<Action> SyncSession::OnMessage(ByteView plaintext) {
     HandleAck(ack->batch_id, out);
   } else if (auto* fork = std::get_if<ForkMsg>(&msg)) {
     HandleFork(std::move(fork->existing), std::move(fork->conflicting), out);
+  } else if (auto* request = std::get_if<BodyRequestMsg>(&msg)) {
+    HandleBodyRequest(request->ids, out);
+  } else if (auto* reply = std::get_if<BodyReplyMsg>(&msg)) {
+    HandleBodyReply(std::move(reply->entries), reply->ids, out);
   }
   UpdateDone();
   return out;
@@ -125,6 +131,65 @@ void SyncSession::HandleHello(const std::map<log::DeviceKey, log::FeedHead>& hea
   for (auto& [existing, conflicting] : forks_waiting_) SendFork(existing, conflicting, out);
   forks_waiting_.clear();
   Pump(out);
+  RequestRepairs(out);
+}
+
+// Asks the peer for every wanted body not yet asked in this session, up to the session cap.
+void SyncSession::RequestRepairs(std::vector<Action>& out) {
+  if (closed_ || !Ready()) return;
+  while (repairs_asked_total_ < kMaxRepairsPerSession) {
+    const size_t room = kMaxRepairsPerSession - repairs_asked_total_;
+    std::vector<log::EntryId> ids;
+    for (const log::EntryId& id : source_.WantedBodies(room + repairs_asked_.size())) {
+      if (ids.size() == kMaxBodyRequestIds || ids.size() == room) break;
+      if (!repairs_asked_.contains(id)) ids.push_back(id);
+    }
+    if (ids.empty()) return;
+    for (const log::EntryId& id : ids) repairs_asked_.insert(id);
+    repairs_asked_total_ += ids.size();
+    out.push_back(SendMessage{EncodeBodyRequest(ids)});
+    if (ids.size() < kMaxBodyRequestIds) return;
+  }
+}
+
+// Answers with whole copies of the requested entries this side holds intact and may share,
+// packed into replies that each fit one message. Ids we lack are left out, not errors.
+void SyncSession::HandleBodyRequest(const std::vector<log::EntryId>& ids,
+                                    std::vector<Action>& out) {
+  std::vector<log::Envelope> reply;
+  size_t bytes = kBatchFramingBytes;
+  for (const log::EntryId& id : ids) {
+    Result<std::optional<log::Envelope>> copy = source_.IntactCopy(id);
+    if (!copy.ok()) return Close("cannot read the local log: " + copy.error().message, out);
+    if (!copy->has_value()) continue;
+    const size_t cost = EntryCost(**copy);
+    if (!reply.empty() && bytes + cost > kMaxPeerMessageBytes) {
+      out.push_back(SendMessage{EncodeBodyReply(reply)});
+      reply.clear();
+      bytes = kBatchFramingBytes;
+    }
+    bytes += cost;
+    reply.push_back(std::move(**copy));
+  }
+  if (!reply.empty()) out.push_back(SendMessage{EncodeBodyReply(reply)});
+}
+
+// Only copies of entries we asked for are taken; anything else is a protocol violation.
+void SyncSession::HandleBodyReply(std::vector<log::Envelope> entries,
+                                  const std::vector<log::EntryId>& ids, std::vector<Action>& out) {
+  for (const log::EntryId& id : ids) {
+    if (!repairs_asked_.contains(id)) {
+      return Close("protocol violation: a body that was not asked for", out);
+    }
+  }
+  for (const log::EntryId& id : ids) repairs_asked_.erase(id);
+  if (!entries.empty()) out.push_back(RepairEntries{std::move(entries)});
+}
+
+std::vector<Action> SyncSession::OnRepairWanted() {
+  std::vector<Action> out;
+  RequestRepairs(out);
+  return out;
 }
 
 void SyncSession::HandleBatch(uint64_t batch_id, std::vector<log::Envelope> entries,

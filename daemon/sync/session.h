@@ -41,6 +41,13 @@ class SyncSource {
   // Authors whose feeds go first, in this order (the rest follow in key order). A device's
   // entries only validate after the entry that introduced it, so introducers come first.
   virtual std::vector<log::DeviceKey> SendOrder() const { return {}; }
+  // Repair (docs/sync.md): ids of entries held damaged or without a body this peer may have
+  // whole, at most `limit`; and a whole copy of entry `id` for this peer, if held intact and
+  // the peer may have its body (nullopt otherwise).
+  virtual std::vector<log::EntryId> WantedBodies(size_t /*limit*/) const { return {}; }
+  virtual Result<std::optional<log::Envelope>> IntactCopy(const log::EntryId& /*id*/) const {
+    return std::optional<log::Envelope>();
+  }
 };
 
 struct SendMessage {  // one serialized PeerMessage, <= kMaxPeerMessageBytes
@@ -61,7 +68,11 @@ struct Progress {  // entries received so far / still announced
   uint64_t received;
   uint64_t behind;
 };
-using Action = std::variant<SendMessage, StoreBatch, RecordFork, CloseSession, Progress>;
+struct RepairEntries {  // requested copies for the edge to check (log::IsIntactCopy) and keep
+  std::vector<log::Envelope> entries;
+};
+using Action =
+    std::variant<SendMessage, StoreBatch, RecordFork, CloseSession, Progress, RepairEntries>;
 
 class Sender;
 
@@ -81,6 +92,8 @@ class SyncSession {
   std::vector<Action> OnLocalChange();  // the source has new entries: push what the peer lacks
   std::vector<Action> OnForkDetected(const log::Envelope& existing,
                                      const log::Envelope& conflicting);  // pass the proof on
+  // The source wants more bodies repaired (new damage found): ask the peer for them.
+  std::vector<Action> OnRepairWanted();
 
   uint64_t entries_behind() const;  // entries we know the peer still lacks (for status)
   uint64_t entries_received() const { return entries_received_; }
@@ -109,6 +122,10 @@ class SyncSession {
                    std::vector<Action>& out);
   void HandleAck(uint64_t batch_id, std::vector<Action>& out);
   void HandleFork(log::Envelope existing, log::Envelope conflicting, std::vector<Action>& out);
+  void RequestRepairs(std::vector<Action>& out);
+  void HandleBodyRequest(const std::vector<log::EntryId>& ids, std::vector<Action>& out);
+  void HandleBodyReply(std::vector<log::Envelope> entries, const std::vector<log::EntryId>& ids,
+                       std::vector<Action>& out);
 
   const Role role_;
   const SyncSource& source_;
@@ -129,6 +146,10 @@ class SyncSession {
   // Fork proofs already exchanged either way (not echoed back), and ones waiting for Hellos.
   std::set<ForkKey> forks_seen_;
   std::vector<std::pair<log::Envelope, log::Envelope>> forks_waiting_;
+
+  // Repair: ids asked of this peer and not yet answered (never asked twice per session).
+  std::set<log::EntryId> repairs_asked_;
+  size_t repairs_asked_total_ = 0;
 };
 
 }  // namespace accord::sync

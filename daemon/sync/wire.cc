@@ -1,6 +1,7 @@
 #include "daemon/sync/wire.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -119,6 +120,37 @@ Result<BatchMsg> FromBatch(const proto::EntryBatch& batch) {
   return out;
 }
 
+Result<BodyRequestMsg> FromBodyRequest(const proto::BodyRequest& request) {
+  if (static_cast<size_t>(request.entry_ids_size()) > kMaxBodyRequestIds) {
+    return MakeError(ErrorCode::kTooLarge,
+                     "body request for " + std::to_string(request.entry_ids_size()) + " entries");
+  }
+  BodyRequestMsg out;
+  std::set<log::EntryId> seen;
+  for (const std::string& id : request.entry_ids()) {
+    if (id.size() != kIdBytes) return Violation("body request names a malformed id");
+    if (!seen.insert(ToFixed<kIdBytes>(id)).second) return Violation("body request repeats an id");
+    out.ids.push_back(ToFixed<kIdBytes>(id));
+  }
+  return out;
+}
+
+Result<BodyReplyMsg> FromBodyReply(const proto::BodyReply& reply) {
+  if (static_cast<size_t>(reply.entries_size()) > kMaxEntriesPerBatch) {
+    return MakeError(ErrorCode::kTooLarge,
+                     "body reply of " + std::to_string(reply.entries_size()) + " entries");
+  }
+  BodyReplyMsg out;
+  for (const proto::WireEntry& wire : reply.entries()) {
+    Result<log::Envelope> entry = FromWire(wire);
+    if (!entry.ok()) return entry.error();
+    if (entry->sealed_body.empty()) return Violation("body reply without a body");
+    out.ids.push_back(log::ComputeEntryId(entry->header));
+    out.entries.push_back(std::move(*entry));
+  }
+  return out;
+}
+
 std::string Printable(const std::string& reason) {
   std::string out = reason.substr(0, kMaxCloseReasonBytes);
   for (char& c : out) {
@@ -162,6 +194,16 @@ Result<PeerMsg> DecodePeerMessage(ByteView plaintext) {
       return PeerMsg(CloseMsg{Printable(message.close().reason())});
     case proto::PeerMessage::kKeepalive:
       return PeerMsg(KeepaliveMsg{});
+    case proto::PeerMessage::kBodyRequest: {
+      Result<BodyRequestMsg> request = FromBodyRequest(message.body_request());
+      if (!request.ok()) return request.error();
+      return PeerMsg(std::move(*request));
+    }
+    case proto::PeerMessage::kBodyReply: {
+      Result<BodyReplyMsg> reply = FromBodyReply(message.body_reply());
+      if (!reply.ok()) return reply.error();
+      return PeerMsg(std::move(*reply));
+    }
     case proto::PeerMessage::KIND_NOT_SET:
       break;
   }
@@ -203,6 +245,20 @@ Bytes EncodeKeepalive() {
 Bytes EncodeAck(uint64_t batch_id) {
   proto::PeerMessage message;
   message.mutable_ack()->set_batch_id(batch_id);
+  return Serialize(message);
+}
+
+Bytes EncodeBodyRequest(const std::vector<log::EntryId>& ids) {
+  proto::PeerMessage message;
+  for (const log::EntryId& id : ids) message.mutable_body_request()->add_entry_ids(ToString(id));
+  if (ids.empty()) message.mutable_body_request();
+  return Serialize(message);
+}
+
+Bytes EncodeBodyReply(const std::vector<log::Envelope>& entries) {
+  proto::PeerMessage message;
+  proto::BodyReply* reply = message.mutable_body_reply();
+  for (const log::Envelope& entry : entries) FillWire(entry, true, reply->add_entries());
   return Serialize(message);
 }
 

@@ -245,13 +245,30 @@ TEST(ValidateWithheld, APrivateEntryWithoutItsBodyKeepsTheChainAndHasNoBody) {
   EXPECT_FALSE(ValidateEntry(withheld, feed.pact(), log, feed.keys()).ok());
 }
 
-TEST(ValidateWithheld, ASharedEntryWithoutItsBodyIsMalformed) {
+// A sender whose copy of a shared body is damaged sends the signed header alone, so one bad
+// row never stops the rest of the feed; the receiver fetches the body from another peer.
+TEST(ValidateWithheld, ASharedEntryWithoutItsBodyKeepsTheChainAndWaitsForItsBody) {
   testing::TestFeed feed;
   testing::FakeLog log;
   log.Know(feed.device(0));
-  Envelope e = feed.Write(0, testing::NeedBody("shared")).envelope;
+  AuthoredEntry first = feed.Write(0, testing::NeedBody("shared"));
+  Envelope e = first.envelope;
   e.sealed_body.clear();
-  EXPECT_EQ(ValidateEntry(e, feed.pact(), log, feed.keys()).code(), ErrorCode::kMalformedEntry);
+  Result<Validation> v = ValidateEntry(e, feed.pact(), log, feed.keys());
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  EXPECT_EQ(v->entry->id, first.id);
+  EXPECT_EQ(v->entry->body.kind_case(), proto::Body::KIND_NOT_SET);
+  EXPECT_TRUE(IsWithheld(v->entry->header, e));
+  // A body that is present must still be whole: one byte short is malformed, one byte
+  // changed is a hash mismatch.
+  Envelope short_body = first.envelope;
+  short_body.sealed_body.pop_back();
+  EXPECT_EQ(ValidateEntry(short_body, feed.pact(), log, feed.keys()).code(),
+            ErrorCode::kMalformedEntry);
+  Envelope flipped = first.envelope;
+  flipped.sealed_body[3] ^= 0x10;
+  EXPECT_EQ(ValidateEntry(flipped, feed.pact(), log, feed.keys()).code(),
+            ErrorCode::kBodyHashMismatch);
 }
 
 }  // namespace

@@ -1,0 +1,65 @@
+#include "daemon/ipc/log_stream.h"
+
+#include <utility>
+
+namespace accord::daemon {
+
+void LogStream::Start(Node& node, bool verify, std::shared_ptr<IpcSession> session) {
+  std::shared_ptr<LogStream> stream(new LogStream(node, verify, std::move(session)));
+  stream->Step();
+}
+
+LogStream::LogStream(Node& node, bool verify, std::shared_ptr<IpcSession> session)
+    : node_(node), verify_(verify), session_(std::move(session)) {
+  for (const state::Member& m : node_.State().members)
+    for (const state::Device& d : m.devices) names_[d.key] = m.name;
+}
+
+void LogStream::Step() {
+  if (!session_->is_open()) return;  // the client went away: stop reading
+  Result<LogSlice> slice = node_.ReadLog(after_, kLogSliceEntries, verify_);
+  if (!slice.ok()) return session_->SendError(slice.code(), slice.error().message);
+  after_ = slice->last_arrival;
+  for (const LogRow& row : slice->rows) Add(row);
+  if (slice->done) return Finish();
+  // Yield: requests that arrived meanwhile run before the next slice.
+  asio::post(session_->executor(), [self = shared_from_this()] { self->Step(); });
+}
+
+void LogStream::Add(const LogRow& row) {
+  auto* e = out_.mutable_log()->add_entries();
+  e->set_id(ToHex(row.id));
+  e->set_author(ToHex(row.header.author));
+  auto name = names_.find(row.header.author);
+  e->set_author_name(name != names_.end() ? name->second
+                                          : "device " + ToHex(row.header.author).substr(0, 8));
+  e->set_seq(row.header.seq);
+  e->set_lamport(row.header.lamport);
+  e->set_time_ms(row.header.time_ms);
+  e->set_scope(row.header.scope == log::Scope::kShared    ? "shared"
+               : row.header.scope == log::Scope::kPrivate ? "private"
+                                                          : "control");
+  e->set_kind(row.kind);
+  e->set_signature(!row.verified ? "stored" : row.signature_ok ? "verified" : "BAD");
+  e->set_damage(row.damage);
+  if (!row.damage.empty()) {
+    ++failed_;
+  } else if (row.verified) {
+    ++verified_;
+  }
+  if (out_.log().entries_size() == static_cast<int>(kLogChunkEntries)) {
+    out_.mutable_log()->set_more(true);
+    session_->Send(out_);
+    out_.Clear();
+  }
+}
+
+void LogStream::Finish() {
+  proto::LogResponse* log = out_.mutable_log();
+  log->set_more(false);
+  log->set_verified(verified_);
+  log->set_failed(failed_);
+  session_->Send(out_);
+}
+
+}  // namespace accord::daemon

@@ -1,0 +1,150 @@
+// Node: integrity of the stored log — which entries are held damaged or without a body this
+// device should hold, what may be sent of them, and their repair from a peer's intact copy.
+#include "daemon/log/signatures.h"
+#include "daemon/log/validate.h"
+#include "daemon/logging.h"
+#include "daemon/node/node.h"
+
+namespace accord::daemon {
+
+// Every shared and control entry, and this device's own private ones. Another member's
+// private entries come without their bodies (SPEC §3).
+bool Node::ExpectsBody(const log::EntryHeader& header) const {
+  return header.scope != log::Scope::kPrivate || header.author == device_key_;
+}
+
+void Node::NoteIfMissing(const log::VerifiedEntry& e) {
+  if (!log::IsWithheld(e.header, e.envelope) || !ExpectsBody(e.header)) return;
+  NoteDamage(e.id, DamagedEntry{log::Damage::kMissingBody, e.header.author, e.header.seq});
+}
+
+bool Node::CheckAtRefold(const store::StoredEntry& e) {
+  const log::Damage damage = log::CheckStoredBytes(e.id, e.header, e.envelope);
+  if (damage == log::Damage::kNone) return true;
+  if (damage == log::Damage::kMissingBody && !ExpectsBody(e.header)) return false;
+  damaged_[e.id] = DamagedEntry{damage, e.header.author, e.header.seq};
+  return false;
+}
+
+void Node::Notify(const IntegrityNotice& notice) {
+  for (const IntegrityListener& listener : integrity_listeners_) listener(notice);
+}
+
+void Node::NoteDamage(const log::EntryId& id, const DamagedEntry& damaged) {
+  auto [it, inserted] = damaged_.try_emplace(id, damaged);
+  if (!inserted && it->second.damage == damaged.damage) return;
+  it->second = damaged;
+  LogWarning("entry " + ToHex(id).substr(0, 8) + ": " +
+             std::string(log::DamageName(damaged.damage)) + "; asking peers for a good copy");
+  Notify(IntegrityNotice{IntegrityNotice::Kind::kDamaged, id, damaged.damage, ""});
+}
+
+std::vector<log::EntryId> Node::WantedBodies(size_t limit) const {
+  std::vector<log::EntryId> out;
+  for (const auto& [id, d] : damaged_) {
+    if (out.size() >= limit) break;
+    out.push_back(id);
+  }
+  return out;
+}
+
+bool Node::BodyUnsendable(const log::EntryId& id) const { return damaged_.count(id) != 0; }
+
+bool Node::HeaderDamaged(const log::DeviceKey& author, uint64_t seq) const {
+  for (const auto& [id, d] : damaged_) {
+    if (d.damage == log::Damage::kHeader && d.author == author && d.seq == seq) return true;
+  }
+  return false;
+}
+
+Result<std::optional<log::Envelope>> Node::IntactCopy(const log::EntryId& id) const {
+  if (damaged_.count(id) != 0) return std::optional<log::Envelope>();
+  Result<log::Envelope> envelope = store_->GetEnvelope(id);
+  if (!envelope.ok()) {
+    if (envelope.code() == ErrorCode::kNotFound) return std::optional<log::Envelope>();
+    return envelope.error();
+  }
+  // Checked again on the way out: damage we have not noticed yet is never passed on.
+  if (!log::IsIntactCopy(id, *envelope)) return std::optional<log::Envelope>();
+  return std::optional<log::Envelope>(std::move(*envelope));
+}
+
+Result<size_t> Node::Repair(std::span<const log::Envelope> entries, const std::string& from) {
+  size_t repaired = 0;
+  for (const log::Envelope& copy : entries) {
+    const log::EntryId id = log::ComputeEntryId(copy.header);
+    auto it = damaged_.find(id);
+    if (it == damaged_.end()) continue;  // repaired already (another peer was quicker)
+    if (!log::IsIntactCopy(id, copy)) {
+      LogWarning("a copy of entry " + ToHex(id).substr(0, 8) + " from " + from +
+                 " does not verify; ignored");
+      continue;
+    }
+    Result<log::EntryHeader> header = log::DecodeHeader(copy.header);
+    if (!header.ok()) continue;  // IsIntactCopy decoded it; unreachable
+    ACCORD_RETURN_IF_ERROR(store_->ReplaceEntryBytes(id, copy));
+    const log::Damage was = it->second.damage;
+    damaged_.erase(it);
+    ++repaired;
+    ++repaired_;
+    LogInfo("entry " + ToHex(id).substr(0, 8) + " repaired from " + from);
+    if (!log::IsWithheld(*header, copy) && ExpectsBody(*header)) {
+      Result<proto::Body> body = OpenStoredBody(*header, copy, keys_);
+      if (body.ok()) {
+        ACCORD_RETURN_IF_ERROR(FoldEntry(*header, id, *body, /*notify=*/true));
+      } else {
+        LogWarning("repaired entry " + ToHex(id).substr(0, 8) +
+                   " cannot be opened: " + body.error().message);
+      }
+    }
+    Notify(IntegrityNotice{IntegrityNotice::Kind::kRepaired, id, was, from});
+  }
+  return repaired;
+}
+
+Result<LogSlice> Node::ReadLog(int64_t after_arrival, size_t limit, bool verify) {
+  Result<std::vector<store::StoredEntry>> entries = store_->ReadArrivals(after_arrival, limit);
+  if (!entries.ok()) return entries.error();
+  LogSlice slice;
+  slice.done = entries->size() < limit;
+  slice.last_arrival = entries->empty() ? after_arrival : entries->back().arrival;
+  std::vector<log::SignatureVerdict> verdicts;
+  if (verify) {
+    std::vector<log::Envelope> envelopes;
+    envelopes.reserve(entries->size());
+    for (const store::StoredEntry& e : *entries) envelopes.push_back(e.envelope);
+    verdicts = log::VerifySignatures(envelopes, log::SignatureThreads());
+  }
+  for (size_t i = 0; i < entries->size(); ++i) {
+    const store::StoredEntry& e = (*entries)[i];
+    LogRow row;
+    row.id = e.id;
+    row.header = e.header;
+    log::Damage damage = log::Damage::kNone;
+    if (verify) {
+      row.verified = true;
+      row.signature_ok = verdicts[i] == log::SignatureVerdict::kValid;
+      damage = log::CheckStoredEntry(e.id, e.header, e.envelope, verdicts[i]);
+      if (damage == log::Damage::kMissingBody && !ExpectsBody(e.header)) damage = log::Damage::kNone;
+      if (damage != log::Damage::kNone) {
+        NoteDamage(e.id, DamagedEntry{damage, e.header.author, e.header.seq});
+      }
+    } else if (auto it = damaged_.find(e.id); it != damaged_.end()) {
+      damage = it->second.damage;
+    }
+    row.damage = std::string(log::DamageName(damage));
+    Result<proto::Body> body = damage == log::Damage::kNone && !log::IsWithheld(e.header, e.envelope)
+                                   ? OpenStoredBody(e.header, e.envelope, keys_)
+                                   : Result<proto::Body>(MakeError(ErrorCode::kUnknownEpoch, ""));
+    row.kind = body.ok() ? BodyKindName(*body) : "sealed";
+    // Intact bytes that do not open under a key we hold: the author sealed them so. Nothing
+    // can repair that, but --verify says so.
+    if (verify && !body.ok() && body.code() != ErrorCode::kUnknownEpoch) {
+      row.damage = "does not decrypt";
+    }
+    slice.rows.push_back(std::move(row));
+  }
+  return slice;
+}
+
+}  // namespace accord::daemon

@@ -1,0 +1,147 @@
+// A damaged row is damage, not a silent loss: `log --verify` names it, `status` shows it,
+// it is repaired from a peer holding an intact copy without anyone doing anything, and one
+// damaged entry never stops the rest of a feed from syncing either way.
+#include "tests/integration/pact_fixture.h"
+#include "tests/integration/store_damage.h"
+
+namespace accord::testing {
+namespace {
+
+class RepairTest : public PactTest {
+ protected:
+  size_t Needs(const Person& p) {
+    nlohmann::json j = Json(p, {"needs"});
+    return j["notes"].contains("notes") ? j["notes"]["notes"].size() : 0;
+  }
+  nlohmann::json Status(const Person& p) { return Json(p, {"status"})["status"]; }
+  size_t DamagedCount(const Person& p) {
+    nlohmann::json s = Status(p);
+    return s.contains("damaged") ? s["damaged"].size() : 0;
+  }
+  std::filesystem::path Database(const Person& p) { return p.daemon->home() / "accord.db"; }
+  // Restarts a stopped person on the address it listened on before, so that remembered
+  // addresses stay valid.
+  void StartAgain(Person& p) {
+    p.daemon = std::make_unique<Daemon>(p.daemon->home(),
+                                        std::vector<std::string>{"--listen", p.address});
+    ASSERT_TRUE(p.daemon->Start()) << p.daemon->Log();
+  }
+  void Pair2(Person& alice, Person& bob) {
+    ASSERT_EQ(Pair(alice, bob).join_exit, 0);
+    ASSERT_TRUE(WaitFor([&] { return Digest(alice) == Digest(bob); })) << bob.daemon->Log();
+  }
+};
+
+TEST_F(RepairTest, ADamagedBodyIsReportedThenRepairedFromThePartnerAndSyncGoesOn) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  Pair2(alice, bob);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 30; ++i) {
+    ids.push_back(Json(alice, {"need", "add", "need number " + std::to_string(i)})["written"]["id"]);
+  }
+  ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 30; })) << bob.daemon->Log();
+  const std::string before = Digest(bob);
+
+  ASSERT_EQ(alice.daemon->Stop(), 0);
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  const std::string& victim = ids[17];
+  ASSERT_TRUE(FlipStoredByte(Database(bob), victim, "sealed_body", 9));
+
+  // Alone, Bob reports the damage: log --verify fails naming the entry, status lists it.
+  StartAgain(bob);
+  CommandResult verify = bob.daemon->Accord({"log", "--verify"});
+  EXPECT_NE(verify.exit_code, 0) << verify.out;
+  EXPECT_NE(verify.err.find("accord: error:"), std::string::npos) << verify.err;
+  EXPECT_NE(verify.err.find(victim.substr(0, 8)), std::string::npos) << verify.err;
+  EXPECT_NE(verify.err.find("body"), std::string::npos) << verify.err;
+  nlohmann::json damaged = Status(bob)["damaged"];
+  ASSERT_EQ(damaged.size(), 1u);
+  EXPECT_EQ(damaged[0]["id"], victim);
+  EXPECT_EQ(damaged[0]["damage"], "body");
+  EXPECT_NE(bob.daemon->Accord({"status"}).out.find("DAMAGED"), std::string::npos);
+  EXPECT_EQ(Needs(bob), 29u);
+
+  // With Alice back, the body is repaired from her copy without any command.
+  StartAgain(alice);
+  ASSERT_TRUE(WaitFor([&] { return DamagedCount(bob) == 0; })) << bob.daemon->Log();
+  EXPECT_EQ(Status(bob)["repaired"], "1");
+  EXPECT_EQ(Needs(bob), 30u);
+  EXPECT_EQ(Digest(bob), before);
+  CommandResult clean = bob.daemon->Accord({"--json", "log", "--verify"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+
+  // Both directions keep syncing.
+  Ok(alice, {"need", "add", "after the repair, from alice"});
+  Ok(bob, {"need", "add", "after the repair, from bob"});
+  ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 32 && Needs(alice) == 32; }))
+      << alice.daemon->Log() << bob.daemon->Log();
+  EXPECT_EQ(Digest(alice), Digest(bob));
+}
+
+TEST_F(RepairTest, AnEntryDamagedBeforeItWasSentGoesHeaderOnlyAndTheRestOfTheFeedFollows) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  Pair2(alice, bob);
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) {
+    ids.push_back(Json(alice, {"need", "add", "written alone " + std::to_string(i)})["written"]["id"]);
+  }
+  ASSERT_EQ(alice.daemon->Stop(), 0);
+  const std::string& victim = ids[4];  // Bob never received it; nobody holds a good copy
+  ASSERT_TRUE(FlipStoredByte(Database(alice), victim, "sealed_body", 30));
+  StartAgain(alice);
+  StartAgain(bob);
+
+  // Everything after the damaged entry arrives; the damaged one comes as its signed header.
+  const std::string alice_entries = Status(alice)["entries"];
+  ASSERT_TRUE(WaitFor([&] { return Status(bob)["entries"] == alice_entries; }))
+      << bob.daemon->Log() << alice.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 19; })) << bob.daemon->Log();
+  nlohmann::json on_alice = Status(alice)["damaged"];
+  ASSERT_EQ(on_alice.size(), 1u);
+  EXPECT_EQ(on_alice[0]["damage"], "body");
+  nlohmann::json on_bob = Status(bob)["damaged"];
+  ASSERT_EQ(on_bob.size(), 1u);
+  EXPECT_EQ(on_bob[0]["id"], victim);
+  EXPECT_EQ(on_bob[0]["damage"], "missing body");
+  EXPECT_NE(bob.daemon->Accord({"log", "--verify"}).exit_code, 0);
+
+  // And the other direction, and new entries after it, still flow.
+  Ok(bob, {"need", "add", "bob writes after the damage"});
+  Ok(alice, {"need", "add", "alice writes after the damage"});
+  ASSERT_TRUE(WaitFor([&] { return Needs(alice) == 21 && Needs(bob) == 21; }))
+      << alice.daemon->Log() << bob.daemon->Log();
+  EXPECT_EQ(Digest(alice), Digest(bob));
+}
+
+TEST_F(RepairTest, ADamagedSignatureIsReportedAndNeverSent) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  Pair2(alice, bob);
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(Json(alice, {"need", "add", "signed " + std::to_string(i)})["written"]["id"]);
+  }
+  ASSERT_EQ(alice.daemon->Stop(), 0);
+  ASSERT_TRUE(FlipStoredByte(Database(alice), ids[2], "signature", 5));
+  StartAgain(alice);
+  CommandResult verify = alice.daemon->Accord({"log", "--verify"});
+  EXPECT_NE(verify.exit_code, 0);
+  EXPECT_NE(verify.err.find(ids[2].substr(0, 8)), std::string::npos) << verify.err;
+  EXPECT_NE(verify.err.find("header"), std::string::npos) << verify.err;
+
+  // Bob gets the entries before it and nothing that fails its checks; sync is not wedged:
+  // his own writes still reach Alice.
+  StartAgain(bob);
+  ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 2; })) << bob.daemon->Log();
+  Ok(bob, {"need", "add", "bob still syncs"});
+  ASSERT_TRUE(WaitFor([&] { return Needs(alice) == 6; })) << alice.daemon->Log();
+  EXPECT_EQ(Needs(bob), 3u);
+  EXPECT_EQ(bob.daemon->Log().find("rejected a batch"), std::string::npos) << bob.daemon->Log();
+}
+
+}  // namespace
+}  // namespace accord::testing
