@@ -3,6 +3,8 @@
 #include <cstdlib>
 
 #include "daemon/log/ingest.h"
+#include "daemon/log/integrity.h"
+#include "daemon/log/validate.h"
 
 namespace accord::sync::testing {
 
@@ -23,7 +25,11 @@ Result<MemoryNode::StoreReport> MemoryNode::Store(std::span<const log::Envelope>
   Result<log::IngestPlan> plan = log::IngestBatch(batch, pact_, *this, keys_);
   if (!plan.ok()) return plan.error();
   StoreReport report;
-  for (const log::VerifiedEntry& entry : plan->to_store) Append(entry.envelope);
+  for (const log::VerifiedEntry& entry : plan->to_store) {
+    Append(entry.envelope);
+    if (log::IsWithheld(entry.header, entry.envelope) && entry.header.scope != log::Scope::kPrivate)
+      wanted_.insert(entry.id);
+  }
   for (const log::ForkProof& fork : plan->forks) {
     frozen_.insert(fork.author);
     forks_.push_back(fork);
@@ -34,6 +40,59 @@ Result<MemoryNode::StoreReport> MemoryNode::Store(std::span<const log::Envelope>
   report.stored = plan->to_store.size();
   report.duplicates = plan->duplicates;
   return report;
+}
+
+std::optional<log::Envelope> MemoryNode::Get(const log::EntryId& id) const {
+  for (const auto& [author, feed] : feeds_) {
+    for (size_t i = 0; i < feed.ids.size(); ++i) {
+      if (feed.ids[i] == id) return feed.entries[i];
+    }
+  }
+  return std::nullopt;
+}
+
+void MemoryNode::Damage(const log::EntryId& id) {
+  for (auto& [author, feed] : feeds_) {
+    for (size_t i = 0; i < feed.ids.size(); ++i) {
+      if (feed.ids[i] != id) continue;
+      if (feed.entries[i].sealed_body.empty()) std::abort();  // the test's own bug
+      feed.entries[i].sealed_body[0] ^= 0x01;
+      wanted_.insert(id);
+    }
+  }
+}
+
+size_t MemoryNode::Repair(std::span<const log::Envelope> copies) {
+  size_t repaired = 0;
+  for (const log::Envelope& copy : copies) {
+    const log::EntryId id = log::ComputeEntryId(copy.header);
+    if (!wanted_.contains(id) || !log::IsIntactCopy(id, copy)) continue;
+    for (auto& [author, feed] : feeds_) {
+      for (size_t i = 0; i < feed.ids.size(); ++i) {
+        if (feed.ids[i] == id) feed.entries[i] = copy;
+      }
+    }
+    wanted_.erase(id);
+    ++repaired;
+  }
+  return repaired;
+}
+
+std::vector<log::EntryId> MemoryNode::WantedBodies(size_t limit) const {
+  std::vector<log::EntryId> out;
+  for (const log::EntryId& id : wanted_) {
+    if (out.size() == limit) break;
+    out.push_back(id);
+  }
+  return out;
+}
+
+Result<std::optional<log::Envelope>> MemoryNode::IntactCopy(const log::EntryId& id) const {
+  std::optional<log::Envelope> held = Get(id);
+  if (!held || wanted_.contains(id) || !may_send_(*log::DecodeHeader(held->header))) {
+    return std::optional<log::Envelope>();
+  }
+  return held;
 }
 
 std::map<log::DeviceKey, std::vector<log::EntryId>> MemoryNode::Feeds() const {
@@ -65,6 +124,8 @@ Result<std::vector<log::Envelope>> MemoryNode::Read(const log::DeviceKey& author
   const std::vector<log::Envelope>& entries = it->second.entries;
   for (uint64_t seq = from_seq; seq <= entries.size() && out.size() < limit; ++seq) {
     out.push_back(entries[seq - 1]);
+    // As the daemon's source: a wanted body is not sent (the header keeps the chain).
+    if (wanted_.contains(it->second.ids[seq - 1])) out.back().sealed_body.clear();
   }
   return out;
 }

@@ -40,6 +40,14 @@ class MemoryNode : public SyncSource, public log::LogView {
   // The edge's StoreBatch: IngestBatch against this node, then append all accepted entries.
   Result<StoreReport> Store(std::span<const log::Envelope> batch);
 
+  // Repair (docs/sync.md): `Damage` flips a byte of a held body, as a failing disk would;
+  // damaged bodies and bodies that arrived missing are wanted, sent header-only, and
+  // replaced by `Repair` with an intact copy. Returns how many were repaired.
+  void Damage(const log::EntryId& id);
+  size_t Repair(std::span<const log::Envelope> copies);
+  const std::set<log::EntryId>& wanted() const { return wanted_; }
+  std::optional<log::Envelope> Get(const log::EntryId& id) const;
+
   // Every entry id held, per author in seq order.
   std::map<log::DeviceKey, std::vector<log::EntryId>> Feeds() const;
   size_t entry_count() const;
@@ -52,6 +60,8 @@ class MemoryNode : public SyncSource, public log::LogView {
                                           size_t limit) const override;
   bool MaySend(const log::EntryHeader& header) const override { return may_send_(header); }
   std::vector<log::DeviceKey> SendOrder() const override { return send_order_; }
+  std::vector<log::EntryId> WantedBodies(size_t limit) const override;
+  Result<std::optional<log::Envelope>> IntactCopy(const log::EntryId& id) const override;
   void SetSendOrder(std::vector<log::DeviceKey> order) { send_order_ = std::move(order); }
 
   // LogView.
@@ -78,6 +88,7 @@ class MemoryNode : public SyncSource, public log::LogView {
     return true;
   };
   std::vector<log::DeviceKey> send_order_;
+  std::set<log::EntryId> wanted_;
   mutable size_t reads_ = 0;  // Read calls, to show nothing scans the whole log
 };
 

@@ -73,6 +73,8 @@ void SyncPair::Commit(int side, const StoreBatch& batch) {
   if (report->stored > 0) LocalChange(side);
 }
 
+void SyncPair::RepairWanted(int side) { Execute(side, sessions_[side]->OnRepairWanted()); }
+
 void SyncPair::Execute(int side, std::vector<Action> actions) {
   for (Action& action : actions) {
     if (!closes_[side].empty()) return;  // as daemon/net: nothing runs after a close
@@ -97,6 +99,8 @@ void SyncPair::Execute(int side, std::vector<Action> actions) {
       closes_[side].push_back(close->reason);
     } else if (auto* progress = std::get_if<Progress>(&action)) {
       progress_[side].push_back(*progress);
+    } else if (auto* repair = std::get_if<RepairEntries>(&action)) {
+      repaired_[side] += nodes_[side]->Repair(repair->entries);
     }
   }
 }

@@ -46,6 +46,9 @@ class SyncPair {
   // Entries stored through StoreBatch by side `side`, and duplicates it was sent.
   size_t stored(int side) const { return stored_[side]; }
   size_t duplicates(int side) const { return duplicates_[side]; }
+  // Entries side `side` repaired from copies the other side sent.
+  size_t repaired(int side) const { return repaired_[side]; }
+  void RepairWanted(int side);
   // Batches sent by `side` (counting empty ones) and the largest message it sent.
   size_t batches_sent(int side) const;
   size_t largest_message(int side) const { return largest_[side]; }
@@ -68,6 +71,7 @@ class SyncPair {
   std::array<std::vector<StoreBatch>, 2> waiting_stores_;
   std::array<size_t, 2> stored_{};
   std::array<size_t, 2> duplicates_{};
+  std::array<size_t, 2> repaired_{};
   std::array<size_t, 2> largest_{};
   bool store_immediately_ = true;
 };
