@@ -58,7 +58,12 @@ Status PeerManager::Start() {
     if (*alive) OnLocalChange();
   });
   node_.AddIntegrityListener([this, alive = alive_](const Node::IntegrityNotice& notice) {
-    if (*alive && notice.kind == Node::IntegrityNotice::Kind::kDamaged) OnRepairWanted();
+    if (!*alive) return;
+    if (notice.kind == Node::IntegrityNotice::Kind::kDamaged) {
+      OnRepairWanted();
+    } else {
+      OnRepairedEntries();
+    }
   });
   return Status::Ok();
 }
@@ -273,6 +278,13 @@ void PeerManager::OnRepairWanted() {
     if (!*alive) return;
     repair_scheduled_ = false;
     for (auto& [device, c] : established_) c->AskForRepairs();
+  });
+}
+
+void PeerManager::OnRepairedEntries() {
+  asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    for (auto& [device, c] : established_) c->PushRepaired();
   });
 }
 

@@ -43,6 +43,8 @@ class PeerManager {
   void OnLocalChange();
   // Damaged entries were found: every connection asks its peer for intact copies.
   void OnRepairWanted();
+  // Damaged entries were repaired: every connection sends what waited behind them.
+  void OnRepairedEntries();
   // A newly recorded fork: every connection passes the proof on.
   void OnFork(const log::Envelope& existing, const log::Envelope& conflicting);
   std::vector<proto::PeerView> Peers();

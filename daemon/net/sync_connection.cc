@@ -189,6 +189,7 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
         manager_.OnFork(fork->existing, fork->conflicting);  // newly learned: pass it on
       }
     } else if (auto* close = std::get_if<sync::CloseSession>(&action)) {
+      if (close->reason.starts_with("peer closed")) CheckUnacked();
       Close(close->reason);
     } else if (auto* progress = std::get_if<sync::Progress>(&action)) {
       receiving_total_ = progress->received + progress->behind;
@@ -260,8 +261,25 @@ void SyncConnection::PassOnFork(const log::Envelope& existing, const log::Envelo
   if (established()) Execute(session_->OnForkDetected(existing, conflicting));
 }
 
+// The peer ended the session with batches of ours unacknowledged: it may have refused one
+// for an entry whose stored bytes went bad here. Checking just those entries finds it, and
+// the next session sends around it (a damaged header is never sent) instead of again.
+void SyncConnection::CheckUnacked() {
+  for (const auto& [author, range] : session_->Unacked()) {
+    Result<size_t> damaged = manager_.node().CheckSent(author, range.first, range.second);
+    if (damaged.ok() && *damaged > 0) {
+      LogWarning("sync: device " + Short(device_) + " refused our entries; " +
+                 std::to_string(*damaged) + " of them are damaged here");
+    }
+  }
+}
+
 void SyncConnection::AskForRepairs() {
   if (established()) Execute(session_->OnRepairWanted());
+}
+
+void SyncConnection::PushRepaired() {
+  if (established()) Execute(session_->OnRepaired());
 }
 
 void SyncConnection::Push() {

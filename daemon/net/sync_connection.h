@@ -46,6 +46,8 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   void Push();
   // Asks the peer for intact copies of what this device holds damaged.
   void AskForRepairs();
+  // Entries held damaged were repaired: send what waited behind them.
+  void PushRepaired();
   // A fork proof this device just learned of: tell the peer (SPEC §3: proofs are passed on).
   void PassOnFork(const log::Envelope& existing, const log::Envelope& conflicting);
   void Close(const std::string& reason);
@@ -68,6 +70,7 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   asio::awaitable<bool> HandshakeAsResponder();
   asio::awaitable<void> Heartbeat();
   void Execute(std::vector<sync::Action> actions);
+  void CheckUnacked();
   // Received batches are stored in order. A large one has its signatures checked on the
   // verification thread first (overlapping the store of the one before); a small one with
   // nothing ahead of it is stored at once (a live push stays fast).

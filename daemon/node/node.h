@@ -133,6 +133,9 @@ class Node {
   uint64_t repaired_count() const { return repaired_; }
   // Records damage found outside the start-up read (log --verify). Tells the listeners.
   void NoteDamage(const log::EntryId& id, const DamagedEntry& damaged);
+  // Checks `author`'s stored entries [first, last] whole (signatures too) and records any
+  // damage found (a peer refused a batch that held them). Returns how many were damaged.
+  Result<size_t> CheckSent(const log::DeviceKey& author, uint64_t first, uint64_t last);
   // Ids to ask peers for, at most `limit`.
   std::vector<log::EntryId> WantedBodies(size_t limit) const;
   // The body of `id` is damaged or missing here: it goes header-only (or, for a damaged
@@ -171,6 +174,7 @@ class Node {
   bool CheckAtRefold(const store::StoredEntry& e);
   bool ExpectsBody(const log::EntryHeader& header) const;
   void NoteIfMissing(const log::VerifiedEntry& e);  // an entry that came without its body
+  void ResignOwn(const log::EntryId& id);
   void Notify(const IntegrityNotice& notice);
 
   InstancePaths paths_;

@@ -1,5 +1,6 @@
 // Node: integrity of the stored log — which entries are held damaged or without a body this
 // device should hold, what may be sent of them, and their repair from a peer's intact copy.
+#include "crypto/sign.h"
 #include "daemon/log/signatures.h"
 #include "daemon/log/validate.h"
 #include "daemon/logging.h"
@@ -37,6 +38,47 @@ void Node::NoteDamage(const log::EntryId& id, const DamagedEntry& damaged) {
   LogWarning("entry " + ToHex(id).substr(0, 8) + ": " +
              std::string(log::DamageName(damaged.damage)) + "; asking peers for a good copy");
   Notify(IntegrityNotice{IntegrityNotice::Kind::kDamaged, id, damaged.damage, ""});
+  if (damaged.damage == log::Damage::kHeader && damaged.author == device_key_) ResignOwn(id);
+}
+
+// Our own entry whose header still hashes to its id but whose signature went bad: Ed25519
+// is deterministic, so signing the header again gives back exactly what we signed then.
+void Node::ResignOwn(const log::EntryId& id) {
+  Result<log::Envelope> stored = store_->GetEnvelope(id);
+  if (!stored.ok() || stored->header.size() != log::kHeaderBytes ||
+      log::ComputeEntryId(stored->header) != id) {
+    return;  // the header bytes themselves changed: only a peer's copy can help
+  }
+  const crypto::Signature signature = identity_->signing.Sign(stored->header);
+  log::Envelope copy = *stored;
+  copy.signature.assign(signature.begin(), signature.end());
+  Result<size_t> repaired = Repair(std::span<const log::Envelope>(&copy, 1), "its own key");
+  if (!repaired.ok()) LogWarning("cannot store the re-signed entry: " + repaired.error().message);
+}
+
+Result<size_t> Node::CheckSent(const log::DeviceKey& author, uint64_t first, uint64_t last) {
+  constexpr size_t kMaxChecked = 8192;  // entries: a few batches' worth, bounded whatever asks
+  if (last < first) return size_t{0};
+  const size_t count = static_cast<size_t>(std::min<uint64_t>(last - first + 1, kMaxChecked));
+  Result<std::vector<log::Envelope>> entries = store_->ReadRange(author, first, count);
+  if (!entries.ok()) return entries.error();
+  const std::vector<log::SignatureVerdict> verdicts =
+      log::VerifySignatures(*entries, log::SignatureThreads());
+  size_t damaged = 0;
+  for (size_t i = 0; i < entries->size(); ++i) {
+    const log::Envelope& e = (*entries)[i];
+    Result<log::EntryHeader> header = log::DecodeHeader(e.header);
+    if (!header.ok()) continue;  // the store refuses to open with such a row
+    Result<std::optional<log::EntryId>> id = store_->IdAt(author, header->seq);
+    if (!id.ok()) return id.error();
+    if (!*id) continue;
+    log::Damage damage = log::CheckStoredEntry(**id, *header, e, verdicts[i]);
+    if (damage == log::Damage::kMissingBody) damage = log::Damage::kNone;  // sent header-only
+    if (damage == log::Damage::kNone) continue;
+    NoteDamage(**id, DamagedEntry{damage, author, header->seq});
+    ++damaged;
+  }
+  return damaged;
 }
 
 std::vector<log::EntryId> Node::WantedBodies(size_t limit) const {

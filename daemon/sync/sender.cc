@@ -180,6 +180,18 @@ Result<std::optional<OutgoingBatch>> Sender::NextBatch() {
   return std::optional<OutgoingBatch>(std::move(batch));
 }
 
+void Sender::ForgetWithheld() {
+  for (auto& [author, c] : cursors_) c.withheld_at = 0;
+}
+
+std::map<log::DeviceKey, std::pair<uint64_t, uint64_t>> Sender::Unacked() const {
+  std::map<log::DeviceKey, std::pair<uint64_t, uint64_t>> out;
+  for (const auto& [author, c] : cursors_) {
+    if (c.sent > c.peer_has) out[author] = {c.peer_has + 1, c.sent};
+  }
+  return out;
+}
+
 Status Sender::OnAck(uint64_t batch_id) {
   if (in_flight_.empty() || in_flight_.front().batch_id != batch_id) {
     return MakeError(ErrorCode::kInvalidArgument, "ack for batch " + std::to_string(batch_id) +

@@ -49,6 +49,10 @@ class Sender {
   bool Idle() const { return in_flight_.empty() && told_behind_ == 0; }
   // Entries sent in this session whose batch the peer has not acknowledged.
   size_t in_flight_batches() const { return in_flight_.size(); }
+  // Entries refused by MaySend may be sendable now (a damaged header was repaired): ask again.
+  void ForgetWithheld();
+  // Per author, the seqs [first, last] sent and not yet acknowledged.
+  std::map<log::DeviceKey, std::pair<uint64_t, uint64_t>> Unacked() const;
 
  private:
   struct Cursor {

@@ -33,6 +33,10 @@ SyncSession::~SyncSession() = default;
 
 uint64_t SyncSession::entries_behind() const { return sender_->Behind(); }
 
+std::map<log::DeviceKey, std::pair<uint64_t, uint64_t>> SyncSession::Unacked() const {
+  return sender_->Unacked();
+}
+
 void SyncSession::Close(std::string reason, std::vector<Action>& out) {
   if (closed_) return;
   closed_ = true;
@@ -184,6 +188,14 @@ void SyncSession::HandleBodyReply(std::vector<log::Envelope> entries,
   }
   for (const log::EntryId& id : ids) repairs_asked_.erase(id);
   if (!entries.empty()) out.push_back(RepairEntries{std::move(entries)});
+}
+
+std::vector<Action> SyncSession::OnRepaired() {
+  std::vector<Action> out;
+  sender_->ForgetWithheld();
+  Pump(out);
+  UpdateDone();
+  return out;
 }
 
 std::vector<Action> SyncSession::OnRepairWanted() {

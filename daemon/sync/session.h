@@ -94,8 +94,13 @@ class SyncSession {
                                      const log::Envelope& conflicting);  // pass the proof on
   // The source wants more bodies repaired (new damage found): ask the peer for them.
   std::vector<Action> OnRepairWanted();
+  // Entries the source held damaged were repaired: what MaySend refused may go now.
+  std::vector<Action> OnRepaired();
 
   uint64_t entries_behind() const;  // entries we know the peer still lacks (for status)
+  // Per author, the seqs [first, last] we sent that the peer has not acknowledged: what to
+  // check for damage when the peer ends the session (it may have refused one of them).
+  std::map<log::DeviceKey, std::pair<uint64_t, uint64_t>> Unacked() const;
   uint64_t entries_received() const { return entries_received_; }
   // Both Hellos exchanged and nothing owed either way; stays true once reached.
   bool initial_sync_done() const { return initial_sync_done_; }

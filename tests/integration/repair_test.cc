@@ -116,7 +116,10 @@ TEST_F(RepairTest, AnEntryDamagedBeforeItWasSentGoesHeaderOnlyAndTheRestOfTheFee
   EXPECT_EQ(Digest(alice), Digest(bob));
 }
 
-TEST_F(RepairTest, ADamagedSignatureIsReportedAndNeverSent) {
+// Nobody ran --verify: the partner refuses the batch once, which makes the sender check what
+// it had sent and find the damage. A signature of one's own entry is simply made again
+// (Ed25519 is deterministic), so the whole feed then arrives.
+TEST_F(RepairTest, AnOwnDamagedSignatureIsFoundWhenThePartnerRefusesItAndIsSignedAgain) {
   Person& alice = Start("alice");
   Person& bob = Start("bob");
   Pair2(alice, bob);
@@ -132,15 +135,53 @@ TEST_F(RepairTest, ADamagedSignatureIsReportedAndNeverSent) {
   EXPECT_NE(verify.exit_code, 0);
   EXPECT_NE(verify.err.find(ids[2].substr(0, 8)), std::string::npos) << verify.err;
   EXPECT_NE(verify.err.find("header"), std::string::npos) << verify.err;
+  ASSERT_TRUE(WaitFor([&] { return Status(alice)["repaired"] == "1"; })) << alice.daemon->Log();
+  EXPECT_EQ(alice.daemon->Accord({"log", "--verify"}).exit_code, 0);
 
-  // Bob gets the entries before it and nothing that fails its checks; sync is not wedged:
-  // his own writes still reach Alice.
+  // Damaged again, and this time found only when Bob refuses it.
+  ASSERT_EQ(alice.daemon->Stop(), 0);
+  ASSERT_TRUE(FlipStoredByte(Database(alice), ids[3], "signature", 7));
+  StartAgain(alice);
   StartAgain(bob);
-  ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 2; })) << bob.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 5; })) << bob.daemon->Log();
+  EXPECT_EQ(DamagedCount(alice), 0u);
+  EXPECT_EQ(Status(alice)["repaired"], "1");
   Ok(bob, {"need", "add", "bob still syncs"});
   ASSERT_TRUE(WaitFor([&] { return Needs(alice) == 6; })) << alice.daemon->Log();
-  EXPECT_EQ(Needs(bob), 3u);
-  EXPECT_EQ(bob.daemon->Log().find("rejected a batch"), std::string::npos) << bob.daemon->Log();
+  EXPECT_EQ(Digest(alice), Digest(bob));
+}
+
+// Someone else's entry with a damaged signature, held by nobody else: never sent (it would
+// be refused), and the rest of the pact keeps syncing.
+TEST_F(RepairTest, AnothersDamagedSignatureIsNeverSentAndOtherFeedsKeepSyncing) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  Person& carol = Start("carol");
+  Pair2(alice, bob);
+  ASSERT_EQ(Pair(alice, carol, nullptr, /*share_history=*/true).join_exit, 0);
+  ASSERT_TRUE(WaitFor([&] { return Digest(alice) == Digest(carol) && Digest(bob) == Digest(alice); }))
+      << carol.daemon->Log();
+  // Carol is away; Bob writes to Alice only; Alice's copy of one of them is then damaged.
+  ASSERT_EQ(carol.daemon->Stop(), 0);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(Json(bob, {"need", "add", "from bob " + std::to_string(i)})["written"]["id"]);
+  }
+  ASSERT_TRUE(WaitFor([&] { return Needs(alice) == 3; }));
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  ASSERT_EQ(alice.daemon->Stop(), 0);
+  ASSERT_TRUE(FlipStoredByte(Database(alice), ids[1], "signature", 9));
+  StartAgain(alice);
+  ASSERT_NE(alice.daemon->Accord({"log", "--verify"}).exit_code, 0);
+  StartAgain(carol);
+  ASSERT_TRUE(WaitFor([&] { return Needs(carol) == 1; })) << carol.daemon->Log();
+  Ok(alice, {"need", "add", "alice after the damage"});
+  ASSERT_TRUE(WaitFor([&] { return Needs(carol) == 2; })) << carol.daemon->Log();
+  EXPECT_EQ(carol.daemon->Log().find("rejected a batch"), std::string::npos) << carol.daemon->Log();
+  // Bob, back, repairs Alice's copy from his own, and Carol then gets the rest.
+  StartAgain(bob);
+  ASSERT_TRUE(WaitFor([&] { return DamagedCount(alice) == 0; })) << alice.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] { return Needs(carol) == 4; })) << carol.daemon->Log();
 }
 
 }  // namespace

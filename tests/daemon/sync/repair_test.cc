@@ -85,6 +85,24 @@ TEST_F(SyncRepairTest, DamageFoundDuringASessionIsAskedForAtOnce) {
   EXPECT_EQ(Requests(pair.sent(kR)), 1u);
 }
 
+// A damaged header is never sent (MaySend refuses it) and the feed waits behind it; once it
+// is repaired the rest goes in the same session.
+TEST_F(SyncRepairTest, AFeedHeldBackByADamagedHeaderGoesOnOnceItIsRepaired) {
+  auto a = NewNode();
+  auto b = NewNode();
+  WriteTo(0, 4, {a.get()});
+  bool damaged = true;
+  a->SetPolicy([&](const log::EntryHeader& h) { return !(damaged && h.seq == 2); });
+  SyncPair pair(*a, *b);
+  pair.Start();
+  ASSERT_TRUE(pair.RunUntilQuiet());
+  EXPECT_EQ(b->entry_count(), 1u);
+  damaged = false;
+  pair.Repaired(kI);
+  ASSERT_TRUE(pair.RunUntilQuiet());
+  EXPECT_EQ(a->Feeds(), b->Feeds());
+}
+
 TEST_F(SyncRepairTest, ACopyThatWasNotAskedForEndsTheSession) {
   auto a = NewNode();
   auto b = NewNode();

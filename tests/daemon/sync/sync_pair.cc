@@ -74,6 +74,7 @@ void SyncPair::Commit(int side, const StoreBatch& batch) {
 }
 
 void SyncPair::RepairWanted(int side) { Execute(side, sessions_[side]->OnRepairWanted()); }
+void SyncPair::Repaired(int side) { Execute(side, sessions_[side]->OnRepaired()); }
 
 void SyncPair::Execute(int side, std::vector<Action> actions) {
   for (Action& action : actions) {

@@ -49,6 +49,7 @@ class SyncPair {
   // Entries side `side` repaired from copies the other side sent.
   size_t repaired(int side) const { return repaired_[side]; }
   void RepairWanted(int side);
+  void Repaired(int side);
   // Batches sent by `side` (counting empty ones) and the largest message it sent.
   size_t batches_sent(int side) const;
   size_t largest_message(int side) const { return largest_[side]; }
