@@ -4,9 +4,11 @@
 
 namespace accord::daemon {
 
-void LogStream::Start(Node& node, bool verify, std::shared_ptr<IpcSession> session) {
+std::shared_ptr<LogStream> LogStream::Start(Node& node, bool verify,
+                                            std::shared_ptr<IpcSession> session) {
   std::shared_ptr<LogStream> stream(new LogStream(node, verify, std::move(session)));
   stream->Step();
+  return stream;
 }
 
 LogStream::LogStream(Node& node, bool verify, std::shared_ptr<IpcSession> session)
@@ -60,6 +62,7 @@ void LogStream::Finish() {
   log->set_verified(verified_);
   log->set_failed(failed_);
   session_->Send(out_);
+  finished_ = true;
 }
 
 }  // namespace accord::daemon

@@ -18,8 +18,12 @@ constexpr size_t kLogChunkEntries = 2000;  // entries per response frame
 
 class LogStream : public std::enable_shared_from_this<LogStream> {
  public:
+  // Reads (and with `verify` checks) the first slice now and the rest in posted steps.
   // REQUIRES: node.has_identity(). `node` outlives the io_context's handlers.
-  static void Start(Node& node, bool verify, std::shared_ptr<IpcSession> session);
+  static std::shared_ptr<LogStream> Start(Node& node, bool verify,
+                                          std::shared_ptr<IpcSession> session);
+  bool finished() const { return finished_; }
+  uint64_t verified() const { return verified_; }
 
  private:
   LogStream(Node& node, bool verify, std::shared_ptr<IpcSession> session);
@@ -34,6 +38,7 @@ class LogStream : public std::enable_shared_from_this<LogStream> {
   int64_t after_ = 0;
   uint64_t verified_ = 0;
   uint64_t failed_ = 0;
+  bool finished_ = false;
   proto::Response out_;
 };
 
