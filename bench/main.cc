@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
            "BM_ReceiveEntries"},
           {"initial sync between daemons / the pipeline on one thread", "BM_InitialSync100k",
            "BM_ReceiveEntriesOneThread"},
+          {"status while log --verify runs / status idle", "BM_StatusDuringLogVerify",
+           "BM_StatusIdle"},
       },
       isatty(STDOUT_FILENO) != 0);
   benchmark::RunSpecifiedBenchmarks(&reporter);

@@ -301,7 +301,14 @@ Result<proto::Response> Handlers::Due() {
 }
 
 void Handlers::Log(const proto::LogRequest& r, const std::shared_ptr<IpcSession>& session) {
-  LogStream::Start(node_, r.verify(), session);
+  LogStream::Verifier verifier;
+  if (peers_) {
+    verifier = [peers = peers_](std::shared_ptr<const std::vector<log::Envelope>> entries,
+                                LogStream::VerdictsDone done) {
+      peers->VerifyInBackground(std::move(entries), std::move(done));
+    };
+  }
+  LogStream::Start(node_, r.verify(), session, std::move(verifier));
 }
 
 Result<proto::Response> Handlers::Export(const proto::ExportRequest& r) {

@@ -2,28 +2,50 @@
 
 #include <utility>
 
+#include "daemon/log/signatures.h"
+
 namespace accord::daemon {
 
 std::shared_ptr<LogStream> LogStream::Start(Node& node, bool verify,
-                                            std::shared_ptr<IpcSession> session) {
-  std::shared_ptr<LogStream> stream(new LogStream(node, verify, std::move(session)));
+                                            std::shared_ptr<IpcSession> session,
+                                            Verifier verifier) {
+  std::shared_ptr<LogStream> stream(
+      new LogStream(node, verify, std::move(session), std::move(verifier)));
   stream->Step();
   return stream;
 }
 
-LogStream::LogStream(Node& node, bool verify, std::shared_ptr<IpcSession> session)
-    : node_(node), verify_(verify), session_(std::move(session)) {
+LogStream::LogStream(Node& node, bool verify, std::shared_ptr<IpcSession> session,
+                     Verifier verifier)
+    : node_(node), verify_(verify), session_(std::move(session)), verifier_(std::move(verifier)) {
   for (const state::Member& m : node_.State().members)
     for (const state::Device& d : m.devices) names_[d.key] = m.name;
 }
 
 void LogStream::Step() {
   if (!session_->is_open()) return;  // the client went away: stop reading
-  Result<LogSlice> slice = node_.ReadLog(after_, kLogSliceEntries, verify_);
+  Result<LogSlice> slice = node_.ReadLog(after_, kLogSliceEntries);
   if (!slice.ok()) return session_->SendError(slice.code(), slice.error().message);
   after_ = slice->last_arrival;
-  for (const LogRow& row : slice->rows) Add(row);
-  if (slice->done) return Finish();
+  if (!verify_) return Show(*slice, nullptr);
+  auto envelopes = std::make_shared<std::vector<log::Envelope>>();
+  envelopes->reserve(slice->entries.size());
+  for (const store::StoredEntry& e : slice->entries) envelopes->push_back(e.envelope);
+  if (!verifier_) {
+    const std::vector<log::SignatureVerdict> verdicts =
+        log::VerifySignatures(*envelopes, log::SignatureThreads());
+    return Show(*slice, &verdicts);
+  }
+  auto pending = std::make_shared<LogSlice>(std::move(*slice));
+  verifier_(std::move(envelopes), [self = shared_from_this(), pending](
+                                      std::vector<log::SignatureVerdict> verdicts) {
+    if (self->session_->is_open()) self->Show(*pending, &verdicts);
+  });
+}
+
+void LogStream::Show(const LogSlice& slice, const std::vector<log::SignatureVerdict>* verdicts) {
+  for (const LogRow& row : node_.LogRows(slice.entries, verdicts)) Add(row);
+  if (slice.done) return Finish();
   // Yield: requests that arrived meanwhile run before the next slice.
   asio::post(session_->executor(), [self = shared_from_this()] { self->Step(); });
 }

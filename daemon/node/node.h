@@ -38,9 +38,9 @@ struct LogRow {
                        // decrypt"); empty when nothing is
 };
 
-// A slice of `accord log`: rows in arrival order and where the next slice starts.
+// A slice of `accord log`: stored entries in arrival order and where the next slice starts.
 struct LogSlice {
-  std::vector<LogRow> rows;
+  std::vector<store::StoredEntry> entries;
   int64_t last_arrival = 0;
   bool done = false;
 };
@@ -115,10 +115,13 @@ class Node {
   std::string SealLocal(std::string_view purpose, std::string_view plaintext) const;
   std::optional<std::string> OpenLocal(std::string_view purpose, std::string_view sealed) const;
 
-  // At most `limit` stored entries after `after_arrival`, in arrival order. With `verify`,
-  // each entry is checked whole (id, signature, body hash, decryption) and new damage is
-  // recorded (NoteDamage); without, rows show the damage already known.
-  Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit, bool verify);
+  // At most `limit` stored entries after `after_arrival`, in arrival order.
+  Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit) const;
+  // The rows of `entries` (a slice). With `signatures` (one verdict per entry, checked
+  // ahead: log::VerifySignatures), each entry is checked whole (id, signature, body hash,
+  // decryption) and new damage is recorded (NoteDamage); without, rows show known damage.
+  std::vector<LogRow> LogRows(std::span<const store::StoredEntry> entries,
+                              const std::vector<log::SignatureVerdict>* signatures);
 
   // Integrity (node_integrity.cc). Entries held damaged, or without a body this device
   // should hold, by id: found when the log is read at start, by `log --verify`, or when a

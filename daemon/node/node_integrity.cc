@@ -144,29 +144,30 @@ Result<size_t> Node::Repair(std::span<const log::Envelope> entries, const std::s
   return repaired;
 }
 
-Result<LogSlice> Node::ReadLog(int64_t after_arrival, size_t limit, bool verify) {
+Result<LogSlice> Node::ReadLog(int64_t after_arrival, size_t limit) const {
   Result<std::vector<store::StoredEntry>> entries = store_->ReadArrivals(after_arrival, limit);
   if (!entries.ok()) return entries.error();
   LogSlice slice;
   slice.done = entries->size() < limit;
   slice.last_arrival = entries->empty() ? after_arrival : entries->back().arrival;
-  std::vector<log::SignatureVerdict> verdicts;
-  if (verify) {
-    std::vector<log::Envelope> envelopes;
-    envelopes.reserve(entries->size());
-    for (const store::StoredEntry& e : *entries) envelopes.push_back(e.envelope);
-    verdicts = log::VerifySignatures(envelopes, log::SignatureThreads());
-  }
-  for (size_t i = 0; i < entries->size(); ++i) {
-    const store::StoredEntry& e = (*entries)[i];
+  slice.entries = std::move(*entries);
+  return slice;
+}
+
+std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
+                                  const std::vector<log::SignatureVerdict>* signatures) {
+  std::vector<LogRow> rows;
+  rows.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const store::StoredEntry& e = entries[i];
     LogRow row;
     row.id = e.id;
     row.header = e.header;
     log::Damage damage = log::Damage::kNone;
-    if (verify) {
+    if (signatures != nullptr && i < signatures->size()) {
       row.verified = true;
-      row.signature_ok = verdicts[i] == log::SignatureVerdict::kValid;
-      damage = log::CheckStoredEntry(e.id, e.header, e.envelope, verdicts[i]);
+      row.signature_ok = (*signatures)[i] == log::SignatureVerdict::kValid;
+      damage = log::CheckStoredEntry(e.id, e.header, e.envelope, (*signatures)[i]);
       if (damage == log::Damage::kMissingBody && !ExpectsBody(e.header)) damage = log::Damage::kNone;
       if (damage != log::Damage::kNone) {
         NoteDamage(e.id, DamagedEntry{damage, e.header.author, e.header.seq});
@@ -181,12 +182,12 @@ Result<LogSlice> Node::ReadLog(int64_t after_arrival, size_t limit, bool verify)
     row.kind = body.ok() ? BodyKindName(*body) : "sealed";
     // Intact bytes that do not open under a key we hold: the author sealed them so. Nothing
     // can repair that, but --verify says so.
-    if (verify && !body.ok() && body.code() != ErrorCode::kUnknownEpoch) {
+    if (row.verified && !body.ok() && body.code() != ErrorCode::kUnknownEpoch) {
       row.damage = "does not decrypt";
     }
-    slice.rows.push_back(std::move(row));
+    rows.push_back(std::move(row));
   }
-  return slice;
+  return rows;
 }
 
 }  // namespace accord::daemon
