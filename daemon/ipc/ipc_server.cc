@@ -73,13 +73,21 @@ asio::awaitable<void> IpcSession::ReadLoop() {
 
 void IpcSession::Send(const proto::Response& response) {
   if (!socket_.is_open()) return;
+  if (!pulls_.empty()) {  // answers keep request order, behind a pulled one still going
+    pulls_.push_back([response, sent = false]() mutable -> std::optional<proto::Response> {
+      if (sent) return std::nullopt;
+      sent = true;
+      return response;
+    });
+    return;
+  }
   Enqueue(response);
   if (!writing_) WriteNext();
 }
 
 void IpcSession::SendPulled(Pull next) {
   if (!socket_.is_open()) return;
-  pull_ = std::move(next);
+  pulls_.push_back(std::move(next));
   if (!writing_) WriteNext();
 }
 
@@ -108,12 +116,12 @@ void IpcSession::CloseAfterWrites() {
 }
 
 void IpcSession::WriteNext() {
-  if (outbox_.empty() && pull_ && socket_.is_open()) {
-    std::optional<proto::Response> next = pull_();
+  while (outbox_.empty() && !pulls_.empty() && socket_.is_open()) {
+    std::optional<proto::Response> next = pulls_.front()();
     if (next) {
       Enqueue(*next);
     } else {
-      pull_ = nullptr;
+      pulls_.pop_front();
     }
   }
   if (outbox_.empty()) {
@@ -126,7 +134,7 @@ void IpcSession::WriteNext() {
                     [self = shared_from_this()](std::error_code ec, size_t) {
                       if (ec) {
                         self->outbox_.clear();
-                        self->pull_ = nullptr;
+                        self->pulls_.clear();
                         self->writing_ = false;
                         self->Close();
                         return;
@@ -137,7 +145,7 @@ void IpcSession::WriteNext() {
 }
 
 void IpcSession::Close() {
-  pull_ = nullptr;
+  pulls_.clear();
   std::error_code ignored;
   socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -35,7 +35,8 @@ class IpcSession : public std::enable_shared_from_this<IpcSession> {
   void Send(const proto::Response& response);
   void SendError(ErrorCode code, const std::string& message);
   // A long answer in bounded memory: `next` is asked for one response at a time, each once
-  // everything before it is written, until it returns nullopt or the connection ends.
+  // everything before it is written, until it returns nullopt or the connection ends. A
+  // second pulled answer on the same connection follows the first one whole.
   using Pull = std::function<std::optional<proto::Response>()>;
   void SendPulled(Pull next);
   // Sends what is queued, then closes.
@@ -53,7 +54,7 @@ class IpcSession : public std::enable_shared_from_this<IpcSession> {
   std::deque<Bytes> outbox_;
   bool writing_ = false;
   bool close_after_writes_ = false;
-  Pull pull_;  // set while a pulled answer is being sent
+  std::deque<Pull> pulls_;  // pulled answers still being sent, in request order
 };
 
 class IpcServer {

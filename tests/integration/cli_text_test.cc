@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "base/frame.h"
@@ -53,6 +54,52 @@ class CliTextTest : public CliTest {
     s << in.rdbuf();
     return s.str();
   }
+};
+
+// One connection to the local socket, for requests the client would never send.
+class RawIpc {
+ public:
+  explicit RawIpc(const fs::path& socket) {
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+    timeval tv{10, 0};  // seconds: a missing answer fails the test, never hangs it
+    if (fd_ >= 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  ~RawIpc() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool SendPayload(const std::string& payload) {
+    Bytes frame = EncodeFrame(AsBytes(payload));
+    return fd_ >= 0 &&
+           ::write(fd_, frame.data(), frame.size()) == static_cast<ssize_t>(frame.size());
+  }
+  std::optional<proto::Response> Read() {
+    uint8_t header[kFrameHeaderBytes];
+    if (!ReadExact(header, sizeof(header))) return std::nullopt;
+    std::string body(GetU32Be(header), '\0');
+    if (!ReadExact(reinterpret_cast<uint8_t*>(body.data()), body.size())) return std::nullopt;
+    proto::Response r;
+    if (!r.ParseFromString(body)) return std::nullopt;
+    return r;
+  }
+
+ private:
+  bool ReadExact(uint8_t* p, size_t n) {
+    while (n > 0) {
+      ssize_t r = ::read(fd_, p, n);
+      if (r <= 0) return false;
+      p += r;
+      n -= static_cast<size_t>(r);
+    }
+    return true;
+  }
+  int fd_ = -1;
 };
 
 ::testing::AssertionResult NoTerminalControls(const std::string& out) {
@@ -160,25 +207,15 @@ TEST_F(CliTextTest, ARawRequestWithInvalidUtf8GetsAClearAnswerAndNoLibprotobufLi
   Init();
   // AddNeedRequest.text (field 12, field 1) holding a lone 0xff, as an old or foreign client
   // could send it.
-  std::string payload = "\x08\x01";                 // protocol = 1
-  payload += "\x62\x03\x0a\x01\xff";                // add_need { text: "\xff" }
-  Bytes frame = EncodeFrame(AsBytes(payload));
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, daemon_->socket().c_str(), sizeof(addr.sun_path) - 1);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  ASSERT_EQ(::write(fd, frame.data(), frame.size()), static_cast<ssize_t>(frame.size()));
-  std::string answer;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) answer.append(buf, n);  // until close
-  ::close(fd);
-  ASSERT_GT(answer.size(), kFrameHeaderBytes);
-  proto::Response response;
-  ASSERT_TRUE(response.ParseFromString(answer.substr(kFrameHeaderBytes)));
-  EXPECT_EQ(response.error().code(), proto::INVALID_ARGUMENT);
-  EXPECT_NE(response.error().message().find("not valid UTF-8"), std::string::npos)
-      << response.error().message();
+  std::string payload = "\x08\x01";   // protocol = 1
+  payload += "\x62\x03\x0a\x01\xff";  // add_need { text: "\xff" }
+  RawIpc ipc(daemon_->socket());
+  ASSERT_TRUE(ipc.SendPayload(payload));
+  std::optional<proto::Response> response = ipc.Read();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->error().code(), proto::INVALID_ARGUMENT);
+  EXPECT_NE(response->error().message().find("not valid UTF-8"), std::string::npos)
+      << response->error().message();
   ASSERT_EQ(daemon_->Stop(), 0);
   const std::string log = daemon_->Log();
   EXPECT_EQ(log.find("[libprotobuf"), std::string::npos) << log;
@@ -240,6 +277,38 @@ TEST_F(CliTextTest, AnExportLargerThanOneFrameStreamsAndParses) {
   CommandResult md = Run({"export", "--format", "md"});
   ASSERT_EQ(md.exit_code, 0) << md.err;
   EXPECT_GT(md.out.size(), kNeeds * text.size());
+}
+
+TEST_F(CliTextTest, ARequestPipelinedBehindAStreamedExportIsAnsweredAfterIt) {
+  constexpr size_t kNeeds = 80;  // 24000 bytes each in JSON: two chunks
+  Init();
+  ASSERT_EQ(WriteNeeds(daemon_->socket(), kNeeds, 64,
+                       [](size_t) { return std::string(4000, '<'); }),
+            kNeeds);
+  proto::Request exp;
+  exp.set_protocol(1);
+  exp.mutable_export_()->set_format(proto::ExportRequest::JSON);
+  proto::Request status;
+  status.set_protocol(1);
+  status.mutable_status();
+  RawIpc ipc(daemon_->socket());
+  ASSERT_TRUE(ipc.SendPayload(exp.SerializeAsString()));
+  ASSERT_TRUE(ipc.SendPayload(status.SerializeAsString()));
+  std::string content;
+  size_t chunks = 0;
+  for (bool more = true; more;) {
+    std::optional<proto::Response> r = ipc.Read();
+    ASSERT_TRUE(r.has_value());
+    ASSERT_TRUE(r->has_export_()) << r->DebugString().substr(0, 200);
+    content += r->export_().content();
+    more = r->export_().more();
+    ++chunks;
+  }
+  EXPECT_GE(chunks, 2u);
+  EXPECT_FALSE(nlohmann::json::parse(content, nullptr, false).is_discarded());
+  std::optional<proto::Response> r = ipc.Read();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->has_status());
 }
 
 }  // namespace
