@@ -66,8 +66,8 @@ bool IsValidUtf8(std::string_view s) {
 
 bool IsUnsafeCodePoint(char32_t c) {
   return c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0x202a && c <= 0x202e) ||
-         (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c ||
-         c == 0x2028 || c == 0x2029;
+         (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f || c == 0x061c || c == 0x2028 ||
+         c == 0x2029;
 }
 
 Status CheckUserText(std::string_view text, std::string_view field) {
@@ -94,8 +94,8 @@ Status CheckName(std::string_view name, std::string_view field) {
     const size_t n = DecodeAt(name, i, &cp);
     if (n == 0) return Invalid(field, "is not valid UTF-8");
     if (IsUnsafeCodePoint(cp)) {
-      return Invalid(field, "must not contain control characters (it holds " +
-                                CodePointName(cp) + ")");
+      return Invalid(field,
+                     "must not contain control characters (it holds " + CodePointName(cp) + ")");
     }
     only_spaces = only_spaces && cp == ' ';
     i += n;

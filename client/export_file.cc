@@ -13,8 +13,8 @@ namespace accord::client {
 namespace {
 
 Error IoError(const std::string& what, const std::filesystem::path& path, int e) {
-  return MakeError(ErrorCode::kIo, "cannot " + what + " " + path.native() + ": " +
-                                       std::strerror(e));
+  return MakeError(ErrorCode::kIo,
+                   "cannot " + what + " " + path.native() + ": " + std::strerror(e));
 }
 
 }  // namespace

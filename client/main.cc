@@ -51,9 +51,8 @@ std::string FirstCommandWord(int argc, char** argv) {
 Status AnswerConsent(IpcClient& client, const proto::InviteUpdate& u, bool json) {
   bool accept = true;
   if (isatty(STDIN_FILENO)) {
-    std::cout << TerminalSafe(u.message()) << "\nsafety number: "
-              << TerminalSafe(u.safety_number()) << "\nLet " << TerminalSafe(u.partner_name())
-              << " join? [y/N] " << std::flush;
+    std::cout << TerminalSafe(u.message()) << "\nsafety number: " << TerminalSafe(u.safety_number())
+              << "\nLet " << TerminalSafe(u.partner_name()) << " join? [y/N] " << std::flush;
     std::string line;
     accept = std::getline(std::cin, line) && (line == "y" || line == "Y" || line == "yes");
   } else if (!json) {
@@ -118,8 +117,8 @@ int ReceiveExport(IpcClient& client, const Args& args, bool json) {
 
 int Run(int argc, char** argv) {
   // libprotobuf's own log lines are not for the user's terminal; our checks say it in one line.
-  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int,
-                                     const std::string&) {});
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel, const char*, int, const std::string&) {});
   CLI::App app{"accord: agreements between partners, kept on your own machines"};
   app.name("accord");
   std::string home;

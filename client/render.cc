@@ -41,8 +41,8 @@ void Version(const proto::VersionView& v, std::ostream& out, const char* indent)
       << S(v.author_name()) << ", " << LocalTime(v.time_ms()) << "\n"
       << indent << "  " << S(v.text()) << "\n";
   if (!v.schedule().spec().empty()) {
-    out << indent << "  space times: " << S(v.schedule().spec()) << " (" << S(v.schedule().time_zone())
-        << ")\n";
+    out << indent << "  space times: " << S(v.schedule().spec()) << " ("
+        << S(v.schedule().time_zone()) << ")\n";
   }
   if (v.review_every_s() > 0) {
     out << indent << "  review every " << FormatDuration(std::chrono::seconds(v.review_every_s()))
@@ -53,7 +53,7 @@ void Version(const proto::VersionView& v, std::ostream& out, const char* indent)
 }
 
 void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
-  const proto::VersionView& head = a.has_active()          ? a.active()
+  const proto::VersionView& head = a.has_active()         ? a.active()
                                    : a.pending_size() > 0 ? a.pending(0)
                                                           : proto::VersionView::default_instance();
   out << Short(a.id()) << "  [" << S(a.status()) << "]  " << S(head.text()) << "\n";
@@ -71,8 +71,8 @@ void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
   for (const auto& v : a.history()) Version(v, out, "    ");
   if (a.check_ins_size() > 0) out << "  check-ins:\n";
   for (const auto& c : a.check_ins()) {
-    out << "    " << LocalTime(c.time_ms()) << " " << S(c.author_name()) << " feeling " << c.feeling()
-        << (c.note().empty() ? "" : ": " + S(c.note())) << "\n";
+    out << "    " << LocalTime(c.time_ms()) << " " << S(c.author_name()) << " feeling "
+        << c.feeling() << (c.note().empty() ? "" : ": " + S(c.note())) << "\n";
   }
 }
 
@@ -161,7 +161,8 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
         out << "pairing code: " << S(u.code()) << "\n" << S(u.message()) << "\n";
       } else if (u.state() == "paired") {
         out << "paired with " << S(u.partner_name())
-            << "\nsafety number (compare at the kitchen table):\n  " << S(u.safety_number()) << "\n";
+            << "\nsafety number (compare at the kitchen table):\n  " << S(u.safety_number())
+            << "\n";
       } else if (u.state() != "consent") {
         out << S(u.message()) << "\n";
       }

@@ -30,12 +30,14 @@ Status CheckRequestText(const google::protobuf::Message& m) {
     for (int i = 0; i < count; ++i) {
       if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
         std::string scratch;
-        const std::string& s = repeated ? reflection->GetRepeatedStringReference(m, field, i, &scratch)
-                                        : reflection->GetStringReference(m, field, &scratch);
+        const std::string& s = repeated
+                                   ? reflection->GetRepeatedStringReference(m, field, i, &scratch)
+                                   : reflection->GetStringReference(m, field, &scratch);
         if (!IsValidUtf8(s)) return NotUtf8(field);
       } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-        ACCORD_RETURN_IF_ERROR(CheckRequestText(
-            repeated ? reflection->GetRepeatedMessage(m, field, i) : reflection->GetMessage(m, field)));
+        ACCORD_RETURN_IF_ERROR(CheckRequestText(repeated
+                                                    ? reflection->GetRepeatedMessage(m, field, i)
+                                                    : reflection->GetMessage(m, field)));
       }
     }
   }

@@ -16,11 +16,11 @@ bool verbose = false;  // set once in main before the io_context runs
 void SetVerbose(bool v) { verbose = v; }
 
 void RouteProtobufLogs() {
-  google::protobuf::SetLogHandler([](google::protobuf::LogLevel level, const char*, int,
-                                     const std::string& message) {
-    Log(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kWarning : LogLevel::kDebug,
-        "protobuf: " + message);
-  });
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel level, const char*, int, const std::string& message) {
+        Log(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kWarning : LogLevel::kDebug,
+            "protobuf: " + message);
+      });
 }
 
 void Log(LogLevel level, std::string_view message) {

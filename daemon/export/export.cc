@@ -105,8 +105,7 @@ void ExportDocument::BuildJson() {
   Once([now = now_ms_](std::string& out) {
     out += "{\n  \"format\": \"accord-export/1\",\n  \"exported_at_ms\": " + std::to_string(now);
   });
-  auto array = [this](const char* name, size_t count,
-                      std::function<std::string(size_t)> to_json) {
+  auto array = [this](const char* name, size_t count, std::function<std::string(size_t)> to_json) {
     Once([name](std::string& out) { out += std::string(",\n  \"") + name + "\": ["; });
     sections_.push_back({count, [to_json](size_t i, std::string& out) {
                            out += i == 0 ? "\n    " : ",\n    ";
@@ -115,9 +114,8 @@ void ExportDocument::BuildJson() {
     Once([count](std::string& out) { out += count == 0 ? "]" : "\n  ]"; });
   };
   array("members", s.members.size(), [&s, &v](size_t i) { return Json(v.Member(s.members[i])); });
-  array("needs", s.needs.size(), [&s, &v](size_t i) {
-    return Json(v.Note(s.needs[i].by, s.needs[i].text));
-  });
+  array("needs", s.needs.size(),
+        [&s, &v](size_t i) { return Json(v.Note(s.needs[i].by, s.needs[i].text)); });
   array("boundaries", s.boundaries.size(), [&s, &v](size_t i) {
     proto::NoteView n = v.Note(s.boundaries[i].by, s.boundaries[i].text);
     n.set_during_space(s.boundaries[i].during_space);
@@ -132,9 +130,8 @@ void ExportDocument::BuildJson() {
   array("appreciations", s.appreciations.size(), [&s, &v](size_t i) {
     return Json(v.Note(s.appreciations[i].by, s.appreciations[i].text));
   });
-  array("reflections", s.reflections.size(), [&s, &v](size_t i) {
-    return Json(v.Note(s.reflections[i].by, s.reflections[i].text));
-  });
+  array("reflections", s.reflections.size(),
+        [&s, &v](size_t i) { return Json(v.Note(s.reflections[i].by, s.reflections[i].text)); });
   Once([](std::string& out) { out += "\n}\n"; });
 }
 
@@ -152,8 +149,8 @@ void ExportDocument::BuildMarkdown() {
                        }});
   Once([](std::string& out) { out += "\n## Needs\n\n"; });
   sections_.push_back({s.needs.size(), [&s, &v](size_t i, std::string& out) {
-                         out += "- " + v.NameOf(s.needs[i].by.member) + ": " + s.needs[i].text +
-                                "\n";
+                         out +=
+                             "- " + v.NameOf(s.needs[i].by.member) + ": " + s.needs[i].text + "\n";
                        }});
   Once([](std::string& out) { out += "\n## Boundaries\n\n"; });
   sections_.push_back({s.boundaries.size(), [&s, &v](size_t i, std::string& out) {
@@ -164,8 +161,7 @@ void ExportDocument::BuildMarkdown() {
   Once([](std::string& out) { out += "\n## Agreements\n"; });
   sections_.push_back({s.agreements.size(), [&s, &v](size_t i, std::string& out) {
                          proto::AgreementView view = v.Agreement(s.agreements[i], true);
-                         out += "\n### " + view.id().substr(0, 8) + " (" + view.status() +
-                                ")\n\n";
+                         out += "\n### " + view.id().substr(0, 8) + " (" + view.status() + ")\n\n";
                          for (const proto::VersionView& ver : view.history()) {
                            out += "- v" + std::to_string(ver.number()) + " by " +
                                   ver.author_name() + ", " + LocalDate(ver.time_ms()) + " [" +
@@ -217,11 +213,10 @@ void ExportDocument::BuildICalendar() {
           out);
   });
   std::vector<std::string> zones(zone_set.begin(), zone_set.end());
-  sections_.push_back({zones.size(), [zones, now_ms, lines](size_t i, std::string& out) {
-                         lines(state::VTimezoneLines(zones[i], now_ms - kYearMs,
-                                                     now_ms + 2 * kYearMs),
-                               out);
-                       }});
+  sections_.push_back(
+      {zones.size(), [zones, now_ms, lines](size_t i, std::string& out) {
+         lines(state::VTimezoneLines(zones[i], now_ms - kYearMs, now_ms + 2 * kYearMs), out);
+       }});
   sections_.push_back({scheduled.size(), [scheduled, now_ms, lines](size_t i, std::string& out) {
                          const state::Version& version = *scheduled[i];
                          std::vector<std::string> event = {

@@ -212,8 +212,8 @@ Result<proto::Response> Handlers::Written(Result<log::EntryId> id, const std::st
 }
 
 Result<proto::Response> Handlers::WriteNote(proto::Body body, const std::string& text) {
-  ACCORD_RETURN_IF_ERROR(CheckText(text, body.has_need()       ? "need text"
-                                         : body.has_boundary() ? "boundary text"
+  ACCORD_RETURN_IF_ERROR(CheckText(text, body.has_need()           ? "need text"
+                                         : body.has_boundary()     ? "boundary text"
                                          : body.has_appreciation() ? "appreciation text"
                                                                    : "reflection text"));
   const bool hint = body.has_need() || body.has_boundary();

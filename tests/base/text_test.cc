@@ -38,9 +38,10 @@ TEST(UserText, EscapeSequencesAreRefusedNamingTheField) {
 }
 
 TEST(UserText, EveryControlAndBidiCodePointIsRefused) {
-  for (std::string bad : std::vector<std::string>{"\r", std::string(1, '\0'), "\x08", "\x07", "\x7f", "\xc2\x9b",
-                          "\xc2\x80", "\xe2\x80\xae", "\xe2\x80\xaa", "\xe2\x81\xa6",
-                          "\xe2\x81\xa9", "\xe2\x80\x8f", "\xd8\x9c", "\xe2\x80\xa8"}) {
+  for (std::string bad :
+       std::vector<std::string>{"\r", std::string(1, '\0'), "\x08", "\x07", "\x7f", "\xc2\x9b",
+                                "\xc2\x80", "\xe2\x80\xae", "\xe2\x80\xaa", "\xe2\x81\xa6",
+                                "\xe2\x81\xa9", "\xe2\x80\x8f", "\xd8\x9c", "\xe2\x80\xa8"}) {
     EXPECT_FALSE(CheckUserText("a" + bad + "b", "text").ok()) << testing::PrintToString(bad);
   }
 }
@@ -64,7 +65,9 @@ TEST(Name, ControlCharactersEmptinessAndLengthAreRefused) {
   EXPECT_FALSE(CheckName("").ok());
   EXPECT_FALSE(CheckName("   ").ok());
   EXPECT_FALSE(CheckName(std::string(kMaxNameBytes + 1, 'a')).ok());
-  EXPECT_FALSE(CheckName("\xe2\x80\xae" "ecilA").ok());
+  EXPECT_FALSE(CheckName("\xe2\x80\xae"
+                         "ecilA")
+                   .ok());
   EXPECT_FALSE(CheckName("bad\xff").ok());
 }
 
@@ -76,8 +79,12 @@ TEST(TerminalSafe, ControlsBecomeVisibleEscapes) {
   EXPECT_EQ(TerminalSafe("I need \x1b]0;owned\a\x1b[2J\rfake line"),
             "I need \\x1B]0;owned\\x07\\x1B[2J\\x0Dfake line");
   EXPECT_EQ(TerminalSafe(std::string("a\0b", 3)), "a\\x00b");
-  EXPECT_EQ(TerminalSafe("\xc2\x9b" "31m"), "\\u{009B}31m");
-  EXPECT_EQ(TerminalSafe("abc\xe2\x80\xae" "def"), "abc\\u{202E}def");
+  EXPECT_EQ(TerminalSafe("\xc2\x9b"
+                         "31m"),
+            "\\u{009B}31m");
+  EXPECT_EQ(TerminalSafe("abc\xe2\x80\xae"
+                         "def"),
+            "abc\\u{202E}def");
 }
 
 TEST(TerminalSafe, InvalidUtf8IsEscapedByteByByte) {

@@ -28,12 +28,14 @@ class Filler {
 
   std::string RandomText() {
     // Words the renderer branches on, so every branch sees hostile neighbours.
-    static const std::vector<std::string> kWords = {
-        "open", "paired", "consent", "connected", "retired", "active", "pending", ""};
+    static const std::vector<std::string> kWords = {"open",    "paired", "consent", "connected",
+                                                    "retired", "active", "pending", ""};
     static const std::vector<std::string> kNasty = {
-        "\x1b]0;owned\a", "\x1b[2J", "\r", "\b", std::string(1, '\0'), "\x7f", "\xc2\x9b",
-        "\x9b",           "\xc2\x85", "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x80\x8f", "\xd8\x9c",
-        "\xe2\x80\xa8",   "\n",       "\t",           "\xf0\x9f",     "\xed\xa0\x80", "\xc0\xaf"};
+        "\x1b]0;owned\a",     "\x1b[2J",      "\r",           "\b",
+        std::string(1, '\0'), "\x7f",         "\xc2\x9b",     "\x9b",
+        "\xc2\x85",           "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x80\x8f",
+        "\xd8\x9c",           "\xe2\x80\xa8", "\n",           "\t",
+        "\xf0\x9f",           "\xed\xa0\x80", "\xc0\xaf"};
     if (rng_() % 6 == 0) return kWords[rng_() % kWords.size()];
     std::string s;
     const size_t parts = rng_() % 8;
@@ -71,7 +73,8 @@ class Filler {
         rep ? r->AddString(&m, f, RandomText()) : r->SetString(&m, f, RandomText());
         break;
       case FieldDescriptor::CPPTYPE_MESSAGE:
-        if (depth < kMaxDepth) Fill(rep ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), depth + 1);
+        if (depth < kMaxDepth)
+          Fill(rep ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), depth + 1);
         break;
       case FieldDescriptor::CPPTYPE_BOOL:
         rep ? r->AddBool(&m, f, rng_() % 2) : r->SetBool(&m, f, rng_() % 2);
@@ -91,7 +94,8 @@ class Filler {
         rep ? r->AddUInt64(&m, f, rng_() % 1000) : r->SetUInt64(&m, f, rng_() % 1000);
         break;
       case FieldDescriptor::CPPTYPE_ENUM: {
-        const auto* e = f->enum_type()->value(static_cast<int>(rng_() % f->enum_type()->value_count()));
+        const auto* e =
+            f->enum_type()->value(static_cast<int>(rng_() % f->enum_type()->value_count()));
         rep ? r->AddEnum(&m, f, e) : r->SetEnum(&m, f, e);
         break;
       }
@@ -124,8 +128,8 @@ TEST(RenderFuzz, RandomBytesInEveryTextFieldNeverReachTheTerminalAsControls) {
       filler.Fill(*response.GetReflection()->MutableMessage(&response, kind), 0);
       std::ostringstream out;
       RenderText(response, 1'700'000'000'000LL, out);
-      ASSERT_TRUE(SafeForATerminal(out.str()))
-          << kind->name() << " round " << round << "\n" << response.DebugString();
+      ASSERT_TRUE(SafeForATerminal(out.str())) << kind->name() << " round " << round << "\n"
+                                               << response.DebugString();
       ++rendered;
     }
   }

@@ -56,7 +56,9 @@ TEST(Render, OrdinaryUnicodeIsShownAsWritten) {
 TEST(Render, BidiOverridesInANameAreNeutralised) {
   proto::Response r;
   proto::MemberView* m = r.mutable_status()->add_members();
-  m->set_name("\xe2\x80\xae" "ecilA");
+  m->set_name(
+      "\xe2\x80\xae"
+      "ecilA");
   const std::string out = Render(r);
   EXPECT_EQ(out.find("\xe2\x80\xae"), std::string::npos) << out;
   EXPECT_NE(out.find("\\u{202E}ecilA"), std::string::npos) << out;

@@ -39,7 +39,8 @@ class CliTextTest : public CliTest {
     {
       Result<InstancePaths> paths = ResolveInstancePaths(daemon_->home().string());
       ASSERT_TRUE(paths.ok());
-      Result<std::unique_ptr<daemon::Node>> node = daemon::Node::Open(*paths, daemon::SystemClock());
+      Result<std::unique_ptr<daemon::Node>> node =
+          daemon::Node::Open(*paths, daemon::SystemClock());
       ASSERT_TRUE(node.ok()) << node.error().message;
       for (const proto::Body& b : bodies) {
         Result<log::EntryId> id = (*node)->Write(b);
@@ -130,7 +131,9 @@ TEST_F(CliTextTest, ControlCharactersInAnyWrittenTextAreRefusedAndNothingIsStore
       {"ask", "1h", kHostile},
       {"checkin", "--feeling", "3", "--note", kHostile},
       {"appreciate", "thanks\b\b\b\b\b\bforged"},
-      {"reflect", "bidi \xe2\x80\xae" "txet"},
+      {"reflect",
+       "bidi \xe2\x80\xae"
+       "txet"},
   };
   for (const auto& args : writes) {
     CommandResult r = Run(args);
@@ -155,14 +158,15 @@ TEST_F(CliTextTest, TextAnOldDeviceStoredIsShownEscapedAndExactInJson) {
   need.mutable_need()->set_text(kHostile);
   proto::Body ask;
   ask.mutable_space_request()->set_duration_s(3600);
-  ask.mutable_space_request()->set_message("walk\x1b[2K\r\xc2\x9b" "31m\xe2\x80\xae");
+  ask.mutable_space_request()->set_message(
+      "walk\x1b[2K\r\xc2\x9b"
+      "31m\xe2\x80\xae");
   proto::Body proposal;
   proposal.mutable_proposal()->set_text("Agreed\x1b[8m hidden");
   StoreAsAnOldDevice({need, ask, proposal});
 
-  for (const std::vector<std::string>& cmd :
-       std::vector<std::vector<std::string>>{{"needs"}, {"space"}, {"status"}, {"agreements"},
-                                             {"log"}}) {
+  for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{
+           {"needs"}, {"space"}, {"status"}, {"agreements"}, {"log"}}) {
     EXPECT_TRUE(NoTerminalControls(Ok(cmd))) << cmd[0];
   }
   const std::string needs = Ok({"needs"});
@@ -173,9 +177,8 @@ TEST_F(CliTextTest, TextAnOldDeviceStoredIsShownEscapedAndExactInJson) {
 }
 
 TEST_F(CliTextTest, InitRefusesANamePairingWouldRefuse) {
-  for (const std::string& bad :
-       {std::string("Name\x1b[31m"), std::string("two\nlines"), std::string(65, 'a'),
-        std::string("   ")}) {
+  for (const std::string& bad : {std::string("Name\x1b[31m"), std::string("two\nlines"),
+                                 std::string(65, 'a'), std::string("   ")}) {
     CommandResult r = Run({"init", "--name", bad});
     EXPECT_EQ(r.exit_code, 2) << Describe({"init", "--name", bad}, r);
     EXPECT_NE(r.err.find("accord: error: the name "), std::string::npos) << r.err;
@@ -278,9 +281,9 @@ TEST_F(CliTextTest, AnExportLargerThanOneFrameStreamsAndParses) {
 TEST_F(CliTextTest, ARequestPipelinedBehindAStreamedExportIsAnsweredAfterIt) {
   constexpr size_t kNeeds = 80;  // 24000 bytes each in JSON: two chunks
   Init();
-  ASSERT_EQ(WriteNeeds(daemon_->socket(), kNeeds, 64,
-                       [](size_t) { return std::string(4000, '<'); }),
-            kNeeds);
+  ASSERT_EQ(
+      WriteNeeds(daemon_->socket(), kNeeds, 64, [](size_t) { return std::string(4000, '<'); }),
+      kNeeds);
   proto::Request exp;
   exp.set_protocol(1);
   exp.mutable_export_()->set_format(proto::ExportRequest::JSON);

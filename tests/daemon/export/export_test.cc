@@ -46,7 +46,8 @@ TEST(Export, SmallChunksJoinIntoTheWholeDocumentAndNeverSplitACharacter) {
     EXPECT_EQ(joined, whole);
     EXPECT_GT(chunks, whole.size() / 7);
   }
-  nlohmann::json j = nlohmann::json::parse(ExportAll(ExportFormat::kJson, s, s.members[0].id, kNow));
+  nlohmann::json j =
+      nlohmann::json::parse(ExportAll(ExportFormat::kJson, s, s.members[0].id, kNow));
   EXPECT_EQ(j["needs"].size(), 40u);
   EXPECT_EQ(j["needs"][39]["text"], "I need é, € and \xf0\x9f\x8c\xb3 39");
 }
