@@ -75,13 +75,7 @@ int UnknownCommand(const std::string& word) {
 // An export arrives in chunks; each is written as it comes: to a new file that replaces FILE
 // only when complete (--out), exactly to a pipe or file on stdout, escaped on a terminal.
 // With --json the chunks are joined into the one document of the protobuf JSON mapping.
-int ReceiveExport(IpcClient& client, const Args& args, bool json) {
-  std::optional<ExportFile> file;
-  if (!args.out.empty()) {
-    Result<ExportFile> created = ExportFile::Create(args.out);
-    if (!created.ok()) return Fail(created.code(), created.error().message);
-    file.emplace(std::move(*created));
-  }
+int ReceiveExport(IpcClient& client, std::optional<ExportFile> file, bool json) {
   const bool terminal = isatty(STDOUT_FILENO) == 1;
   proto::Response joined;
   bool more = true;
@@ -177,13 +171,20 @@ int Run(int argc, char** argv) {
   request->set_protocol(kIpcProtocolVersion);
   if (Status s = CheckRequestText(*request); !s.ok()) return Fail(s.code(), s.error().message);
 
+  std::optional<ExportFile> export_file;  // first: a refused --out costs the daemon nothing
+  if (request->has_export_() && !args.out.empty()) {
+    Result<ExportFile> created = ExportFile::Create(args.out);
+    if (!created.ok()) return Fail(created.code(), created.error().message);
+    export_file.emplace(std::move(*created));
+  }
+
   Result<InstancePaths> paths =
       ResolveInstancePaths(home.empty() ? std::nullopt : std::optional<std::string>(home));
   if (!paths.ok()) return Fail(paths.code(), paths.error().message);
   Result<IpcClient> client = IpcClient::Connect(paths->socket);
   if (!client.ok()) return Fail(client.code(), client.error().message);
   if (Status s = client->Send(*request); !s.ok()) return Fail(s.code(), s.error().message);
-  if (request->has_export_()) return ReceiveExport(*client, args, json);
+  if (request->has_export_()) return ReceiveExport(*client, std::move(export_file), json);
 
   proto::Response joined_log;  // `log` arrives in chunks; one document is printed
   const bool streaming =
