@@ -1,22 +1,29 @@
 // accord: the thin client. Parses the command line from the command table, sends one request
 // to the local daemon, prints the response. Exit codes and error lines follow SPEC §6.
+#include <google/protobuf/stubs/logging.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "base/paths.h"
+#include "base/text.h"
 #include "client/commands.h"
+#include "client/export_file.h"
 #include "client/ipc_client.h"
 #include "client/render.h"
+#include "client/request_text.h"
 
 namespace accord::client {
 namespace {
 
+// One line, whatever the message holds (the daemon's messages may quote what was typed).
 int Fail(ErrorCode code, const std::string& message) {
-  std::cerr << "accord: error: " << message << "\n";
+  std::string line;
+  for (char c : TerminalSafe(message)) line += c == '\n' ? std::string("\\x0A") : std::string(1, c);
+  std::cerr << "accord: error: " << line << "\n";
   return ExitCodeFor(code);
 }
 
@@ -60,12 +67,13 @@ std::string FirstCommandWord(int argc, char** argv) {
 Status AnswerConsent(IpcClient& client, const proto::InviteUpdate& u, bool json) {
   bool accept = true;
   if (isatty(STDIN_FILENO)) {
-    std::cout << u.message() << "\nsafety number: " << u.safety_number() << "\nLet "
-              << u.partner_name() << " join? [y/N] " << std::flush;
+    std::cout << TerminalSafe(u.message()) << "\nsafety number: " << TerminalSafe(u.safety_number())
+              << "\nLet " << TerminalSafe(u.partner_name()) << " join? [y/N] " << std::flush;
     std::string line;
     accept = std::getline(std::cin, line) && (line == "y" || line == "Y" || line == "yes");
   } else if (!json) {
-    std::cout << u.partner_name() << " completed the code; accepting (not a terminal)\n";
+    std::cout << TerminalSafe(u.partner_name())
+              << " completed the code; accepting (not a terminal)\n";
   }
   proto::Request consent;
   consent.set_protocol(kIpcProtocolVersion);
@@ -80,7 +88,47 @@ int UnknownCommand(const std::string& word) {
   return Fail(ErrorCode::kInvalidArgument, message + " (see accord --help)");
 }
 
+// An export arrives in chunks; each is written as it comes: to a new file that replaces FILE
+// only when complete (--out), exactly to a pipe or file on stdout, escaped on a terminal.
+// With --json the chunks are joined into the one document of the protobuf JSON mapping.
+int ReceiveExport(IpcClient& client, std::optional<ExportFile> file, bool json) {
+  const bool terminal = isatty(STDOUT_FILENO) == 1;
+  proto::Response joined;
+  bool more = true;
+  while (more) {
+    Result<proto::Response> response = client.Receive();
+    if (!response.ok()) return Fail(response.code(), response.error().message);
+    if (response->has_error() && response->error().code() != proto::OK) {
+      return Fail(static_cast<ErrorCode>(response->error().code()), response->error().message());
+    }
+    if (!response->has_export_()) {
+      return Fail(ErrorCode::kCorrupt, "the daemon sent something other than the export");
+    }
+    const std::string& content = response->export_().content();
+    more = response->export_().more();
+    if (file) {
+      if (Status s = file->Write(content); !s.ok()) return Fail(s.code(), s.error().message);
+    } else if (json) {
+      joined.mutable_export_()->mutable_content()->append(content);
+    } else if (terminal) {
+      RenderExportChunk(content, std::cout);
+    } else {
+      std::cout.write(content.data(), static_cast<std::streamsize>(content.size()));
+    }
+    if (!file && !json && !std::cout.flush()) return Fail(ErrorCode::kIo, "cannot write stdout");
+  }
+  if (file) {
+    if (Status s = file->Commit(); !s.ok()) return Fail(s.code(), s.error().message);
+  } else if (json) {
+    std::cout << ToJson(joined, false) << "\n" << std::flush;
+  }
+  return 0;
+}
+
 int Run(int argc, char** argv) {
+  // libprotobuf's own log lines are not for the user's terminal; our checks say it in one line.
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel, const char*, int, const std::string&) {});
   CLI::App app{"accord: agreements between partners, kept on your own machines"};
   app.name("accord");
   std::string home;
@@ -137,6 +185,14 @@ int Run(int argc, char** argv) {
   Result<proto::Request> request = row->build(args);
   if (!request.ok()) return Fail(request.code(), request.error().message);
   request->set_protocol(kIpcProtocolVersion);
+  if (Status s = CheckRequestText(*request); !s.ok()) return Fail(s.code(), s.error().message);
+
+  std::optional<ExportFile> export_file;  // first: a refused --out costs the daemon nothing
+  if (request->has_export_() && !args.out.empty()) {
+    Result<ExportFile> created = ExportFile::Create(args.out);
+    if (!created.ok()) return Fail(created.code(), created.error().message);
+    export_file.emplace(std::move(*created));
+  }
 
   Result<InstancePaths> paths =
       ResolveInstancePaths(home.empty() ? std::nullopt : std::optional<std::string>(home));
@@ -144,6 +200,7 @@ int Run(int argc, char** argv) {
   Result<IpcClient> client = IpcClient::Connect(paths->socket);
   if (!client.ok()) return Fail(client.code(), client.error().message);
   if (Status s = client->Send(*request); !s.ok()) return Fail(s.code(), s.error().message);
+  if (request->has_export_()) return ReceiveExport(*client, std::move(export_file), json);
 
   proto::Response joined_log;  // `log` arrives in chunks; one document is printed
   const bool streaming =
@@ -173,12 +230,6 @@ int Run(int argc, char** argv) {
       if (more) continue;
       joined_log.mutable_log()->set_more(false);
       *response = joined_log;
-    }
-    if (response->has_export_() && !args.out.empty()) {
-      std::ofstream file(args.out, std::ios::binary | std::ios::trunc);
-      file << response->export_().content();
-      if (!file.flush()) return Fail(ErrorCode::kIo, "cannot write " + args.out);
-      continue;
     }
     if (json) {
       std::cout << ToJson(*response, streaming) << "\n";

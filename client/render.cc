@@ -1,6 +1,7 @@
 #include "client/render.h"
 
 #include "base/duration.h"
+#include "base/text.h"
 
 #include <google/protobuf/util/json_util.h>
 
@@ -12,7 +13,11 @@ namespace accord::client {
 
 namespace {
 
-std::string Short(std::string_view id) { return std::string(id.substr(0, 8)); }
+// Every string that came from the daemon goes through S before it reaches the terminal: a
+// partner (or an old device) may have written anything. Continuation lines are indented.
+std::string S(std::string_view s) { return TerminalSafe(s, "    "); }
+
+std::string Short(std::string_view id) { return S(id.substr(0, 8)); }
 
 std::string LocalTime(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -27,17 +32,17 @@ std::string Clock(int64_t ms) { return LocalTime(ms).substr(11); }
 
 std::string Join(const google::protobuf::RepeatedPtrField<std::string>& items) {
   std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + S(s);
   return out;
 }
 
 void Version(const proto::VersionView& v, std::ostream& out, const char* indent) {
-  out << indent << "v" << v.number() << " " << Short(v.id()) << " [" << v.status() << "] by "
-      << v.author_name() << ", " << LocalTime(v.time_ms()) << "\n"
-      << indent << "  " << v.text() << "\n";
+  out << indent << "v" << v.number() << " " << Short(v.id()) << " [" << S(v.status()) << "] by "
+      << S(v.author_name()) << ", " << LocalTime(v.time_ms()) << "\n"
+      << indent << "  " << S(v.text()) << "\n";
   if (!v.schedule().spec().empty()) {
-    out << indent << "  space times: " << v.schedule().spec() << " (" << v.schedule().time_zone()
-        << ")\n";
+    out << indent << "  space times: " << S(v.schedule().spec()) << " ("
+        << S(v.schedule().time_zone()) << ")\n";
   }
   if (v.review_every_s() > 0) {
     out << indent << "  review every " << FormatDuration(std::chrono::seconds(v.review_every_s()))
@@ -48,38 +53,40 @@ void Version(const proto::VersionView& v, std::ostream& out, const char* indent)
 }
 
 void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
-  const proto::VersionView& head = a.has_active() ? a.active() : a.pending(0);
-  out << Short(a.id()) << "  [" << a.status() << "]  " << head.text() << "\n";
+  const proto::VersionView& head = a.has_active()         ? a.active()
+                                   : a.pending_size() > 0 ? a.pending(0)
+                                                          : proto::VersionView::default_instance();
+  out << Short(a.id()) << "  [" << S(a.status()) << "]  " << S(head.text()) << "\n";
   if (!full) {
     for (const auto& p : a.pending())
       if (a.has_active())
-        out << "          pending change " << Short(p.id()) << ": " << p.text() << "\n";
+        out << "          pending change " << Short(p.id()) << ": " << S(p.text()) << "\n";
     return;
   }
   if (a.status() == "retired") {
-    out << "  retired by " << a.retired_by()
-        << (a.retire_note().empty() ? "" : ": " + a.retire_note()) << "\n";
+    out << "  retired by " << S(a.retired_by())
+        << (a.retire_note().empty() ? "" : ": " + S(a.retire_note())) << "\n";
   }
   out << "  history:\n";
   for (const auto& v : a.history()) Version(v, out, "    ");
   if (a.check_ins_size() > 0) out << "  check-ins:\n";
   for (const auto& c : a.check_ins()) {
-    out << "    " << LocalTime(c.time_ms()) << " " << c.author_name() << " feeling " << c.feeling()
-        << (c.note().empty() ? "" : ": " + c.note()) << "\n";
+    out << "    " << LocalTime(c.time_ms()) << " " << S(c.author_name()) << " feeling "
+        << c.feeling() << (c.note().empty() ? "" : ": " + S(c.note())) << "\n";
   }
 }
 
 void Space(const proto::SpaceView& s, std::ostream& out) {
-  out << Short(s.id()) << "  " << s.name()
+  out << Short(s.id()) << "  " << S(s.name())
       << (s.active() ? " is in space until " : " was in space until ") << Clock(s.end_ms())
-      << (s.message().empty() ? "" : ": " + s.message());
+      << (s.message().empty() ? "" : ": " + S(s.message()));
   if (s.acked_by_size() > 0) out << " (acknowledged by " << Join(s.acked_by()) << ")";
   out << "\n";
 }
 
 void Peer(const proto::PeerView& p, int64_t now_ms, std::ostream& out) {
-  out << "peer " << p.name() << " (device " << Short(p.device_key()) << ")  " << p.state();
-  if (!p.address().empty()) out << "  " << p.address();
+  out << "peer " << S(p.name()) << " (device " << Short(p.device_key()) << ")  " << S(p.state());
+  if (!p.address().empty()) out << "  " << S(p.address());
   if (p.state() == "connected") {
     if (p.receiving_total() > p.received()) {
       out << "  syncing " << p.received() << "/" << p.receiving_total();
@@ -94,26 +101,26 @@ void Peer(const proto::PeerView& p, int64_t now_ms, std::ostream& out) {
 void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
   out << "pact:";
   for (const auto& m : s.members()) {
-    out << " " << m.name() << (m.is_me() ? " (me)" : "") << (m.left() ? " (left)" : "");
+    out << " " << S(m.name()) << (m.is_me() ? " (me)" : "") << (m.left() ? " (left)" : "");
   }
   out << "\n";
-  if (!s.listen_address().empty()) out << "listening on " << s.listen_address() << "\n";
+  if (!s.listen_address().empty()) out << "listening on " << S(s.listen_address()) << "\n";
   for (const auto& p : s.peers()) Peer(p, now_ms, out);
   out << "entries: " << s.entries() << "\n";
   for (const auto& a : s.waiting_for_me())
     out << "waiting for you: " << Short(a.id()) << " "
-        << (a.pending_size() ? a.pending(0).text() : "") << "\n";
+        << S(a.pending_size() ? a.pending(0).text() : "") << "\n";
   for (const auto& sp : s.in_space()) Space(sp, out);
   for (const auto& d : s.due())
-    out << "due: review " << Short(d.agreement_id()) << " " << d.text() << "\n";
+    out << "due: review " << Short(d.agreement_id()) << " " << S(d.text()) << "\n";
   for (const auto& f : s.forks())
     out << "FORK: device " << Short(f.author()) << " wrote two entries at seq " << f.seq()
         << "; its feed is frozen\n";
   for (const auto& d : s.damaged())
     out << "DAMAGED: entry " << Short(d.id()) << " (device " << Short(d.author()) << " #"
-        << d.seq() << ", " << d.damage() << "); waiting for a good copy from a peer\n";
+        << d.seq() << ", " << S(d.damage()) << "); waiting for a good copy from a peer\n";
   if (s.repaired() > 0) out << "repaired: " << s.repaired() << " entries from peers' copies\n";
-  out << "state digest: " << s.state_digest() << "\n";
+  out << "state digest: " << S(s.state_digest()) << "\n";
 }
 
 }  // namespace
@@ -126,6 +133,16 @@ std::string ToJson(const proto::Response& response, bool one_line) {
   std::string out;
   (void)google::protobuf::util::MessageToJsonString(response, &out, options);
   return out;
+}
+
+void RenderExportChunk(std::string_view content, std::ostream& out) {
+  std::string text;
+  text.reserve(content.size());
+  for (size_t i = 0; i < content.size(); ++i) {
+    if (content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n') continue;
+    text.push_back(content[i]);
+  }
+  out << TerminalSafe(text);
 }
 
 void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
@@ -145,29 +162,30 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
     case R::kInvite: {
       const auto& u = r.invite();
       if (u.state() == "open") {
-        out << "pairing code: " << u.code() << "\n" << u.message() << "\n";
+        out << "pairing code: " << S(u.code()) << "\n" << S(u.message()) << "\n";
       } else if (u.state() == "paired") {
-        out << "paired with " << u.partner_name()
-            << "\nsafety number (compare at the kitchen table):\n  " << u.safety_number() << "\n";
+        out << "paired with " << S(u.partner_name())
+            << "\nsafety number (compare at the kitchen table):\n  " << S(u.safety_number())
+            << "\n";
       } else if (u.state() != "consent") {
-        out << u.message() << "\n";
+        out << S(u.message()) << "\n";
       }
       break;
     }
     case R::kJoin:
-      out << "joined " << r.join().partner_name()
+      out << "joined " << S(r.join().partner_name())
           << "'s pact\nsafety number (compare at the kitchen table):\n  "
-          << r.join().safety_number() << "\n";
+          << S(r.join().safety_number()) << "\n";
       break;
     case R::kWritten:
       out << Short(r.written().id()) << "\n";
-      if (!r.written().hint().empty()) out << "hint: " << r.written().hint() << "\n";
+      if (!r.written().hint().empty()) out << "hint: " << S(r.written().hint()) << "\n";
       break;
     case R::kNotes:
       if (r.notes().notes_size() == 0) out << "(none yet)\n";
       for (const auto& n : r.notes().notes()) {
-        out << Short(n.id()) << "  " << LocalTime(n.time_ms()) << "  " << n.author_name() << ": "
-            << n.text() << (n.during_space() ? "  (during space)" : "") << "\n";
+        out << Short(n.id()) << "  " << LocalTime(n.time_ms()) << "  " << S(n.author_name()) << ": "
+            << S(n.text()) << (n.during_space() ? "  (during space)" : "") << "\n";
       }
       break;
     case R::kAgreements:
@@ -182,14 +200,14 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       for (const auto& s : r.space().in_space()) Space(s, out);
       for (const auto& u : r.space().upcoming()) {
         out << "scheduled: " << LocalTime(u.start_ms()) << "-" << Clock(u.end_ms()) << "  "
-            << u.text() << "\n";
+            << S(u.text()) << "\n";
       }
       break;
     case R::kCheckIns:
       if (r.check_ins().check_ins_size() == 0) out << "(no check-ins)\n";
       for (const auto& c : r.check_ins().check_ins()) {
-        out << Short(c.id()) << "  " << LocalTime(c.time_ms()) << "  " << c.author_name()
-            << " feeling " << c.feeling() << (c.note().empty() ? "" : ": " + c.note())
+        out << Short(c.id()) << "  " << LocalTime(c.time_ms()) << "  " << S(c.author_name())
+            << " feeling " << c.feeling() << (c.note().empty() ? "" : ": " + S(c.note()))
             << (c.agreement_id().empty() ? "" : "  (about " + Short(c.agreement_id()) + ")")
             << "\n";
       }
@@ -197,15 +215,15 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
     case R::kDue:
       if (r.due().due_size() == 0) out << "nothing is due\n";
       for (const auto& d : r.due().due()) {
-        out << "review " << Short(d.agreement_id()) << " " << d.text() << " (due for "
+        out << "review " << Short(d.agreement_id()) << " " << S(d.text()) << " (due for "
             << (now_ms - d.due_since_ms()) / 86400000 << " days)\n";
       }
       break;
     case R::kLog:
       for (const auto& e : r.log().entries()) {
-        out << Short(e.id()) << "  " << e.author_name() << " #" << e.seq() << "  "
-            << LocalTime(e.time_ms()) << "  " << e.kind() << "  " << e.signature()
-            << (e.damage().empty() ? "" : "  DAMAGED: " + e.damage()) << "\n";
+        out << Short(e.id()) << "  " << S(e.author_name()) << " #" << e.seq() << "  "
+            << LocalTime(e.time_ms()) << "  " << S(e.kind()) << "  " << S(e.signature())
+            << (e.damage().empty() ? "" : "  DAMAGED: " + S(e.damage())) << "\n";
       }
       if (r.log().verified() + r.log().failed() > 0) {
         out << r.log().verified() << " entries verified whole, " << r.log().failed()
@@ -213,11 +231,11 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       }
       break;
     case R::kExport:
-      out << r.export_().content();
+      RenderExportChunk(r.export_().content(), out);
       break;
     case R::kEvent:
-      out << Clock(r.event().time_ms()) << "  " << r.event().author_name() << "  "
-          << r.event().summary() << "\n";
+      out << Clock(r.event().time_ms()) << "  " << S(r.event().author_name()) << "  "
+          << S(r.event().summary()) << "\n";
       break;
     case R::RESULT_NOT_SET:
       break;

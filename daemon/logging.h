@@ -11,6 +11,9 @@ namespace accord::daemon {
 enum class LogLevel { kError = 3, kWarning = 4, kNotice = 5, kInfo = 6, kDebug = 7 };
 
 void SetVerbose(bool verbose);
+// libprotobuf's own log lines (a string field that is not valid UTF-8, ...) become warnings
+// through Log, never lines of their own on stderr. Call once in main.
+void RouteProtobufLogs();
 void Log(LogLevel level, std::string_view message);
 
 inline void LogError(std::string_view m) { Log(LogLevel::kError, m); }

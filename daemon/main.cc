@@ -109,6 +109,7 @@ int Run(int argc, char** argv) {
     return 2;
   }
   SetVerbose(ctx.options.verbose);
+  RouteProtobufLogs();
 
   Result<InstancePaths> paths = ResolveInstancePaths(
       ctx.options.home.empty() ? std::nullopt : std::optional<std::string>(ctx.options.home));

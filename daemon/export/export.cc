@@ -4,7 +4,6 @@
 
 #include <ctime>
 #include <set>
-#include <sstream>
 
 #include "daemon/ipc/views.h"
 #include "daemon/state/ical.h"
@@ -22,17 +21,6 @@ std::string Json(const google::protobuf::Message& m) {
   std::string out;
   (void)google::protobuf::util::MessageToJsonString(m, &out, options);
   return out;
-}
-
-template <typename Items, typename Fn>
-void JsonArray(std::ostringstream& out, const char* name, const Items& items, Fn to_view) {
-  out << ",\n  \"" << name << "\": [";
-  bool first = true;
-  for (const auto& item : items) {
-    out << (first ? "\n    " : ",\n    ") << Json(to_view(item));
-    first = false;
-  }
-  out << (first ? "]" : "\n  ]");
 }
 
 std::string UtcStamp(int64_t ms) {
@@ -53,104 +41,201 @@ std::string LocalDate(int64_t ms) {
   return buf;
 }
 
+// True if the document may be cut before pos: not inside a UTF-8 sequence, not within CRLF.
+bool CutsCleanly(const std::string& s, size_t pos) {
+  const auto byte = static_cast<uint8_t>(s[pos]);
+  if ((byte & 0xc0) == 0x80) return false;
+  return !(s[pos] == '\n' && s[pos - 1] == '\r');
+}
+
 }  // namespace
 
-std::string ExportJson(const state::State& s, const state::MemberId& me, int64_t now_ms) {
-  ViewBuilder v(s, me, now_ms);
-  std::ostringstream out;
-  out << "{\n  \"format\": \"accord-export/1\",\n  \"exported_at_ms\": " << now_ms;
-  JsonArray(out, "members", s.members, [&](const state::Member& m) { return v.Member(m); });
-  JsonArray(out, "needs", s.needs, [&](const state::Need& n) { return v.Note(n.by, n.text); });
-  JsonArray(out, "boundaries", s.boundaries, [&](const state::Boundary& b) {
-    proto::NoteView n = v.Note(b.by, b.text);
-    n.set_during_space(b.during_space);
-    return n;
+ExportDocument::ExportDocument(ExportFormat format, const state::State& state,
+                               const state::MemberId& me, int64_t now_ms)
+    : state_(std::make_unique<const state::State>(state)),
+      me_(me),
+      now_ms_(now_ms),
+      views_(std::make_unique<ViewBuilder>(*state_, me_, now_ms_)) {
+  switch (format) {
+    case ExportFormat::kJson:
+      BuildJson();
+      break;
+    case ExportFormat::kMarkdown:
+      BuildMarkdown();
+      break;
+    case ExportFormat::kICalendar:
+      BuildICalendar();
+      break;
+  }
+}
+
+ExportDocument::~ExportDocument() = default;
+
+void ExportDocument::Once(std::function<void(std::string&)> piece) {
+  sections_.push_back({1, [piece = std::move(piece)](size_t, std::string& out) { piece(out); }});
+}
+
+bool ExportDocument::NextPiece(std::string& out) {
+  while (section_ < sections_.size() && item_ >= sections_[section_].count) {
+    ++section_;
+    item_ = 0;
+  }
+  if (section_ == sections_.size()) return false;
+  sections_[section_].piece(item_++, out);
+  return true;
+}
+
+std::string ExportDocument::NextChunk(size_t max_bytes) {
+  while (pending_.size() < max_bytes && NextPiece(pending_)) {
+  }
+  size_t cut = std::min(max_bytes, pending_.size());
+  if (cut < pending_.size()) {
+    size_t clean = cut;
+    while (clean > 0 && !CutsCleanly(pending_, clean)) --clean;
+    if (clean > 0) cut = clean;  // else the piece holds no clean cut near here: cut anyway
+  }
+  std::string chunk = pending_.substr(0, cut);
+  pending_.erase(0, cut);
+  return chunk;
+}
+
+void ExportDocument::BuildJson() {
+  const state::State& s = *state_;
+  const ViewBuilder& v = *views_;
+  Once([now = now_ms_](std::string& out) {
+    out += "{\n  \"format\": \"accord-export/1\",\n  \"exported_at_ms\": " + std::to_string(now);
   });
-  JsonArray(out, "agreements", s.agreements,
-            [&](const state::Agreement& a) { return v.Agreement(a, true); });
-  JsonArray(out, "check_ins", s.check_ins, [&](const state::CheckIn& c) { return v.CheckIn(c); });
-  JsonArray(out, "space_requests", s.space_requests,
-            [&](const state::SpaceRequest& r) { return v.Space(r); });
-  JsonArray(out, "appreciations", s.appreciations,
-            [&](const state::Appreciation& a) { return v.Note(a.by, a.text); });
-  JsonArray(out, "reflections", s.reflections,
-            [&](const state::Reflection& r) { return v.Note(r.by, r.text); });
-  out << "\n}\n";
-  return out.str();
+  auto array = [this](const char* name, size_t count, std::function<std::string(size_t)> to_json) {
+    Once([name](std::string& out) { out += std::string(",\n  \"") + name + "\": ["; });
+    sections_.push_back({count, [to_json](size_t i, std::string& out) {
+                           out += i == 0 ? "\n    " : ",\n    ";
+                           out += to_json(i);
+                         }});
+    Once([count](std::string& out) { out += count == 0 ? "]" : "\n  ]"; });
+  };
+  array("members", s.members.size(), [&s, &v](size_t i) { return Json(v.Member(s.members[i])); });
+  array("needs", s.needs.size(),
+        [&s, &v](size_t i) { return Json(v.Note(s.needs[i].by, s.needs[i].text)); });
+  array("boundaries", s.boundaries.size(), [&s, &v](size_t i) {
+    proto::NoteView n = v.Note(s.boundaries[i].by, s.boundaries[i].text);
+    n.set_during_space(s.boundaries[i].during_space);
+    return Json(n);
+  });
+  array("agreements", s.agreements.size(),
+        [&s, &v](size_t i) { return Json(v.Agreement(s.agreements[i], true)); });
+  array("check_ins", s.check_ins.size(),
+        [&s, &v](size_t i) { return Json(v.CheckIn(s.check_ins[i])); });
+  array("space_requests", s.space_requests.size(),
+        [&s, &v](size_t i) { return Json(v.Space(s.space_requests[i])); });
+  array("appreciations", s.appreciations.size(), [&s, &v](size_t i) {
+    return Json(v.Note(s.appreciations[i].by, s.appreciations[i].text));
+  });
+  array("reflections", s.reflections.size(),
+        [&s, &v](size_t i) { return Json(v.Note(s.reflections[i].by, s.reflections[i].text)); });
+  Once([](std::string& out) { out += "\n}\n"; });
 }
 
-std::string ExportMarkdown(const state::State& s, const state::MemberId& me, int64_t now_ms) {
-  ViewBuilder v(s, me, now_ms);
-  std::ostringstream out;
-  out << "# accord export\n\nExported " << LocalDate(now_ms) << ".\n\n## Members\n\n";
-  for (const state::Member& m : s.members) {
-    out << "- " << m.name << (m.id == me ? " (me)" : "") << (m.left ? " (left)" : "") << "\n";
-  }
-  out << "\n## Needs\n\n";
-  for (const state::Need& n : s.needs)
-    out << "- " << v.NameOf(n.by.member) << ": " << n.text << "\n";
-  out << "\n## Boundaries\n\n";
-  for (const state::Boundary& b : s.boundaries) {
-    out << "- " << v.NameOf(b.by.member) << ": " << b.text
-        << (b.during_space ? " _(during space)_" : "") << "\n";
-  }
-  out << "\n## Agreements\n";
-  for (const state::Agreement& a : s.agreements) {
-    proto::AgreementView view = v.Agreement(a, true);
-    out << "\n### " << view.id().substr(0, 8) << " (" << view.status() << ")\n\n";
-    for (const proto::VersionView& ver : view.history()) {
-      out << "- v" << ver.number() << " by " << ver.author_name() << ", "
-          << LocalDate(ver.time_ms()) << " [" << ver.status() << "]: " << ver.text();
-      if (!ver.schedule().spec().empty()) out << " — space times " << ver.schedule().spec();
-      out << "\n";
-    }
-  }
-  out << "\n## Check-ins\n\n";
-  for (const state::CheckIn& c : s.check_ins) {
-    out << "- " << LocalDate(c.by.time_ms) << " " << v.NameOf(c.by.member) << ": feeling "
-        << c.feeling << "/5" << (c.note.empty() ? "" : " — " + c.note) << "\n";
-  }
-  out << "\n## Appreciations\n\n";
-  for (const state::Appreciation& a : s.appreciations) {
-    out << "- " << v.NameOf(a.by.member) << ": " << a.text << "\n";
-  }
-  out << "\n## My reflections\n\n";
-  for (const state::Reflection& r : s.reflections) {
-    out << "- " << LocalDate(r.by.time_ms) << ": " << r.text << "\n";
-  }
-  return out.str();
+void ExportDocument::BuildMarkdown() {
+  const state::State& s = *state_;
+  const ViewBuilder& v = *views_;
+  const state::MemberId me = me_;
+  Once([now = now_ms_](std::string& out) {
+    out += "# accord export\n\nExported " + LocalDate(now) + ".\n\n## Members\n\n";
+  });
+  sections_.push_back({s.members.size(), [&s, me](size_t i, std::string& out) {
+                         const state::Member& m = s.members[i];
+                         out += "- " + m.name + (m.id == me ? " (me)" : "") +
+                                (m.left ? " (left)" : "") + "\n";
+                       }});
+  Once([](std::string& out) { out += "\n## Needs\n\n"; });
+  sections_.push_back({s.needs.size(), [&s, &v](size_t i, std::string& out) {
+                         out +=
+                             "- " + v.NameOf(s.needs[i].by.member) + ": " + s.needs[i].text + "\n";
+                       }});
+  Once([](std::string& out) { out += "\n## Boundaries\n\n"; });
+  sections_.push_back({s.boundaries.size(), [&s, &v](size_t i, std::string& out) {
+                         const state::Boundary& b = s.boundaries[i];
+                         out += "- " + v.NameOf(b.by.member) + ": " + b.text +
+                                (b.during_space ? " _(during space)_" : "") + "\n";
+                       }});
+  Once([](std::string& out) { out += "\n## Agreements\n"; });
+  sections_.push_back({s.agreements.size(), [&s, &v](size_t i, std::string& out) {
+                         proto::AgreementView view = v.Agreement(s.agreements[i], true);
+                         out += "\n### " + view.id().substr(0, 8) + " (" + view.status() + ")\n\n";
+                         for (const proto::VersionView& ver : view.history()) {
+                           out += "- v" + std::to_string(ver.number()) + " by " +
+                                  ver.author_name() + ", " + LocalDate(ver.time_ms()) + " [" +
+                                  ver.status() + "]: " + ver.text();
+                           if (!ver.schedule().spec().empty())
+                             out += " — space times " + ver.schedule().spec();
+                           out += "\n";
+                         }
+                       }});
+  Once([](std::string& out) { out += "\n## Check-ins\n\n"; });
+  sections_.push_back({s.check_ins.size(), [&s, &v](size_t i, std::string& out) {
+                         const state::CheckIn& c = s.check_ins[i];
+                         out += "- " + LocalDate(c.by.time_ms) + " " + v.NameOf(c.by.member) +
+                                ": feeling " + std::to_string(c.feeling) + "/5" +
+                                (c.note.empty() ? "" : " — " + c.note) + "\n";
+                       }});
+  Once([](std::string& out) { out += "\n## Appreciations\n\n"; });
+  sections_.push_back({s.appreciations.size(), [&s, &v](size_t i, std::string& out) {
+                         const state::Appreciation& a = s.appreciations[i];
+                         out += "- " + v.NameOf(a.by.member) + ": " + a.text + "\n";
+                       }});
+  Once([](std::string& out) { out += "\n## My reflections\n\n"; });
+  sections_.push_back({s.reflections.size(), [&s](size_t i, std::string& out) {
+                         const state::Reflection& r = s.reflections[i];
+                         out += "- " + LocalDate(r.by.time_ms) + ": " + r.text + "\n";
+                       }});
 }
 
-std::string ExportICalendar(const state::State& s, const state::MemberId& me, int64_t now_ms) {
-  std::vector<std::string> lines = {"BEGIN:VCALENDAR", "VERSION:2.0",
-                                    "PRODID:-//accord//accord 0.1//EN", "CALSCALE:GREGORIAN"};
-  std::set<std::string> zones;
-  std::vector<std::pair<const state::Agreement*, const state::Version*>> scheduled;
+void ExportDocument::BuildICalendar() {
+  const state::State& s = *state_;
+  const int64_t now_ms = now_ms_;
+  std::set<std::string> zone_set;
+  std::vector<const state::Version*> scheduled;
   for (const state::Agreement& a : s.agreements) {
     if (a.status != state::AgreementStatus::kActive || !a.latest_active) continue;
     for (const state::Version& ver : a.versions) {
       if (ver.by.id == *a.latest_active && ver.schedule) {
-        scheduled.emplace_back(&a, &ver);
-        zones.insert(ver.schedule->time_zone);
+        scheduled.push_back(&ver);
+        zone_set.insert(ver.schedule->time_zone);
       }
     }
   }
-  for (const std::string& zone : zones) {
-    for (std::string& l : state::VTimezoneLines(zone, now_ms - kYearMs, now_ms + 2 * kYearMs))
-      lines.push_back(std::move(l));
-  }
-  for (const auto& [agreement, version] : scheduled) {
-    lines.push_back("BEGIN:VEVENT");
-    lines.push_back("UID:" + ToHex(version->by.id) + "@accord");
-    lines.push_back("DTSTAMP:" + UtcStamp(now_ms));
-    lines.push_back("SUMMARY:" + state::EscapeICalText("Space time: " + version->text));
-    for (std::string& l : state::ToICalendarLines(*version->schedule))
-      lines.push_back(std::move(l));
-    lines.push_back("END:VEVENT");
-  }
-  lines.push_back("END:VCALENDAR");
+  auto lines = [](const std::vector<std::string>& ls, std::string& out) {
+    for (const std::string& l : ls) out += state::FoldICalLine(l) + "\r\n";
+  };
+  Once([lines](std::string& out) {
+    lines({"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//accord//accord 0.1//EN",
+           "CALSCALE:GREGORIAN"},
+          out);
+  });
+  std::vector<std::string> zones(zone_set.begin(), zone_set.end());
+  sections_.push_back(
+      {zones.size(), [zones, now_ms, lines](size_t i, std::string& out) {
+         lines(state::VTimezoneLines(zones[i], now_ms - kYearMs, now_ms + 2 * kYearMs), out);
+       }});
+  sections_.push_back({scheduled.size(), [scheduled, now_ms, lines](size_t i, std::string& out) {
+                         const state::Version& version = *scheduled[i];
+                         std::vector<std::string> event = {
+                             "BEGIN:VEVENT", "UID:" + ToHex(version.by.id) + "@accord",
+                             "DTSTAMP:" + UtcStamp(now_ms),
+                             "SUMMARY:" + state::EscapeICalText("Space time: " + version.text)};
+                         for (std::string& l : state::ToICalendarLines(*version.schedule))
+                           event.push_back(std::move(l));
+                         event.push_back("END:VEVENT");
+                         lines(event, out);
+                       }});
+  Once([lines](std::string& out) { lines({"END:VCALENDAR"}, out); });
+}
+
+std::string ExportAll(ExportFormat format, const state::State& state, const state::MemberId& me,
+                      int64_t now_ms) {
+  ExportDocument doc(format, state, me, now_ms);
   std::string out;
-  for (const std::string& l : lines) out += state::FoldICalLine(l) + "\r\n";
+  while (!doc.done()) out += doc.NextChunk(size_t{1} << 20);
   return out;
 }
 

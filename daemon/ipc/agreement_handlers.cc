@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "base/duration.h"
+#include "base/text.h"
 #include "daemon/ipc/handlers.h"
 #include "daemon/ipc/resolve.h"
 #include "daemon/ipc/views.h"
@@ -45,12 +46,17 @@ void SetSchedule(const state::Schedule& s, proto::Schedule* out) {
   out->set_anchor_day(s.anchor_day);
 }
 
-Status CheckAgreementText(const std::string& text) {
+// The text and the terms as typed, before anything is parsed or written.
+Status CheckAgreementText(const std::string& text, const std::string& schedule,
+                          const std::string& zone, const std::string& review) {
   if (text.empty()) return MakeError(ErrorCode::kInvalidArgument, "the agreement text is empty");
   if (text.size() > kMaxAgreementTextBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "the agreement text is too long");
   }
-  return Status::Ok();
+  ACCORD_RETURN_IF_ERROR(CheckUserText(text, "agreement text"));
+  ACCORD_RETURN_IF_ERROR(CheckUserText(schedule, "schedule"));
+  ACCORD_RETURN_IF_ERROR(CheckUserText(zone, "time zone"));
+  return CheckUserText(review, "review interval");
 }
 
 const state::Version* FindVersion(const state::Agreement& a, const log::EntryId& id) {
@@ -84,7 +90,8 @@ Result<const state::Version*> TargetVersion(const AgreementRef& ref, bool allow_
 }  // namespace
 
 Result<proto::Response> Handlers::Propose(const proto::ProposeRequest& r) {
-  ACCORD_RETURN_IF_ERROR(CheckAgreementText(r.text()));
+  ACCORD_RETURN_IF_ERROR(
+      CheckAgreementText(r.text(), r.schedule(), r.time_zone(), r.review_every()));
   Result<Terms> terms = ParseTerms(r.schedule(), r.time_zone(), r.review_every(), node_.NowMs());
   if (!terms.ok()) return terms.error();
   proto::Body b;
@@ -96,7 +103,8 @@ Result<proto::Response> Handlers::Propose(const proto::ProposeRequest& r) {
 }
 
 Result<proto::Response> Handlers::Counter(const proto::CounterRequest& r) {
-  ACCORD_RETURN_IF_ERROR(CheckAgreementText(r.text()));
+  ACCORD_RETURN_IF_ERROR(
+      CheckAgreementText(r.text(), r.schedule(), r.time_zone(), r.review_every()));
   const state::State& s = node_.State();
   Result<AgreementRef> ref = ResolveAgreement(s, r.agreement());
   if (!ref.ok()) return ref.error();
@@ -128,6 +136,7 @@ Result<proto::Response> Handlers::AgreementAction(const proto::AgreementActionRe
   if (r.note().size() > kMaxAgreementTextBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "the note is too long");
   }
+  ACCORD_RETURN_IF_ERROR(CheckUserText(r.note(), "note"));
 
   proto::Body b;
   if (r.action() == proto::AgreementActionRequest::RETIRE) {

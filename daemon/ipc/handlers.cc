@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/text.h"
 #include "daemon/export/export.h"
 #include "daemon/ipc/event_summary.h"
 #include "daemon/ipc/log_stream.h"
@@ -19,6 +20,7 @@ namespace accord::daemon {
 namespace {
 
 constexpr size_t kMaxTextBytes = 4000;  // bytes per user text; entries must fit one frame
+constexpr size_t kExportChunkBytes = 1u << 20;  // bytes of export content per response frame
 
 std::string Hostname() {
   char buf[256] = {};
@@ -41,6 +43,7 @@ std::string IStatementHint(const std::string& text) {
 
 Status CheckText(const std::string& text, const char* what) {
   if (text.empty()) return MakeError(ErrorCode::kInvalidArgument, std::string(what) + " is empty");
+  ACCORD_RETURN_IF_ERROR(CheckUserText(text, what));
   if (text.size() > kMaxTextBytes) {
     return MakeError(ErrorCode::kInvalidArgument, std::string(what) + " is longer than " +
                                                       std::to_string(kMaxTextBytes) + " bytes");
@@ -66,6 +69,7 @@ void Handlers::Handle(const proto::Request& request, const std::shared_ptr<IpcSe
     return;
   }
   if (request.has_log() && node_.has_identity()) return Log(request.log(), session);
+  if (request.has_export_() && node_.has_identity()) return Export(request.export_(), session);
   if (request.has_invite()) return Invite(request.invite(), session);
   if (request.has_join()) return Join(request.join(), session);
   if (request.has_invite_consent()) {
@@ -143,8 +147,6 @@ Result<proto::Response> Handlers::Dispatch(const proto::Request& q) {
       return ListCheckIns(q.list_check_ins());
     case R::kDue:
       return Due();
-    case R::kExport:
-      return Export(q.export_());
     case R::kPeers:
       return Peers();
     default:
@@ -154,11 +156,15 @@ Result<proto::Response> Handlers::Dispatch(const proto::Request& q) {
 }
 
 Result<proto::Response> Handlers::Init(const proto::InitRequest& r) {
-  ACCORD_RETURN_IF_ERROR(CheckText(r.name(), "name"));
-  if (r.name().size() > 64)
-    return MakeError(ErrorCode::kInvalidArgument, "name is longer than 64 bytes");
-  Result<state::MemberId> me =
-      node_.Init(r.name(), r.device_name().empty() ? Hostname() : r.device_name());
+  // The rule pairing applies to names: a name init accepts never makes pairing fail later.
+  ACCORD_RETURN_IF_ERROR(CheckName(r.name(), "name"));
+  std::string device_name = r.device_name();
+  if (!device_name.empty()) {
+    ACCORD_RETURN_IF_ERROR(CheckName(device_name, "device name"));
+  } else if (device_name = Hostname(); !CheckName(device_name).ok()) {
+    device_name.clear();  // a host name no partner could be shown
+  }
+  Result<state::MemberId> me = node_.Init(r.name(), device_name);
   if (!me.ok()) return me.error();
   proto::Response out;
   out.mutable_init()->set_member_id(ToHex(*me));
@@ -215,7 +221,10 @@ Result<proto::Response> Handlers::Written(Result<log::EntryId> id, const std::st
 }
 
 Result<proto::Response> Handlers::WriteNote(proto::Body body, const std::string& text) {
-  ACCORD_RETURN_IF_ERROR(CheckText(text, "text"));
+  ACCORD_RETURN_IF_ERROR(CheckText(text, body.has_need()           ? "need text"
+                                         : body.has_boundary()     ? "boundary text"
+                                         : body.has_appreciation() ? "appreciation text"
+                                                                   : "reflection text"));
   const bool hint = body.has_need() || body.has_boundary();
   Result<proto::Response> out = Written(node_.Write(body), text);
   if (out.ok() && !hint) out->mutable_written()->clear_hint();
@@ -257,6 +266,7 @@ Result<proto::Response> Handlers::CheckIn(const proto::CheckInRequest& r) {
   }
   if (r.note().size() > kMaxTextBytes)
     return MakeError(ErrorCode::kInvalidArgument, "note is too long");
+  ACCORD_RETURN_IF_ERROR(CheckUserText(r.note(), "check-in note"));
   proto::Body b;
   auto* c = b.mutable_check_in();
   c->set_feeling(r.feeling());
@@ -311,24 +321,32 @@ void Handlers::Log(const proto::LogRequest& r, const std::shared_ptr<IpcSession>
   LogStream::Start(node_, r.verify(), session, std::move(verifier));
 }
 
-Result<proto::Response> Handlers::Export(const proto::ExportRequest& r) {
-  const state::State& s = node_.State();
-  const int64_t now = node_.NowMs();
-  proto::Response out;
+void Handlers::Export(const proto::ExportRequest& r, const std::shared_ptr<IpcSession>& session) {
+  ExportFormat format;
   switch (r.format()) {
     case proto::ExportRequest::JSON:
-      out.mutable_export_()->set_content(ExportJson(s, node_.me(), now));
+      format = ExportFormat::kJson;
       break;
     case proto::ExportRequest::MD:
-      out.mutable_export_()->set_content(ExportMarkdown(s, node_.me(), now));
+      format = ExportFormat::kMarkdown;
       break;
     case proto::ExportRequest::ICS:
-      out.mutable_export_()->set_content(ExportICalendar(s, node_.me(), now));
+      format = ExportFormat::kICalendar;
       break;
     default:
-      return MakeError(ErrorCode::kInvalidArgument, "unknown export format");
+      return session->SendError(ErrorCode::kInvalidArgument, "unknown export format");
   }
-  return out;
+  // One chunk at a time, each made once the one before is written: memory stays bounded
+  // by the state's own copy and a chunk, however large the export.
+  auto doc = std::make_shared<ExportDocument>(format, node_.State(), node_.me(), node_.NowMs());
+  session->SendPulled([doc, finished = false]() mutable -> std::optional<proto::Response> {
+    if (finished) return std::nullopt;
+    proto::Response out;
+    out.mutable_export_()->set_content(doc->NextChunk(kExportChunkBytes));
+    finished = doc->done();
+    out.mutable_export_()->set_more(!finished);
+    return out;
+  });
 }
 
 void Handlers::OnEvent(const state::Event& event) {

@@ -41,7 +41,7 @@ class Handlers final : public Dispatcher {
   Result<proto::Response> ListCheckIns(const proto::ListCheckInsRequest& r);
   Result<proto::Response> Due();
   void Log(const proto::LogRequest& r, const std::shared_ptr<IpcSession>& session);
-  Result<proto::Response> Export(const proto::ExportRequest& r);
+  void Export(const proto::ExportRequest& r, const std::shared_ptr<IpcSession>& session);
   Result<proto::Response> Peers();
   void Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSession>& session);
   void Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session);

@@ -58,8 +58,11 @@ asio::awaitable<void> IpcSession::ReadLoop() {
     if (ec) break;  // truncated frame: nothing to answer
     proto::Request request;
     if (!request.ParseFromString(payload)) {
+      // proto3 refuses a string field that is not valid UTF-8 here (libprotobuf's own line
+      // about it goes to our log: RouteProtobufLogs).
       SendError(ErrorCode::kInvalidArgument,
-                "request does not parse; is accord the same version as accordd?");
+                "request does not parse: text that is not valid UTF-8, or accord and accordd "
+                "of different versions");
       CloseAfterWrites();
       break;
     }
@@ -70,6 +73,25 @@ asio::awaitable<void> IpcSession::ReadLoop() {
 
 void IpcSession::Send(const proto::Response& response) {
   if (!socket_.is_open()) return;
+  if (!pulls_.empty()) {  // answers keep request order, behind a pulled one still going
+    pulls_.push_back([response, sent = false]() mutable -> std::optional<proto::Response> {
+      if (sent) return std::nullopt;
+      sent = true;
+      return response;
+    });
+    return;
+  }
+  Enqueue(response);
+  if (!writing_) WriteNext();
+}
+
+void IpcSession::SendPulled(Pull next) {
+  if (!socket_.is_open()) return;
+  pulls_.push_back(std::move(next));
+  if (!writing_) WriteNext();
+}
+
+void IpcSession::Enqueue(const proto::Response& response) {
   std::string payload;
   if (!response.SerializeToString(&payload) || payload.size() > kMaxIpcFrameBytes) {
     LogError("response too large to send");
@@ -79,7 +101,6 @@ void IpcSession::Send(const proto::Response& response) {
     error.SerializeToString(&payload);
   }
   outbox_.push_back(EncodeFrame(AsBytes(payload)));
-  if (!writing_) WriteNext();
 }
 
 void IpcSession::SendError(ErrorCode code, const std::string& message) {
@@ -95,6 +116,14 @@ void IpcSession::CloseAfterWrites() {
 }
 
 void IpcSession::WriteNext() {
+  while (outbox_.empty() && !pulls_.empty() && socket_.is_open()) {
+    std::optional<proto::Response> next = pulls_.front()();
+    if (next) {
+      Enqueue(*next);
+    } else {
+      pulls_.pop_front();
+    }
+  }
   if (outbox_.empty()) {
     writing_ = false;
     if (close_after_writes_) Close();
@@ -105,6 +134,7 @@ void IpcSession::WriteNext() {
                     [self = shared_from_this()](std::error_code ec, size_t) {
                       if (ec) {
                         self->outbox_.clear();
+                        self->pulls_.clear();
                         self->writing_ = false;
                         self->Close();
                         return;
@@ -115,6 +145,7 @@ void IpcSession::WriteNext() {
 }
 
 void IpcSession::Close() {
+  pulls_.clear();
   std::error_code ignored;
   socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -8,7 +8,9 @@
 #include <asio.hpp>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "accord/ipc.pb.h"
 #include "base/bytes.h"
@@ -32,6 +34,11 @@ class IpcSession : public std::enable_shared_from_this<IpcSession> {
   void Start();
   void Send(const proto::Response& response);
   void SendError(ErrorCode code, const std::string& message);
+  // A long answer in bounded memory: `next` is asked for one response at a time, each once
+  // everything before it is written, until it returns nullopt or the connection ends. A
+  // second pulled answer on the same connection follows the first one whole.
+  using Pull = std::function<std::optional<proto::Response>()>;
+  void SendPulled(Pull next);
   // Sends what is queued, then closes.
   void CloseAfterWrites();
   bool is_open() const { return socket_.is_open(); }
@@ -40,6 +47,7 @@ class IpcSession : public std::enable_shared_from_this<IpcSession> {
 
  private:
   asio::awaitable<void> ReadLoop();
+  void Enqueue(const proto::Response& response);
   void WriteNext();
   void Close();
 
@@ -48,6 +56,7 @@ class IpcSession : public std::enable_shared_from_this<IpcSession> {
   std::deque<Bytes> outbox_;
   bool writing_ = false;
   bool close_after_writes_ = false;
+  std::deque<Pull> pulls_;  // pulled answers still being sent, in request order
 };
 
 class IpcServer {

@@ -1,5 +1,6 @@
 // The space commands of Handlers: ask, ack, back, space.
 #include "base/duration.h"
+#include "base/text.h"
 #include "daemon/ipc/handlers.h"
 #include "daemon/ipc/resolve.h"
 #include "daemon/ipc/views.h"
@@ -14,6 +15,7 @@ constexpr size_t kMaxMessageBytes = 2000;    // bytes
 }  // namespace
 
 Result<proto::Response> Handlers::AskSpace(const proto::AskSpaceRequest& r) {
+  ACCORD_RETURN_IF_ERROR(CheckUserText(r.message(), "space message"));
   Result<std::chrono::seconds> d = ParseDuration(r.duration());
   if (!d.ok()) return d.error();
   if (r.message().size() > kMaxMessageBytes) {
@@ -26,6 +28,10 @@ Result<proto::Response> Handlers::AskSpace(const proto::AskSpaceRequest& r) {
 }
 
 Result<proto::Response> Handlers::AckSpace(const proto::AckSpaceRequest& r) {
+  if (r.note().size() > kMaxMessageBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, "the note is too long");
+  }
+  ACCORD_RETURN_IF_ERROR(CheckUserText(r.note(), "note"));
   const state::State& s = node_.State();
   Result<const state::SpaceRequest*> req = ResolveSpaceRequest(s, r.request());
   if (!req.ok()) return req.error();

@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/text.h"
 #include "crypto/dh.h"
 #include "crypto/secret.h"
 #include "daemon/log/header.h"
 
 namespace accord::pairing {
 
-constexpr size_t kMaxNameBytes = 64;      // bytes of UTF-8 in a display name
+constexpr size_t kMaxNameBytes = accord::kMaxNameBytes;  // bytes of UTF-8 in a display name
 constexpr size_t kMaxMemberDevices = 32;  // device keys of one member in the inviter's record
 constexpr size_t kMaxEpochKeys = 128;     // epoch keys in one bundle (keeps it under 8 KiB)
 
@@ -38,7 +39,7 @@ struct PactBundle {
   std::string inviter_name;
 };
 
-// 1..kMaxNameBytes of well-formed UTF-8 without control characters. kInvalidArgument.
+// accord::CheckName (base/text.h), the rule `init` applies too. kInvalidArgument.
 Status CheckName(std::string_view name);
 
 // A usable bundle: non-zero pact id and member, 1..kMaxEpochKeys keys with strictly ascending

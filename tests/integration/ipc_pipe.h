@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "accord/ipc.pb.h"
@@ -17,8 +18,10 @@
 namespace accord::testing {
 
 // Writes `count` needs through one connection; returns how many were answered without error.
+// `text(i)` is need i's text (by default a short numbered one).
 inline size_t WriteNeeds(const std::filesystem::path& socket_path, size_t count,
-                         size_t window = 256) {
+                         size_t window = 256,
+                         const std::function<std::string(size_t)>& text = nullptr) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
@@ -42,7 +45,8 @@ inline size_t WriteNeeds(const std::filesystem::path& socket_path, size_t count,
     while (sent < count && sent - ok < window) {
       proto::Request r;
       r.set_protocol(1);
-      r.mutable_add_need()->set_text("I need quiet time, entry number " + std::to_string(sent));
+      r.mutable_add_need()->set_text(
+          text ? text(sent) : "I need quiet time, entry number " + std::to_string(sent));
       Bytes frame = EncodeFrame(AsBytes(r.SerializeAsString()));
       if (::write(fd, frame.data(), frame.size()) != static_cast<ssize_t>(frame.size())) break;
       ++sent;

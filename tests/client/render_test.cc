@@ -1,0 +1,84 @@
+#include "client/render.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace accord::client {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000'000LL;  // unix ms
+const std::string kHostile = "I need \x1b]0;owned\a\x1b[2J\rfake line";
+
+std::string Render(const proto::Response& r) {
+  std::ostringstream out;
+  RenderText(r, kNow, out);
+  return out.str();
+}
+
+TEST(Render, APartnersEscapeSequencesAreShownNotObeyed) {
+  proto::Response r;
+  proto::NoteView* n = r.mutable_notes()->add_notes();
+  n->set_id("abcdef0123456789");
+  n->set_author_name("Bob\x1b[31m");
+  n->set_text(kHostile);
+  const std::string out = Render(r);
+  EXPECT_NE(out.find("Bob\\x1B[31m: I need \\x1B]0;owned\\x07\\x1B[2J\\x0Dfake line"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(out.find('\r'), std::string::npos);
+  EXPECT_EQ(out.find('\a'), std::string::npos);
+}
+
+TEST(Render, ANewlineInAPartnersTextCannotStartALineOfItsOwn) {
+  proto::Response r;
+  proto::NoteView* n = r.mutable_notes()->add_notes();
+  n->set_id("abcdef0123456789");
+  n->set_author_name("Bob");
+  n->set_text("fine\n12345678  forged line");
+  EXPECT_NE(Render(r).find("fine\n    12345678  forged line"), std::string::npos) << Render(r);
+}
+
+TEST(Render, OrdinaryUnicodeIsShownAsWritten) {
+  proto::Response r;
+  proto::SpaceView* s = r.mutable_space()->add_in_space();
+  s->set_id("abcdef0123456789");
+  s->set_name("Zoë");
+  s->set_message("a walk \xf0\x9f\x8c\xb3");
+  s->set_active(true);
+  const std::string out = Render(r);
+  EXPECT_NE(out.find("Zoë is in space until"), std::string::npos) << out;
+  EXPECT_NE(out.find(": a walk \xf0\x9f\x8c\xb3"), std::string::npos) << out;
+}
+
+TEST(Render, BidiOverridesInANameAreNeutralised) {
+  proto::Response r;
+  proto::MemberView* m = r.mutable_status()->add_members();
+  m->set_name(
+      "\xe2\x80\xae"
+      "ecilA");
+  const std::string out = Render(r);
+  EXPECT_EQ(out.find("\xe2\x80\xae"), std::string::npos) << out;
+  EXPECT_NE(out.find("\\u{202E}ecilA"), std::string::npos) << out;
+}
+
+TEST(Render, JsonOutputKeepsTheExactText) {
+  proto::Response r;
+  r.mutable_notes()->add_notes()->set_text(kHostile);
+  const std::string json = ToJson(r, false);
+  EXPECT_EQ(json.find('\x1b'), std::string::npos);  // the JSON mapping escapes it itself
+  proto::Response back;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &back).ok()) << json;
+  EXPECT_EQ(back.notes().notes(0).text(), kHostile);
+}
+
+TEST(Render, ExportChunksOnATerminalShowCrlfAsNewlines) {
+  std::ostringstream out;
+  RenderExportChunk("BEGIN:VCALENDAR\r\nSUMMARY:x\x1b[2J\r\n", out);
+  EXPECT_EQ(out.str(), "BEGIN:VCALENDAR\nSUMMARY:x\\x1B[2J\n");
+}
+
+}  // namespace
+}  // namespace accord::client

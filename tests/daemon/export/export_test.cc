@@ -1,0 +1,94 @@
+#include "daemon/export/export.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace accord::daemon {
+namespace {
+
+constexpr int64_t kNow = 1'700'000'000'000LL;  // unix ms
+
+state::State StateWithNeeds(size_t count, const std::string& text) {
+  state::State s;
+  state::Member alice;
+  alice.id[0] = 1;
+  alice.name = "Zoë";
+  s.members.push_back(alice);
+  for (size_t i = 0; i < count; ++i) {
+    state::Need n;
+    n.by.id[0] = static_cast<uint8_t>(i);
+    n.by.id[1] = static_cast<uint8_t>(i >> 8);
+    n.by.member = alice.id;
+    n.by.time_ms = kNow;
+    n.text = text + " " + std::to_string(i);
+    s.needs.push_back(n);
+  }
+  return s;
+}
+
+TEST(Export, SmallChunksJoinIntoTheWholeDocumentAndNeverSplitACharacter) {
+  const state::State s = StateWithNeeds(40, "I need é, € and \xf0\x9f\x8c\xb3");
+  for (ExportFormat format : {ExportFormat::kJson, ExportFormat::kMarkdown}) {
+    const std::string whole = ExportAll(format, s, s.members[0].id, kNow);
+    ExportDocument doc(format, s, s.members[0].id, kNow);
+    std::string joined;
+    size_t chunks = 0;
+    while (!doc.done()) {
+      const std::string chunk = doc.NextChunk(7);
+      ASSERT_FALSE(chunk.empty());
+      ASSERT_LE(chunk.size(), 7u);
+      // A chunk starts on a character boundary: never with a UTF-8 continuation byte.
+      ASSERT_NE(static_cast<uint8_t>(chunk[0]) & 0xc0, 0x80) << chunks;
+      joined += chunk;
+      ++chunks;
+    }
+    EXPECT_EQ(joined, whole);
+    EXPECT_GT(chunks, whole.size() / 7);
+  }
+  nlohmann::json j =
+      nlohmann::json::parse(ExportAll(ExportFormat::kJson, s, s.members[0].id, kNow));
+  EXPECT_EQ(j["needs"].size(), 40u);
+  EXPECT_EQ(j["needs"][39]["text"], "I need é, € and \xf0\x9f\x8c\xb3 39");
+}
+
+TEST(Export, AnICalendarChunkNeverEndsBetweenCrAndLf) {
+  const state::State s = StateWithNeeds(0, "");
+  ExportDocument doc(ExportFormat::kICalendar, s, s.members[0].id, kNow);
+  std::string joined;
+  while (!doc.done()) {
+    const std::string chunk = doc.NextChunk(5);
+    ASSERT_FALSE(chunk.empty());
+    EXPECT_NE(chunk.front(), '\n') << joined;
+    joined += chunk;
+  }
+  EXPECT_EQ(joined.rfind("BEGIN:VCALENDAR\r\n", 0), 0u);
+  EXPECT_EQ(joined.substr(joined.size() - 15), "END:VCALENDAR\r\n");
+}
+
+TEST(Export, TheDocumentIsASnapshotOfTheStateItWasMadeFrom) {
+  state::State s = StateWithNeeds(3, "I need");
+  ExportDocument doc(ExportFormat::kJson, s, s.members[0].id, kNow);
+  const std::string expected = ExportAll(ExportFormat::kJson, s, s.members[0].id, kNow);
+  s.needs.clear();  // entries arriving (or the state being refolded) between chunks
+  std::string joined;
+  while (!doc.done()) joined += doc.NextChunk(16);
+  EXPECT_EQ(joined, expected);
+}
+
+TEST(Export, ALargeDocumentComesInChunksOfAtMostTheLimit) {
+  const state::State s = StateWithNeeds(600, std::string(4000, 'x'));
+  ExportDocument doc(ExportFormat::kMarkdown, s, s.members[0].id, kNow);
+  size_t total = 0, chunks = 0;
+  while (!doc.done()) {
+    const std::string chunk = doc.NextChunk(size_t{1} << 20);
+    ASSERT_LE(chunk.size(), size_t{1} << 20);
+    total += chunk.size();
+    ++chunks;
+  }
+  EXPECT_GT(total, 600u * 4000u);
+  EXPECT_EQ(chunks, (total + (size_t{1} << 20) - 1) >> 20);
+}
+
+}  // namespace
+}  // namespace accord::daemon
