@@ -109,6 +109,7 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
   for (const auto& f : s.forks())
     out << "FORK: device " << Short(f.author()) << " wrote two entries at seq " << f.seq()
         << "; its feed is frozen\n";
+  if (!s.writes_refused().empty()) out << "WRITES REFUSED: " << s.writes_refused() << "\n";
   out << "state digest: " << s.state_digest() << "\n";
 }
 

@@ -194,6 +194,9 @@ Result<proto::Response> Handlers::Status() {
   st->set_state_digest(ToHex(node_.Digest()));
   st->set_entries(node_.EntryCount());
   st->set_device_key(ToHex(node_.device_key()));
+  if (std::optional<Error> blocked = node_.WriteBlocked()) {
+    st->set_writes_refused(blocked->message);
+  }
   return out;
 }
 

@@ -192,6 +192,8 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
       Close(close->reason);
     } else if (auto* progress = std::get_if<sync::Progress>(&action)) {
       receiving_total_ = progress->received + progress->behind;
+    } else if (auto* heads = std::get_if<sync::PeerHeads>(&action)) {
+      manager_.node().NotePeerHeads(device_, heads->heads);
     }
   }
 }

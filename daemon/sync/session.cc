@@ -125,6 +125,9 @@ void SyncSession::HandleHello(const std::map<log::DeviceKey, log::FeedHead>& hea
   for (auto& [existing, conflicting] : forks_waiting_) SendFork(existing, conflicting, out);
   forks_waiting_.clear();
   Pump(out);
+  // The edge learns whether the peer holds more of a feed than we do (of our own feed: we
+  // were restored from an older copy and must not author until we have caught up).
+  if (!closed_) out.push_back(PeerHeads{heads});
 }
 
 void SyncSession::HandleBatch(uint64_t batch_id, std::vector<log::Envelope> entries,

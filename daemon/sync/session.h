@@ -61,7 +61,11 @@ struct Progress {  // entries received so far / still announced
   uint64_t received;
   uint64_t behind;
 };
-using Action = std::variant<SendMessage, StoreBatch, RecordFork, CloseSession, Progress>;
+struct PeerHeads {  // the peer's Hello: what it holds of every feed (e.g. more of our own)
+  std::map<log::DeviceKey, log::FeedHead> heads;
+};
+using Action =
+    std::variant<SendMessage, StoreBatch, RecordFork, CloseSession, Progress, PeerHeads>;
 
 class Sender;
 
