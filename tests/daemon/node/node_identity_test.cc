@@ -162,5 +162,24 @@ TEST_F(NodeIdentity, AFreshHomeOpensWithoutIdentityAndInitRuns) {
   EXPECT_TRUE(node->Init("Alice", "laptop").ok());
 }
 
+// Defence in depth: even on a node that opened without identity, init never runs over a
+// store that records a device (Open refuses such a store without its key).
+TEST_F(NodeIdentity, InitNeverRunsOverAStoreThatRecordsADevice) {
+  InstancePaths home = Home("a");
+  std::unique_ptr<Node> node = OpenOk(home);
+  ASSERT_NE(node, nullptr);
+  const Bytes someone(32, 0x42);
+  ASSERT_TRUE(node->mutable_store().SetMeta("device_key", someone).ok());
+  Result<state::MemberId> init = node->Init("Mallory", "laptop");
+  ASSERT_FALSE(init.ok());
+  EXPECT_EQ(init.code(), ErrorCode::kRefused);
+  EXPECT_NE(init.error().message.find("never overwrites"), std::string::npos)
+      << init.error().message;
+  EXPECT_FALSE(fs::exists(home.key_file));
+  Result<std::optional<Bytes>> recorded = node->store().GetMeta("device_key");
+  ASSERT_TRUE(recorded.ok() && recorded->has_value());
+  EXPECT_EQ(**recorded, someone);
+}
+
 }  // namespace
 }  // namespace accord::daemon
