@@ -19,16 +19,18 @@ namespace fs = std::filesystem;
 constexpr uint8_t kMagic[] = {'A', 'C', 'C', 'K', 'E', 'Y', '0', '1'};
 constexpr size_t kMagicBytes = sizeof(kMagic);    // bytes
 constexpr size_t kPrefixBytes = kMagicBytes + 1;  // bytes, magic || flags
-constexpr uint8_t kFlagPlainV1 = 0;  // read only: written before the checksum existed
+// Flags: 0 plain v1 (read only: written before the checksum existed), 1 locked, 2 plain v2
+// (with a BLAKE2b-256 checksum).
+constexpr uint8_t kFlagPlainV1 = 0;
 constexpr uint8_t kFlagLocked = 1;
-constexpr uint8_t kFlagPlain = 2;  // plain with a BLAKE2b-256 checksum
+constexpr uint8_t kFlagPlain = 2;
 // ed25519 seed || x25519 secret || storage key.
 constexpr size_t kSecretsBytes = 32 + 32 + 32;                      // bytes
 constexpr size_t kPlainV1FileBytes = kPrefixBytes + kSecretsBytes;  // bytes
 // Plain: prefix || secrets || BLAKE2b-256(key = kChecksumKey, prefix || secrets). The checksum
 // tells damage from a different identity; it is no defence against someone who can write it.
-constexpr size_t kChecksumBytes = 32;                                      // bytes
-constexpr size_t kPlainFileBytes = kPlainV1FileBytes + kChecksumBytes;     // bytes
+constexpr size_t kChecksumBytes = 32;                                   // bytes
+constexpr size_t kPlainFileBytes = kPlainV1FileBytes + kChecksumBytes;  // bytes
 constexpr std::string_view kChecksumKey = "accord/key-file/checksum/v2";
 // Locked: prefix || alg(1) || opslimit(8) || memlimit(8) || salt(16) || nonce(24) || AEAD.
 constexpr size_t kAlgOffset = kPrefixBytes;
@@ -95,9 +97,9 @@ Status CheckPrefix(ByteView file, const fs::path& path) {
                          " has unknown flags (damaged, or written by a newer accord?); "
                          "restore it from a backup");
   }
-  const size_t want = flags == kFlagLocked   ? kLockedFileBytes
-                      : flags == kFlagPlain  ? kPlainFileBytes
-                                             : kPlainV1FileBytes;
+  const size_t want = flags == kFlagLocked  ? kLockedFileBytes
+                      : flags == kFlagPlain ? kPlainFileBytes
+                                            : kPlainV1FileBytes;
   if (file.size() != want) {
     return MakeError(ErrorCode::kCorrupt, "key file " + Quote(path) + " has the wrong size (" +
                                               std::to_string(file.size()) + " bytes, expected " +

@@ -3,7 +3,7 @@
 // wrapped by a passphrase with Argon2id ("locked mode"). Called from the daemon's main thread.
 // Formats (SECURITY §6.1): plain v2 carries a BLAKE2b-256 checksum so that a damaged byte is
 // reported as damage, never read as another identity; plain v1 (no checksum, written before)
-// still loads as it is, and the daemon checks every key file against its store (node_identity.h).
+// still loads as it is; the daemon checks every key file against its store (docs/identity.md).
 #ifndef ACCORD_CRYPTO_KEY_FILE_H_
 #define ACCORD_CRYPTO_KEY_FILE_H_
 
@@ -27,7 +27,8 @@ struct KdfParams {
   static KdfParams ForTests();     // libsodium's minimum cost: fast tests, never for users
 };
 
-// Writes (plain v2 or locked) through WriteNewPrivateFile (0600 temp file, fsync, rename, fsync(dir), 0700 dir).
+// Writes plain v2 or locked through WriteNewPrivateFile (0600 temp file, fsync, rename,
+// fsync(dir), 0700 dir).
 // kAlreadyExists if `path` exists. With a passphrase the secrets are Argon2id-wrapped;
 // an empty passphrase or out-of-range `params` is kInvalidArgument.
 Status WriteKeyFile(const std::filesystem::path& path, const DeviceIdentity& identity,

@@ -131,8 +131,7 @@ Status Node::LoadIdentity() {
         identity_->storage_key, AsBytes(KeyPurpose(w.kind, w.generation)), w.wrapped);
     if (!key.ok()) {
       return MakeError(ErrorCode::kCorrupt,
-                       "a stored key does not open with the key file " +
-                           paths_.key_file.native() +
+                       "a stored key does not open with the key file " + paths_.key_file.native() +
                            " (a damaged or wrong key file); restore this device's key file "
                            "from a backup. Do not run `accord init`");
     }
@@ -220,8 +219,8 @@ Result<state::MemberId> Node::Init(const std::string& name, const std::string& d
   ACCORD_RETURN_IF_ERROR(
       StoreKey(*store_, identity.storage_key, store::WrappedKeyKind::kPerson, 0, person_key));
   ACCORD_RETURN_IF_ERROR(crypto::WriteKeyFile(paths_.key_file, identity));
-  ACCORD_RETURN_IF_ERROR(store_->SetMeta(node_internal::kMetaDeviceKey,
-                                         identity.signing.public_key()));
+  ACCORD_RETURN_IF_ERROR(
+      store_->SetMeta(node_internal::kMetaDeviceKey, identity.signing.public_key()));
   ACCORD_RETURN_IF_ERROR(LoadIdentity());
   ACCORD_RETURN_IF_ERROR(FinishInit());
   return device_key_;

@@ -30,10 +30,10 @@ Status Node::CheckRecordedDeviceKey() {
   if (!*recorded) return Status::Ok();  // an older store: CheckIdentityAgainstStore derives it
   if (**recorded == Bytes(device_key_.begin(), device_key_.end())) return Status::Ok();
   return MakeError(ErrorCode::kCorrupt,
-                   "the key file " + paths_.key_file.native() + " is not this store's key: " +
-                       paths_.database.native() + " belongs to device " + Short(**recorded) +
-                       ", the key file holds device " + Short(device_key_) +
-                       " (a damaged or wrong key file); " + WhatToDo(paths_));
+                   "the key file " + paths_.key_file.native() +
+                       " is not this store's key: " + paths_.database.native() +
+                       " belongs to device " + Short(**recorded) + ", the key file holds device " +
+                       Short(device_key_) + " (a damaged or wrong key file); " + WhatToDo(paths_));
 }
 
 Status Node::CheckIdentityAgainstStore() {
@@ -58,9 +58,9 @@ Status Node::RecordDeviceKey() { return store_->SetMeta(kMetaDeviceKey, device_k
 
 Status Node::CheckInitMayRun() {
   if (Status missing = CheckNoIdentityIsMissing(); !missing.ok()) {
-    return MakeError(ErrorCode::kRefused,
-                     "accord init never overwrites a store that holds a log: " +
-                         missing.error().message);
+    return MakeError(
+        ErrorCode::kRefused,
+        "accord init never overwrites a store that holds a log: " + missing.error().message);
   }
   return Status::Ok();
 }
@@ -71,12 +71,11 @@ Status Node::CheckNoIdentityIsMissing() {
   const uint64_t entries = store_->CachedEntryCount();
   if (entries == 0 && !*recorded) return Status::Ok();  // a new store, or an interrupted init
   std::string whose = *recorded ? " of device " + Short(**recorded) : std::string();
-  return MakeError(ErrorCode::kNotFound,
-                   "no key file at " + paths_.key_file.native() + ", but " +
-                       paths_.database.native() + " holds the log" + whose + " (" +
-                       std::to_string(entries) +
-                       " entries), which cannot be used or continued without it; " +
-                       WhatToDo(paths_));
+  return MakeError(
+      ErrorCode::kNotFound,
+      "no key file at " + paths_.key_file.native() + ", but " + paths_.database.native() +
+          " holds the log" + whose + " (" + std::to_string(entries) +
+          " entries), which cannot be used or continued without it; " + WhatToDo(paths_));
 }
 
 }  // namespace accord::daemon

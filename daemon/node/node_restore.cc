@@ -45,10 +45,9 @@ std::optional<Error> Node::WriteBlocked() const {
   const uint64_t ours = store_->Head(device_key_).seq;
   if (own_seq_at_peer_ > ours) {
     return MakeError(ErrorCode::kRefused,
-                     "this device was restored from an older copy: device " +
-                         Short(own_seq_peer_) + " holds its own entries up to seq " +
-                         std::to_string(own_seq_at_peer_) + " and this store only up to seq " +
-                         std::to_string(ours) +
+                     "this device was restored from an older copy: device " + Short(own_seq_peer_) +
+                         " holds its own entries up to seq " + std::to_string(own_seq_at_peer_) +
+                         " and this store only up to seq " + std::to_string(ours) +
                          "; it is catching up from that device, try again in a moment");
   }
   return std::nullopt;

@@ -46,8 +46,8 @@ bool Exists(const fs::path& p) {
 Result<std::optional<fs::path>> SetStoreAside(const InstancePaths& paths, int64_t now_unix_ms) {
   const fs::path db = paths.database;
   std::vector<fs::path> moving;
-  for (const fs::path& p : {db, fs::path(db.native() + "-wal"), fs::path(db.native() + "-shm"),
-                            paths.key_dir}) {
+  for (const fs::path& p :
+       {db, fs::path(db.native() + "-wal"), fs::path(db.native() + "-shm"), paths.key_dir}) {
     if (Exists(p)) moving.push_back(p);
   }
   if (moving.empty()) return std::optional<fs::path>();

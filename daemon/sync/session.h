@@ -64,8 +64,7 @@ struct Progress {  // entries received so far / still announced
 struct PeerHeads {  // the peer's Hello: what it holds of every feed (e.g. more of our own)
   std::map<log::DeviceKey, log::FeedHead> heads;
 };
-using Action =
-    std::variant<SendMessage, StoreBatch, RecordFork, CloseSession, Progress, PeerHeads>;
+using Action = std::variant<SendMessage, StoreBatch, RecordFork, CloseSession, Progress, PeerHeads>;
 
 class Sender;
 

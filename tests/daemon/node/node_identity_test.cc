@@ -140,8 +140,7 @@ TEST_F(NodeIdentity, AMissingKeyFileNextToAStoreWithEntriesIsRefused) {
   ASSERT_FALSE(node.ok());
   EXPECT_EQ(node.code(), ErrorCode::kNotFound);
   const std::string& message = node.error().message;
-  EXPECT_NE(message.find("no key file at " + home.key_file.string()), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("no key file at " + home.key_file.string()), std::string::npos) << message;
   EXPECT_NE(message.find("4 entries"), std::string::npos) << message;
   EXPECT_NE(message.find("restore"), std::string::npos) << message;
   EXPECT_NE(message.find("accordd --start-over"), std::string::npos) << message;
