@@ -43,8 +43,7 @@ TEST_F(RestorePeerTest, APeerHoldingMoreOfOurOwnFeedHoldsEveryWriteUntilWeCatchU
   CommandResult write = bob.daemon->Accord({"need", "add", "I need two"});
   EXPECT_EQ(write.exit_code, 5) << write.out << write.err;
   EXPECT_NE(write.err.find("restored from an older copy"), std::string::npos) << write.err;
-  EXPECT_NE(write.err.find("up to seq " + std::to_string(claimed)), std::string::npos)
-      << write.err;
+  EXPECT_NE(write.err.find("up to seq " + std::to_string(claimed)), std::string::npos) << write.err;
   EXPECT_NE(write.err.find("try again in a moment"), std::string::npos) << write.err;
   const nlohmann::json status = Json(bob, {"status"});
   EXPECT_NE(status["status"]["writes_refused"].get<std::string>().find("catching up"),
