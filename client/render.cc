@@ -120,6 +120,7 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
     out << "DAMAGED: entry " << Short(d.id()) << " (device " << Short(d.author()) << " #"
         << d.seq() << ", " << S(d.damage()) << "); waiting for a good copy from a peer\n";
   if (s.repaired() > 0) out << "repaired: " << s.repaired() << " entries from peers' copies\n";
+  if (!s.writes_refused().empty()) out << "WRITES REFUSED: " << S(s.writes_refused()) << "\n";
   out << "state digest: " << S(s.state_digest()) << "\n";
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "crypto/aead.h"
+#include "crypto/hash.h"
 #include "crypto/random.h"
 
 namespace accord::crypto {
@@ -18,11 +19,19 @@ namespace fs = std::filesystem;
 constexpr uint8_t kMagic[] = {'A', 'C', 'C', 'K', 'E', 'Y', '0', '1'};
 constexpr size_t kMagicBytes = sizeof(kMagic);    // bytes
 constexpr size_t kPrefixBytes = kMagicBytes + 1;  // bytes, magic || flags
-constexpr uint8_t kFlagPlain = 0;
+// Flags: 0 plain v1 (read only: written before the checksum existed), 1 locked, 2 plain v2
+// (with a BLAKE2b-256 checksum).
+constexpr uint8_t kFlagPlainV1 = 0;
 constexpr uint8_t kFlagLocked = 1;
+constexpr uint8_t kFlagPlain = 2;
 // ed25519 seed || x25519 secret || storage key.
-constexpr size_t kSecretsBytes = 32 + 32 + 32;                    // bytes
-constexpr size_t kPlainFileBytes = kPrefixBytes + kSecretsBytes;  // bytes
+constexpr size_t kSecretsBytes = 32 + 32 + 32;                      // bytes
+constexpr size_t kPlainV1FileBytes = kPrefixBytes + kSecretsBytes;  // bytes
+// Plain: prefix || secrets || BLAKE2b-256(key = kChecksumKey, prefix || secrets). The checksum
+// tells damage from a different identity; it is no defence against someone who can write it.
+constexpr size_t kChecksumBytes = 32;                                   // bytes
+constexpr size_t kPlainFileBytes = kPlainV1FileBytes + kChecksumBytes;  // bytes
+constexpr std::string_view kChecksumKey = "accord/key-file/checksum/v2";
 // Locked: prefix || alg(1) || opslimit(8) || memlimit(8) || salt(16) || nonce(24) || AEAD.
 constexpr size_t kAlgOffset = kPrefixBytes;
 constexpr size_t kOpsOffset = kAlgOffset + 1;
@@ -32,7 +41,7 @@ constexpr size_t kSaltBytes = crypto_pwhash_argon2id_SALTBYTES;  // bytes
 constexpr size_t kNonceOffset = kSaltOffset + kSaltBytes;
 constexpr size_t kLockedAdBytes = kNonceOffset + kXNonceBytes;  // bytes, all before the AEAD
 constexpr size_t kLockedFileBytes = kLockedAdBytes + kSecretsBytes + kAeadTagBytes;  // bytes
-static_assert(kSaltBytes == 16 && kLockedFileBytes == 178);
+static_assert(kSaltBytes == 16 && kLockedFileBytes == 178 && kPlainFileBytes == 137);
 // A key file is tiny; anything bigger is not ours and is refused before reading it all.
 constexpr size_t kMaxKeyFileBytes = 4096;  // bytes
 
@@ -77,14 +86,20 @@ Status CheckPrefix(ByteView file, const fs::path& path) {
                                               " bytes); restore it from a backup");
   }
   if (!std::equal(kMagic, kMagic + kMagicBytes, file.begin())) {
-    return MakeError(ErrorCode::kCorrupt, Quote(path) + " is not an accord key file (bad magic)");
+    return MakeError(ErrorCode::kCorrupt, Quote(path) +
+                                              " is not an accord key file (bad magic); it is "
+                                              "damaged, restore it from a backup");
   }
   const uint8_t flags = file[kMagicBytes];
-  if (flags != kFlagPlain && flags != kFlagLocked) {
+  if (flags != kFlagPlain && flags != kFlagPlainV1 && flags != kFlagLocked) {
     return MakeError(ErrorCode::kCorrupt,
-                     "key file " + Quote(path) + " has unknown flags (written by a newer accord?)");
+                     "key file " + Quote(path) +
+                         " has unknown flags (damaged, or written by a newer accord?); "
+                         "restore it from a backup");
   }
-  const size_t want = flags == kFlagLocked ? kLockedFileBytes : kPlainFileBytes;
+  const size_t want = flags == kFlagLocked  ? kLockedFileBytes
+                      : flags == kFlagPlain ? kPlainFileBytes
+                                            : kPlainV1FileBytes;
   if (file.size() != want) {
     return MakeError(ErrorCode::kCorrupt, "key file " + Quote(path) + " has the wrong size (" +
                                               std::to_string(file.size()) + " bytes, expected " +
@@ -92,6 +107,10 @@ Status CheckPrefix(ByteView file, const fs::path& path) {
                                               "); it is damaged, restore it from a backup");
   }
   return Status::Ok();
+}
+
+Hash32 PlainChecksum(ByteView prefix_and_secrets) {
+  return Blake2b256Keyed(AsBytes(kChecksumKey), prefix_and_secrets);
 }
 
 bool ParamsInRange(const KdfParams& p) {
@@ -157,6 +176,8 @@ Status WriteKeyFile(const fs::path& path, const DeviceIdentity& identity,
   if (!passphrase.has_value()) {
     out[kMagicBytes] = kFlagPlain;
     std::copy_n(secrets.data(), kSecretsBytes, out + kPrefixBytes);
+    const Hash32 checksum = PlainChecksum(ByteView(out, kPlainV1FileBytes));
+    std::copy(checksum.begin(), checksum.end(), out + kPlainV1FileBytes);
     size = kPlainFileBytes;
   } else {
     out[kMagicBytes] = kFlagLocked;
@@ -188,6 +209,15 @@ Result<DeviceIdentity> ReadKeyFile(const fs::path& path,
 
   Secret<kSecretsBytes> secrets;
   if (file[kMagicBytes] == kFlagPlain) {
+    const Hash32 want = PlainChecksum(file.first(kPlainV1FileBytes));
+    if (!ConstantTimeEqual(want, file.subspan(kPlainV1FileBytes, kChecksumBytes))) {
+      return MakeError(ErrorCode::kCorrupt,
+                       "key file " + Quote(path) +
+                           " is damaged (its checksum does not match); restore it from a "
+                           "backup. Do not run `accord init`: that would make a new identity");
+    }
+  }
+  if (file[kMagicBytes] == kFlagPlain || file[kMagicBytes] == kFlagPlainV1) {
     std::copy_n(file.data() + kPrefixBytes, kSecretsBytes, secrets.data());
     return IdentityFromSecrets(secrets);
   }

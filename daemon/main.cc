@@ -20,6 +20,7 @@
 #include "daemon/logging.h"
 #include "daemon/net/peer_manager.h"
 #include "daemon/node/node.h"
+#include "daemon/node/start_over.h"
 
 namespace accord::daemon {
 namespace {
@@ -30,6 +31,7 @@ struct Options {
   std::vector<std::string> peers;
   bool no_discovery = false;
   bool verbose = false;
+  bool start_over = false;
 };
 
 // Everything the daemon owns, in start-up order; destroyed in reverse.
@@ -71,6 +73,18 @@ Status LockInstance(Context& ctx) {
 Status Start(Context& ctx) {
   ACCORD_RETURN_IF_ERROR(crypto::EnsurePrivateDir(ctx.paths.data_dir));
   ACCORD_RETURN_IF_ERROR(LockInstance(ctx));
+  if (ctx.options.start_over) {
+    // Under the instance lock, before the store is opened: no other accordd is using it.
+    Result<std::optional<std::filesystem::path>> aside =
+        SetStoreAside(ctx.paths, SystemClock().NowMs());
+    if (!aside.ok()) return aside.error();
+    if (*aside) {
+      LogWarning("--start-over: the old store and keys were moved to " + (*aside)->native() +
+                 " (nothing was deleted); this is now a new device: run accord init");
+    } else {
+      LogInfo("--start-over: there was no store to move aside");
+    }
+  }
   Result<std::unique_ptr<Node>> node = Node::Open(ctx.paths, SystemClock());
   if (!node.ok()) return node.error();
   ctx.node = std::move(*node);
@@ -101,6 +115,10 @@ int Run(int argc, char** argv) {
   app.add_option("--peer", ctx.options.peers, "HOST:PORT of a partner's daemon (repeatable)");
   app.add_flag("--no-discovery", ctx.options.no_discovery, "do not send or listen for LAN beacons");
   app.add_flag("-v,--verbose", ctx.options.verbose, "debug logging");
+  app.add_flag("--start-over", ctx.options.start_over,
+               "move this instance's database and keys aside (into DATA_DIR/set-aside-TIME; "
+               "nothing is deleted) and run as a new device; for a lost or damaged key file. "
+               "Run it once, by hand");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -209,6 +209,9 @@ Result<proto::Response> Handlers::Status() {
     view->set_damage(std::string(log::DamageName(d.damage)));
   }
   st->set_repaired(node_.repaired_count());
+  if (std::optional<Error> blocked = node_.WriteBlocked()) {
+    st->set_writes_refused(blocked->message);
+  }
   return out;
 }
 

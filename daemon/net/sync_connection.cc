@@ -199,6 +199,8 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
         LogWarning("sync: cannot keep repaired entries from device " + Short(device_) + ": " +
                    repaired.error().message);
       }
+    } else if (auto* heads = std::get_if<sync::PeerHeads>(&action)) {
+      manager_.node().NotePeerHeads(device_, heads->heads);
     }
   }
 }

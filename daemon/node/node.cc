@@ -101,7 +101,10 @@ Result<std::unique_ptr<Node>> Node::Open(const InstancePaths& paths, const Clock
   if (std::filesystem::exists(std::filesystem::symlink_status(paths.key_file, ec))) {
     ACCORD_RETURN_IF_ERROR(node->LoadIdentity());
     ACCORD_RETURN_IF_ERROR(node->Refold());
+    ACCORD_RETURN_IF_ERROR(node->CheckIdentityAgainstStore());
     ACCORD_RETURN_IF_ERROR(node->FinishInit());
+  } else {
+    ACCORD_RETURN_IF_ERROR(node->CheckNoIdentityIsMissing());
   }
   return node;
 }
@@ -111,6 +114,7 @@ Status Node::LoadIdentity() {
   if (!id.ok()) return id.error();
   identity_ = std::make_unique<crypto::DeviceIdentity>(std::move(*id));
   device_key_ = identity_->signing.public_key();
+  ACCORD_RETURN_IF_ERROR(CheckRecordedDeviceKey());
 
   Result<std::optional<Bytes>> pact = store_->GetMeta(kMetaPact);
   if (!pact.ok()) return pact.error();
@@ -127,7 +131,9 @@ Status Node::LoadIdentity() {
         identity_->storage_key, AsBytes(KeyPurpose(w.kind, w.generation)), w.wrapped);
     if (!key.ok()) {
       return MakeError(ErrorCode::kCorrupt,
-                       "a stored key does not open with this device's key file");
+                       "a stored key does not open with the key file " + paths_.key_file.native() +
+                           " (a damaged or wrong key file); restore this device's key file "
+                           "from a backup. Do not run `accord init`");
     }
     if (w.kind == store::WrappedKeyKind::kEpoch)
       keys_.AddEpochKey(w.generation, std::move(*key));
@@ -198,6 +204,9 @@ Result<state::MemberId> Node::Init(const std::string& name, const std::string& d
     return MakeError(ErrorCode::kAlreadyExists,
                      "this device already has an identity (" + paths_.key_file.native() + ")");
   }
+  // Never over a store that holds a log: Open refuses that without its key, so this is
+  // defence in depth (node_identity.cc).
+  ACCORD_RETURN_IF_ERROR(CheckInitMayRun());
   ACCORD_RETURN_IF_ERROR(crypto::EnsurePrivateDir(paths_.key_dir));
   crypto::DeviceIdentity identity = crypto::DeviceIdentity::Generate();
   // Database first, key file last: a crash in between leaves no identity, so `init` simply
@@ -221,12 +230,15 @@ Result<state::MemberId> Node::Init(const std::string& name, const std::string& d
   ACCORD_RETURN_IF_ERROR(
       StoreKey(*store_, identity.storage_key, store::WrappedKeyKind::kPerson, 0, person_key));
   ACCORD_RETURN_IF_ERROR(crypto::WriteKeyFile(paths_.key_file, identity));
+  ACCORD_RETURN_IF_ERROR(
+      store_->SetMeta(node_internal::kMetaDeviceKey, identity.signing.public_key()));
   ACCORD_RETURN_IF_ERROR(LoadIdentity());
   ACCORD_RETURN_IF_ERROR(FinishInit());
   return device_key_;
 }
 
 Result<log::EntryId> Node::Write(const proto::Body& body) {
+  if (std::optional<Error> blocked = WriteBlocked()) return *blocked;
   Result<log::AuthoredEntry> entry = author_->Write(body, keys_, max_lamport_ + 1, clock_.NowMs());
   if (!entry.ok()) return entry.error();
   if (Status s = store_->AppendOwn(*entry); !s.ok()) {

@@ -48,7 +48,8 @@ struct LogSlice {
 class Node {
  public:
   // Opens the store; loads the identity if `init` has run, refolds every stored entry, and
-  // finishes an `init` interrupted by a crash.
+  // finishes an `init` interrupted by a crash. Refuses (node_identity.cc) a key file that does
+  // not belong to the store, and a missing key file next to a store that holds entries.
   static Result<std::unique_ptr<Node>> Open(const InstancePaths& paths, const Clock& clock);
 
   bool has_identity() const { return identity_ != nullptr; }
@@ -57,7 +58,16 @@ class Node {
   Result<state::MemberId> Init(const std::string& name, const std::string& device_name);
 
   // Seals, signs and durably stores one own entry, then folds it. REQUIRES: has_identity().
+  // kRefused while WriteBlocked(): nothing is written that could never be delivered.
   Result<log::EntryId> Write(const proto::Body& body);
+
+  // Restore from a backup (SPEC §4, node_restore.cc). Why this device may not author now: a
+  // peer holds more of its own feed (it is catching up), or its own feed forked. nullopt if
+  // it may write.
+  std::optional<Error> WriteBlocked() const;
+  // A peer's Hello: remembers how much of this device's own feed the peer holds.
+  void NotePeerHeads(const log::DeviceKey& peer,
+                     const std::map<log::DeviceKey, log::FeedHead>& heads);
 
   // The folded state (recomputed after changes). REQUIRES: has_identity().
   const state::State& State();
@@ -169,6 +179,13 @@ class Node {
  private:
   Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store::Store> store);
   Status LoadIdentity();
+  // node_identity.cc: the key file against the store (recorded device key, own feed, member
+  // records), and a missing key file against a store that holds entries.
+  Status CheckRecordedDeviceKey();
+  Status CheckIdentityAgainstStore();
+  Status CheckNoIdentityIsMissing();
+  Status CheckInitMayRun();
+  Status RecordDeviceKey();
   Status Refold();
   Status FoldEntry(const log::EntryHeader& header, const log::EntryId& id, const proto::Body& body,
                    bool notify);
@@ -200,6 +217,9 @@ class Node {
   std::map<log::EntryId, DamagedEntry> damaged_;
   uint64_t repaired_ = 0;  // since start
   std::vector<IntegrityListener> integrity_listeners_;
+  // The most of our own feed a peer announced (Hello) and that peer; 0 when none is ahead.
+  uint64_t own_seq_at_peer_ = 0;
+  log::DeviceKey own_seq_peer_{};
 };
 
 // Opens a stored body with the ring's key (no signature check: the entry was verified

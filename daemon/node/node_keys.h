@@ -12,6 +12,9 @@
 namespace accord::daemon::node_internal {
 
 constexpr std::string_view kMetaPact = "pact_id";
+// This device's public signing key, recorded by `init` once the key file is written (or at
+// the first open of an older store whose log proves it): the key file must match it.
+constexpr std::string_view kMetaDeviceKey = "device_key";
 // The names `init` was given, sealed under the storage key (the database holds no plaintext),
 // kept until the MemberCreated entry that carries them is written; empty afterwards.
 constexpr std::string_view kMetaInitProfile = "init_profile";

@@ -1,5 +1,6 @@
 // Node: what pairing and sync need of the node — receiving batches and fork proofs, adding
 // and joining members, the pact's devices, and sealing small local secrets.
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -32,6 +33,12 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
   Result<log::IngestPlan> plan = log::IngestBatch(batch, pact_, view, keys_, signatures);
   if (!plan.ok()) return plan.error();
   ACCORD_RETURN_IF_ERROR(store_->AppendBatch(plan->to_store));
+  // Entries of our own feed from a peer (this device was restored from an older copy): the
+  // author continues after them.
+  if (std::any_of(plan->to_store.begin(), plan->to_store.end(),
+                  [this](const log::VerifiedEntry& e) { return e.header.author == device_key_; })) {
+    author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
+  }
   ReceiveReport report;
   report.stored = plan->to_store.size();
   report.duplicates = plan->duplicates;

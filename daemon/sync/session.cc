@@ -136,6 +136,9 @@ void SyncSession::HandleHello(const std::map<log::DeviceKey, log::FeedHead>& hea
   forks_waiting_.clear();
   Pump(out);
   RequestRepairs(out);
+  // The edge learns whether the peer holds more of a feed than we do (of our own feed: we
+  // were restored from an older copy and must not author until we have caught up).
+  if (!closed_) out.push_back(PeerHeads{heads});
 }
 
 // Asks the peer for every wanted body not yet asked in this session, up to the session cap.

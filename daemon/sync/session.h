@@ -71,8 +71,11 @@ struct Progress {  // entries received so far / still announced
 struct RepairEntries {  // requested copies for the edge to check (log::IsIntactCopy) and keep
   std::vector<log::Envelope> entries;
 };
-using Action =
-    std::variant<SendMessage, StoreBatch, RecordFork, CloseSession, Progress, RepairEntries>;
+struct PeerHeads {  // the peer's Hello: what it holds of every feed (e.g. more of our own)
+  std::map<log::DeviceKey, log::FeedHead> heads;
+};
+using Action = std::variant<SendMessage, StoreBatch, RecordFork, CloseSession, Progress,
+                            RepairEntries, PeerHeads>;
 
 class Sender;
 

@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 constexpr size_t kFlagsOffset = 8;
 constexpr size_t kOpsOffset = 10;
 constexpr size_t kMemOffset = 18;
-constexpr size_t kPlainSize = 8 + 1 + 96;
+constexpr size_t kPlainSize = 8 + 1 + 96 + 32;  // v2: with its BLAKE2b-256 checksum
+constexpr size_t kPlainV1Size = 8 + 1 + 96;
 constexpr size_t kLockedSize = 8 + 1 + 1 + 8 + 8 + 16 + 24 + 96 + 16;
 
 mode_t ModeOf(const fs::path& p) {
@@ -303,9 +304,63 @@ TEST_F(KeyFile, BadMagicIsCorrupt) {
 TEST_F(KeyFile, UnknownFlagsAreCorrupt) {
   WritePlain();
   Bytes bytes = ReadBytes(key_path());
-  bytes[kFlagsOffset] = 2;
+  bytes[kFlagsOffset] = 3;
   OverwriteBytes(key_path(), bytes);
   EXPECT_EQ(ReadKeyFile(key_path()).code(), ErrorCode::kCorrupt);
+}
+
+// Damage must be reported as damage: a plain file read with one changed byte used to be a
+// valid, different identity (a new device that silently lost its own log).
+TEST_F(KeyFile, AnyFlippedByteInAPlainFileIsCorruptNeverAnotherIdentity) {
+  WritePlain();
+  const Bytes original = ReadBytes(key_path());
+  ASSERT_EQ(original.size(), kPlainSize);
+  for (size_t i = 0; i < original.size(); ++i) {
+    for (uint8_t mask : {uint8_t{0x01}, uint8_t{0x80}, uint8_t{0xff}}) {
+      Bytes tampered = original;
+      tampered[i] ^= mask;
+      OverwriteBytes(key_path(), tampered);
+      Result<DeviceIdentity> read = ReadKeyFile(key_path());
+      ASSERT_FALSE(read.ok()) << "byte " << i << " mask " << int{mask};
+      EXPECT_EQ(read.code(), ErrorCode::kCorrupt) << "byte " << i << ": " << read.error().message;
+      EXPECT_NE(read.error().message.find(key_path().string()), std::string::npos)
+          << read.error().message;
+      EXPECT_NE(read.error().message.find("restore it from a backup"), std::string::npos)
+          << "byte " << i << ": " << read.error().message;
+    }
+  }
+  OverwriteBytes(key_path(), original);
+  Result<DeviceIdentity> read = ReadKeyFile(key_path());
+  ASSERT_TRUE(read.ok());
+  ExpectSameIdentity(*read, identity_);
+}
+
+TEST_F(KeyFile, DamagedPlainFileMessageNeverSuggestsInit) {
+  WritePlain();
+  Bytes bytes = ReadBytes(key_path());
+  bytes[14] ^= 0x01;
+  OverwriteBytes(key_path(), bytes);
+  Result<DeviceIdentity> read = ReadKeyFile(key_path());
+  ASSERT_EQ(read.code(), ErrorCode::kCorrupt);
+  EXPECT_NE(read.error().message.find("damaged"), std::string::npos) << read.error().message;
+  EXPECT_NE(read.error().message.find("Do not run `accord init`"), std::string::npos)
+      << read.error().message;
+}
+
+// Files written before the checksum existed keep loading (the daemon checks them against
+// its store instead).
+TEST_F(KeyFile, PlainV1FileWithoutChecksumStillLoads) {
+  WritePlain();
+  Bytes bytes = ReadBytes(key_path());
+  bytes[kFlagsOffset] = 0;
+  bytes.resize(kPlainV1Size);
+  OverwriteBytes(key_path(), bytes);
+  Result<DeviceIdentity> read = ReadKeyFile(key_path());
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  ExpectSameIdentity(*read, identity_);
+  Result<bool> locked = KeyFileIsLocked(key_path());
+  ASSERT_TRUE(locked.ok());
+  EXPECT_FALSE(*locked);
 }
 
 TEST_F(KeyFile, OversizedFileIsCorrupt) {

@@ -1,0 +1,67 @@
+// Shared set-up for the node tests: instance homes in a TempDir, opening a Node over them,
+// copying a whole home (a backup) and writing needs. Test thread only.
+#ifndef ACCORD_TESTS_DAEMON_NODE_NODE_FIXTURE_H_
+#define ACCORD_TESTS_DAEMON_NODE_NODE_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "base/paths.h"
+#include "crypto/private_file.h"
+#include "daemon/node/clock.h"
+#include "daemon/node/node.h"
+#include "tests/support/temp_dir.h"
+
+namespace accord::daemon {
+
+class FixedClock final : public Clock {
+ public:
+  int64_t NowMs() const override { return 1'780'000'000'000; }
+};
+
+class NodeFixture : public ::testing::Test {
+ protected:
+  InstancePaths Home(const std::string& name) const {
+    Result<InstancePaths> p = ResolveInstancePaths((dir_.path() / name).string());
+    EXPECT_TRUE(p.ok());
+    return *p;
+  }
+  Result<std::unique_ptr<Node>> Open(const InstancePaths& paths) {
+    EXPECT_TRUE(crypto::EnsurePrivateDir(paths.data_dir).ok());  // as accordd does
+    return Node::Open(paths, clock_);
+  }
+  std::unique_ptr<Node> OpenOk(const InstancePaths& paths) {
+    Result<std::unique_ptr<Node>> node = Open(paths);
+    EXPECT_TRUE(node.ok()) << node.error().message;
+    return node.ok() ? std::move(*node) : nullptr;
+  }
+  // A home with an initialised device that wrote `needs` needs (plus its MemberCreated).
+  InstancePaths InitHome(const std::string& name, int needs) {
+    InstancePaths paths = Home(name);
+    std::unique_ptr<Node> node = OpenOk(paths);
+    EXPECT_TRUE(node->Init("Alice", "laptop").ok());
+    for (int i = 0; i < needs; ++i) EXPECT_TRUE(node->Write(Need(i)).ok());
+    return paths;
+  }
+  static proto::Body Need(int i) {
+    proto::Body body;
+    body.mutable_need()->set_text("I need " + std::to_string(i));
+    return body;
+  }
+  // Copies a stopped instance's whole home, as a backup would.
+  InstancePaths CopyHome(const InstancePaths& from, const std::string& name) {
+    InstancePaths to = Home(name);
+    std::filesystem::copy(from.data_dir, to.data_dir, std::filesystem::copy_options::recursive);
+    return to;
+  }
+
+  testing::TempDir dir_;
+  FixedClock clock_;
+};
+
+}  // namespace accord::daemon
+
+#endif  // ACCORD_TESTS_DAEMON_NODE_NODE_FIXTURE_H_

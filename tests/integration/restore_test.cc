@@ -1,0 +1,124 @@
+// Restore from a backup (SPEC §4) with real daemons: a device whose home is restored from an
+// older copy catches up from its partner before it authors again, and its next write is
+// delivered; a device that already forked its own feed refuses every write, and says so.
+#include "tests/integration/pact_fixture.h"
+
+namespace accord::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RestoreTest : public PactTest {
+ protected:
+  // A copy of a stopped daemon's home (without its socket directory), as a backup holds it.
+  void CopyHome(const fs::path& from, const fs::path& to) {
+    fs::create_directories(to);
+    for (const auto& e : fs::directory_iterator(from)) {
+      if (e.path().filename() == "run") continue;
+      fs::copy(e.path(), to / e.path().filename(), fs::copy_options::recursive);
+    }
+  }
+  void RestoreHome(const fs::path& backup, const fs::path& home) {
+    fs::remove_all(home);
+    CopyHome(backup, home);
+  }
+  void Restart(Person& p, std::vector<std::string> args) {
+    p.daemon = std::make_unique<Daemon>(p.daemon->home(), std::move(args));
+    ASSERT_TRUE(p.daemon->Start()) << p.daemon->Log();
+  }
+  std::vector<std::string> NeedTexts(const Person& p) {
+    std::vector<std::string> out;
+    const nlohmann::json needs = Json(p, {"needs"});
+    for (const auto& n : needs["notes"]["notes"]) out.push_back(n["text"]);
+    return out;
+  }
+  bool HasNeed(const Person& p, const std::string& text) {
+    for (const std::string& t : NeedTexts(p))
+      if (t == text) return true;
+    return false;
+  }
+  std::string Entries(const Person& p) { return Json(p, {"status"})["status"]["entries"]; }
+  size_t Forks(const Person& p) { return Json(p, {"status"})["status"]["forks"].size(); }
+  static std::string Port(const std::string& address) {
+    return address.substr(address.rfind(':') + 1);
+  }
+};
+
+TEST_F(RestoreTest, ARestoredDeviceCatchesUpFromItsPartnerAndItsNextWriteIsDelivered) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  ASSERT_EQ(Pair(alice, bob).join_exit, 0);
+  Ok(bob, {"need", "add", "I need one"});
+  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need one"); })) << alice.daemon->Log();
+
+  const fs::path backup = dir_.path() / "bob-backup";
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  CopyHome(bob.daemon->home(), backup);
+  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
+  Ok(bob, {"need", "add", "I need two"});
+  Ok(bob, {"need", "add", "I need three"});
+  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need three"); })) << alice.daemon->Log();
+
+  // Bob's home comes back from the older copy while Alice (who holds more of Bob's feed)
+  // is online.
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  RestoreHome(backup, bob.daemon->home());
+  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
+  // Bob cannot know before Alice's Hello (docs/identity.md); once it came, Bob refuses to
+  // author until he holds all Alice holds of his feed. Writing only after he caught up makes
+  // this deterministic; the refusal itself is pinned by the node tests.
+  ASSERT_TRUE(WaitFor([&] { return Entries(bob) == Entries(alice); })) << bob.daemon->Log();
+
+  CommandResult r = bob.daemon->Accord({"need", "add", "I need four"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << bob.daemon->Log();
+
+  // Delivered, nothing forked, both agree.
+  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need four"); }))
+      << alice.daemon->Log() << bob.daemon->Log();
+  EXPECT_TRUE(HasNeed(bob, "I need three"));
+  EXPECT_EQ(Forks(alice), 0u);
+  EXPECT_EQ(Forks(bob), 0u);
+  EXPECT_EQ(NeedTexts(alice).size(), 4u);
+  ASSERT_TRUE(WaitFor([&] { return Digest(alice) == Digest(bob); }));
+}
+
+TEST_F(RestoreTest, AfterARestoredDeviceForkedItsFeedEveryWriteIsRefusedAndStatusSaysSo) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  ASSERT_EQ(Pair(alice, bob).join_exit, 0);
+  Ok(bob, {"need", "add", "I need one"});
+  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need one"); })) << alice.daemon->Log();
+
+  const fs::path backup = dir_.path() / "bob-backup";
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  CopyHome(bob.daemon->home(), backup);
+  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
+  Ok(bob, {"need", "add", "I need two"});
+  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need two"); })) << alice.daemon->Log();
+
+  // Restored while Alice is away: Bob cannot know, and writes seq 3 a second time.
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  ASSERT_EQ(alice.daemon->Stop(), 0);
+  RestoreHome(backup, bob.daemon->home());
+  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
+  Ok(bob, {"need", "add", "I need another two"});
+
+  // Alice comes back on her old port; the two meet and find the fork.
+  Restart(alice, {"--listen", "127.0.0.1:" + Port(alice.address)});
+  ASSERT_TRUE(WaitFor([&] { return Forks(bob) > 0; }, 60)) << bob.daemon->Log();
+
+  CommandResult write = bob.daemon->Accord({"need", "add", "I need three"});
+  EXPECT_EQ(write.exit_code, 5) << write.out << write.err;
+  EXPECT_NE(write.err.find("accord: error: "), std::string::npos) << write.err;
+  EXPECT_NE(write.err.find("forked"), std::string::npos) << write.err;
+  EXPECT_NE(write.err.find("--start-over"), std::string::npos) << write.err;
+  EXPECT_FALSE(HasNeed(bob, "I need three"));
+
+  const std::string status = Ok(bob, {"status"});
+  EXPECT_NE(status.find("WRITES REFUSED"), std::string::npos) << status;
+  nlohmann::json j = Json(bob, {"status"});
+  EXPECT_NE(j["status"]["writes_refused"].get<std::string>().find("forked"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace accord::testing
