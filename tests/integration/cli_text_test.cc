@@ -57,52 +57,6 @@ class CliTextTest : public CliTest {
   }
 };
 
-// One connection to the local socket, for requests the client would never send.
-class RawIpc {
- public:
-  explicit RawIpc(const fs::path& socket) {
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-    timeval tv{10, 0};  // seconds: a missing answer fails the test, never hangs it
-    if (fd_ >= 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  }
-  ~RawIpc() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  bool SendPayload(const std::string& payload) {
-    Bytes frame = EncodeFrame(AsBytes(payload));
-    return fd_ >= 0 &&
-           ::write(fd_, frame.data(), frame.size()) == static_cast<ssize_t>(frame.size());
-  }
-  std::optional<proto::Response> Read() {
-    uint8_t header[kFrameHeaderBytes];
-    if (!ReadExact(header, sizeof(header))) return std::nullopt;
-    std::string body(GetU32Be(header), '\0');
-    if (!ReadExact(reinterpret_cast<uint8_t*>(body.data()), body.size())) return std::nullopt;
-    proto::Response r;
-    if (!r.ParseFromString(body)) return std::nullopt;
-    return r;
-  }
-
- private:
-  bool ReadExact(uint8_t* p, size_t n) {
-    while (n > 0) {
-      ssize_t r = ::read(fd_, p, n);
-      if (r <= 0) return false;
-      p += r;
-      n -= static_cast<size_t>(r);
-    }
-    return true;
-  }
-  int fd_ = -1;
-};
-
 ::testing::AssertionResult NoTerminalControls(const std::string& out) {
   for (char c : out) {
     const auto b = static_cast<unsigned char>(c);

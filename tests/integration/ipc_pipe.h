@@ -1,5 +1,5 @@
-// A raw client of the local socket for tests that need many requests quickly: requests are
-// pipelined (all sent, then all answers read), as no CLI process per entry could keep up.
+// A raw client of the local socket for tests and benchmarks: requests the client would never
+// send, and many requests quickly (pipelined), as no CLI process per entry could keep up.
 #ifndef ACCORD_TESTS_INTEGRATION_IPC_PIPE_H_
 #define ACCORD_TESTS_INTEGRATION_IPC_PIPE_H_
 
@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <functional>
 #include <string>
 
 #include "accord/ipc.pb.h"
@@ -17,28 +18,69 @@
 
 namespace accord::testing {
 
-// Writes `count` needs through one connection; returns how many were answered without error.
-// `text(i)` is need i's text (by default a short numbered one).
-inline size_t WriteNeeds(const std::filesystem::path& socket_path, size_t count,
-                         size_t window = 256,
-                         const std::function<std::string(size_t)>& text = nullptr) {
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, socket_path.c_str(), sizeof(addr.sun_path) - 1);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    return 0;
+// One connection to the local socket for requests the client would never send, or many
+// quickly. A missing answer fails after `timeout_s`, never hangs.
+class RawIpc {
+ public:
+  explicit RawIpc(const std::filesystem::path& socket, int timeout_s = 10) {
+    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+    timeval tv{timeout_s, 0};
+    if (fd_ >= 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   }
-  auto read_exact = [fd](uint8_t* p, size_t n) {
+  ~RawIpc() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RawIpc(const RawIpc&) = delete;
+  RawIpc& operator=(const RawIpc&) = delete;
+
+  bool connected() const { return fd_ >= 0; }
+  bool SendPayload(const std::string& payload) {
+    Bytes frame = EncodeFrame(AsBytes(payload));
+    return fd_ >= 0 &&
+           ::write(fd_, frame.data(), frame.size()) == static_cast<ssize_t>(frame.size());
+  }
+  bool Send(const proto::Request& request) { return SendPayload(request.SerializeAsString()); }
+  std::optional<proto::Response> Read() {
+    uint8_t header[kFrameHeaderBytes];
+    if (!ReadExact(header, sizeof(header))) return std::nullopt;
+    std::string body(GetU32Be(header), '\0');
+    if (!ReadExact(reinterpret_cast<uint8_t*>(body.data()), body.size())) return std::nullopt;
+    proto::Response r;
+    if (!r.ParseFromString(body)) return std::nullopt;
+    return r;
+  }
+  std::optional<proto::Response> Call(const proto::Request& request) {
+    if (!Send(request)) return std::nullopt;
+    return Read();
+  }
+
+ private:
+  bool ReadExact(uint8_t* p, size_t n) {
     while (n > 0) {
-      ssize_t r = ::read(fd, p, n);
+      ssize_t r = ::read(fd_, p, n);
       if (r <= 0) return false;
       p += r;
       n -= static_cast<size_t>(r);
     }
     return true;
-  };
+  }
+  int fd_ = -1;
+};
+
+// Writes `count` needs through one connection; returns how many were answered without error.
+// `text(i)` is need i's text (by default a short numbered one).
+inline size_t WriteNeeds(const std::filesystem::path& socket_path, size_t count,
+                         size_t window = 256,
+                         const std::function<std::string(size_t)>& text = nullptr) {
+  RawIpc ipc(socket_path, /*timeout_s=*/60);
+  if (!ipc.connected()) return 0;
   size_t sent = 0, ok = 0;
   while (ok < count) {
     // Keep at most `window` requests in flight so neither socket buffer fills up.
@@ -47,22 +89,13 @@ inline size_t WriteNeeds(const std::filesystem::path& socket_path, size_t count,
       r.set_protocol(1);
       r.mutable_add_need()->set_text(
           text ? text(sent) : "I need quiet time, entry number " + std::to_string(sent));
-      Bytes frame = EncodeFrame(AsBytes(r.SerializeAsString()));
-      if (::write(fd, frame.data(), frame.size()) != static_cast<ssize_t>(frame.size())) break;
+      if (!ipc.Send(r)) break;
       ++sent;
     }
-    uint8_t header[kFrameHeaderBytes];
-    if (!read_exact(header, sizeof(header))) break;
-    Bytes body(GetU32Be(header));
-    if (!read_exact(body.data(), body.size())) break;
-    proto::Response response;
-    if (!response.ParseFromArray(body.data(), static_cast<int>(body.size())) ||
-        response.error().code() != proto::OK) {
-      break;
-    }
+    std::optional<proto::Response> response = ipc.Read();
+    if (!response || response->error().code() != proto::OK) break;
     ++ok;
   }
-  ::close(fd);
   return ok;
 }
 
