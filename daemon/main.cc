@@ -30,6 +30,7 @@ struct Options {
   std::vector<std::string> peers;
   bool no_discovery = false;
   bool verbose = false;
+  int ipc_idle_ms = 60000;  // hidden: tests shorten the local socket's idle timeout
 };
 
 // Everything the daemon owns, in start-up order; destroyed in reverse.
@@ -81,7 +82,8 @@ Status Start(Context& ctx) {
     LogInfo("listening for peers on " + ctx.peers->listen_address());
   ctx.handlers = std::make_unique<Handlers>(*ctx.node, ctx.peers.get());
   Result<std::unique_ptr<IpcServer>> ipc =
-      IpcServer::Listen(ctx.io, ctx.paths.socket_dir, ctx.paths.socket, *ctx.handlers);
+      IpcServer::Listen(ctx.io, ctx.paths.socket_dir, ctx.paths.socket, *ctx.handlers,
+                        IpcLimits{.idle_timeout = std::chrono::milliseconds(ctx.options.ipc_idle_ms)});
   if (!ipc.ok()) return ipc.error();
   ctx.ipc = std::move(*ipc);
   return Status::Ok();
@@ -101,6 +103,9 @@ int Run(int argc, char** argv) {
   app.add_option("--peer", ctx.options.peers, "HOST:PORT of a partner's daemon (repeatable)");
   app.add_flag("--no-discovery", ctx.options.no_discovery, "do not send or listen for LAN beacons");
   app.add_flag("-v,--verbose", ctx.options.verbose, "debug logging");
+  app.add_option("--ipc-idle-ms", ctx.options.ipc_idle_ms)
+      ->check(CLI::Range(100, 3600000))
+      ->group("");  // for tests: how long a local connection may take to send a request
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

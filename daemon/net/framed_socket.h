@@ -16,6 +16,7 @@ namespace accord::daemon {
 constexpr uint8_t kConnectionSync = 0x01;              // first byte of a sync connection
 constexpr uint8_t kConnectionPairing = 0x02;           // first byte of a pairing connection
 constexpr std::chrono::seconds kHandshakeTimeout{10};  // handshake must finish in this time
+constexpr std::chrono::seconds kFirstByteTimeout{2};   // an inbound connection's type byte
 
 class FramedSocket {
  public:

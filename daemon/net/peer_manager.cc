@@ -81,26 +81,40 @@ asio::awaitable<void> PeerManager::AcceptLoop() {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    std::shared_ptr<void> slot = inbound_slots_.TryTake();
+    // Anyone can open a connection: a flood of silent ones only ever evicts each other's
+    // unproven slots, so a pact device still gets in (admission.h).
+    std::error_code remote_ec;
+    const asio::ip::tcp::endpoint remote = socket.remote_endpoint(remote_ec);
+    std::shared_ptr<HandshakeSlots::Slot> slot =
+        inbound_slots_.TryTake(remote_ec ? std::string("?") : remote.address().to_string());
     if (!slot) {
-      socket.close(ec);  // too many handshakes in flight: no reply, no work
+      socket.close(ec);  // every slot holds a proven handshake: no reply, no work
       continue;
     }
     // The first byte says which protocol follows; anything else gets silence.
     auto framed = std::make_shared<FramedSocket>(std::move(socket));
+    slot->OnEvict([weak = std::weak_ptr<FramedSocket>(framed)] {
+      if (auto f = weak.lock()) f->Close();
+    });
     asio::co_spawn(
         io_,
-        [this, framed, slot, alive = alive_]() -> asio::awaitable<void> {
-          framed->ArmDeadline(kHandshakeTimeout);
+        [this, framed, slot, alive = alive_]() mutable -> asio::awaitable<void> {
+          framed->ArmDeadline(kFirstByteTimeout);
           uint8_t type = 0;
-          if (!co_await framed->ReadByte(type) || !*alive) co_return;
+          if (!co_await framed->ReadByte(type) || !*alive || !slot->held()) co_return;
           framed->CancelDeadline();
           if (type == kConnectionSync && node_.has_identity()) {
             auto c = std::make_shared<SyncConnection>(*this, std::move(framed->socket()),
                                                       std::nullopt, slot);
+            slot->OnEvict([weak = std::weak_ptr<SyncConnection>(c)] {
+              if (auto c = weak.lock()) c->Close("evicted before its handshake proved anything");
+            });
+            slot.reset();
             all_.insert(c);
             c->Start();
           } else if (type == kConnectionPairing && node_.has_identity()) {
+            // One pairing at a time is served (the invitation's own limit); it needs no slot.
+            slot.reset();
             co_await ServeInvitation(framed);
           }
         },
@@ -290,8 +304,10 @@ bool PeerManager::AdmitHandshake(const crypto::DhPublicKey& key, const peer::Tai
 
 void PeerManager::Remember(const DialTarget& target) {
   std::string plain = ToHex(target.x25519) + " " + target.address;
-  Status s = node_.mutable_store().RememberPeer(
-      target.device, node_.SealLocal(kAddressPurpose, plain), node_.NowMs());
+  // A device known only by key (from a pairing bundle) was never seen: no "last seen".
+  Status s = node_.mutable_store().RememberPeer(target.device,
+                                                node_.SealLocal(kAddressPurpose, plain),
+                                                target.address.empty() ? 0 : node_.NowMs());
   if (!s.ok()) LogWarning("cannot remember a peer address: " + s.error().message);
 }
 
@@ -300,7 +316,7 @@ void PeerManager::LoadRemembered() {
   if (!rows.ok()) return;
   for (const auto& row : *rows) {
     std::optional<std::string> plain = node_.OpenLocal(kAddressPurpose, row.sealed_address);
-    if (!plain || plain->size() < 66) continue;
+    if (!plain || plain->size() < 65) continue;  // x25519 hex, a space, the address (or none)
     std::optional<Bytes> x = FromHex(plain->substr(0, 64));
     if (!x || x->size() != 32) continue;
     DialTarget t;
@@ -309,7 +325,7 @@ void PeerManager::LoadRemembered() {
     t.address = plain->substr(65);
     pinned_[t.device] = t.x25519;
     node_.TrustDevice(t.device);  // known from our own pairing or handshake
-    AddTarget(t);
+    if (!t.address.empty()) AddTarget(t);
   }
 }
 
