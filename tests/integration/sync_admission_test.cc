@@ -1,6 +1,7 @@
-// The sync port under a flood of strangers' connections that never speak: a pact device
-// that restarts still reconnects promptly (the pre-authentication slots are not something
-// a stranger can hold). Real daemons on loopback; the flood comes from this test process.
+// Getting back in touch after a restart: under a flood of strangers' connections that never
+// speak (the pre-authentication slots are not something a stranger can hold), and when the
+// restarted daemon is the inviter (both sides dial). Real daemons on loopback; the flood
+// comes from this test process.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -127,6 +128,23 @@ TEST_F(PactTest, ARestartedPartnerReconnectsWhileStrangersHoldSilentConnectionsT
   // The strangers were cut off by the first-byte and handshake deadlines or evicted, not
   // left holding the slots.
   EXPECT_GT(flood.reopened(), 0);
+}
+
+TEST_F(PactTest, AnInviterRestartedOnANewPortGetsBackInTouchByDialingTheJoiner) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  PairResult pair = Pair(alice, bob);
+  ASSERT_EQ(pair.join_exit, 0) << pair.join_err;
+  ASSERT_TRUE(WaitFor([&] { return Connected(Json(alice, {"peers"})); })) << alice.daemon->Log();
+  // Port 0 again: the address Bob remembers for Alice is gone, so only Alice can dial.
+  ASSERT_EQ(alice.daemon->Stop(), 0);
+  ASSERT_TRUE(alice.daemon->Start()) << alice.daemon->Log();
+  const std::string moved = Json(alice, {"status"})["status"]["listen_address"];
+  ASSERT_NE(moved, alice.address);
+  EXPECT_TRUE(WaitFor([&] { return Connected(Json(alice, {"peers"})); }, kReconnectBoundSeconds))
+      << alice.daemon->Log() << bob.daemon->Log();
+  Ok(alice, {"need", "add", "written after the move"});
+  EXPECT_TRUE(WaitFor([&] { return Json(bob, {"needs"})["notes"]["notes"].size() == 1; }, 10));
 }
 
 }  // namespace
