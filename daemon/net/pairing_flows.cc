@@ -140,13 +140,30 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
     for (const state::Device& d : me->devices) my_devices.push_back(d.key);
   }
   pairing::PairingInviter machine(inv->code, node_.identity(), MyName(), my_devices);
+  // Until the joiner's CPace M1 nothing is guessed: a connection that ends or fails before it
+  // (anyone can open one to this port) leaves the code open for the real joiner.
+  auto release_unguessed = [&] {
+    if (machine.burned()) return false;
+    inv->in_use = false;
+    if (node_.NowMs() > inv->expires_ms) {
+      EndInvitation("expired", "the code expired; make a new one with accord invite");
+    }
+    return true;
+  };
   Bytes message;
   bool consent_asked = false;
+  bool first = true;
   while (true) {
-    socket->ArmDeadline(kPairingStepTimeout);
+    // The joiner sends its hello with the connection's first byte: no reason to wait long.
+    socket->ArmDeadline(first ? kFirstByteTimeout : kPairingStepTimeout);
+    first = false;
     if (!co_await socket->ReadFrame(message, 1) || !*alive || invitation_.get() != inv) {
       if (*alive && invitation_.get() == inv) {
         machine.ConnectionEnded();
+        if (release_unguessed()) {
+          LogInfo("pairing: a connection ended before trying the code; the code stays open");
+          co_return;
+        }
         EndInvitation("failed",
                       machine.burned()
                           ? "someone tried a wrong code; make a new one with accord invite"
@@ -158,6 +175,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
     if (!out.ok()) {
       LogWarning("pairing: " + out.error().message);
       socket->Close();
+      if (release_unguessed()) co_return;
       EndInvitation("failed", machine.burned()
                                   ? "someone tried a wrong code; make a new one with accord invite"
                                   : "the pairing failed: " + out.error().message);

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <iostream>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/pact_fixture.h"
 
@@ -89,6 +90,38 @@ class SilentFlood {
   std::thread thread_;
 };
 
+// A raw TCP connection from 127.0.0.1 that sends `bytes`; -1 if it cannot connect.
+int Probe(const std::string& address, const std::vector<uint8_t>& bytes) {
+  const size_t colon = address.rfind(':');
+  sockaddr_in target{};
+  target.sin_family = AF_INET;
+  target.sin_port = htons(static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
+  ::inet_pton(AF_INET, address.substr(0, colon).c_str(), &target.sin_addr);
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&target), sizeof(target)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  (void)!::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  return fd;
+}
+
+// Waits (at most `seconds`) for the daemon to close `fd`; then closes it. Bytes received.
+size_t AwaitClose(int fd, int seconds) {
+  size_t received = 0;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < end) {
+    pollfd p{fd, POLLIN, 100};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    uint8_t buf[256];
+    ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    received += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return received;
+}
+
 bool Connected(const nlohmann::json& peers) {
   for (const auto& p : peers["peers"]["peers"])
     if (p["state"] == "connected") return true;
@@ -145,6 +178,27 @@ TEST_F(PactTest, AnInviterRestartedOnANewPortGetsBackInTouchByDialingTheJoiner) 
       << alice.daemon->Log() << bob.daemon->Log();
   Ok(alice, {"need", "add", "written after the move"});
   EXPECT_TRUE(WaitFor([&] { return Json(bob, {"needs"})["notes"]["notes"].size() == 1; }, 10));
+}
+
+// The one open invitation is a pre-authentication slot too: a connection that ends or fails
+// before guessing the code (anyone on the network can open one) must not end it.
+TEST_F(PactTest, StrangersProbingThePairingPortDoNotEndAnOpenInvitation) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  const std::string code = Json(alice, {"invite", "--no-wait"})["invite"]["code"];
+  constexpr uint8_t kPairing = 0x02;
+  int hang_up = Probe(alice.address, {kPairing});  // the type byte, then gone
+  ASSERT_GE(hang_up, 0);
+  ::close(hang_up);
+  int garbage = Probe(alice.address, {kPairing, 0x00, 0x03, 'x', 'y', 'z'});
+  ASSERT_GE(garbage, 0);
+  EXPECT_EQ(AwaitClose(garbage, 10), 0u);
+  int silent = Probe(alice.address, {kPairing});  // then nothing: the hello deadline
+  ASSERT_GE(silent, 0);
+  EXPECT_EQ(AwaitClose(silent, 10), 0u);
+
+  CommandResult join = bob.daemon->Accord({"join", code, "--peer", alice.address});
+  EXPECT_EQ(join.exit_code, 0) << join.err << alice.daemon->Log();
 }
 
 }  // namespace
