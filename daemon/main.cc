@@ -81,9 +81,9 @@ Status Start(Context& ctx) {
   if (!ctx.peers->listen_address().empty())
     LogInfo("listening for peers on " + ctx.peers->listen_address());
   ctx.handlers = std::make_unique<Handlers>(*ctx.node, ctx.peers.get());
-  Result<std::unique_ptr<IpcServer>> ipc =
-      IpcServer::Listen(ctx.io, ctx.paths.socket_dir, ctx.paths.socket, *ctx.handlers,
-                        IpcLimits{.idle_timeout = std::chrono::milliseconds(ctx.options.ipc_idle_ms)});
+  Result<std::unique_ptr<IpcServer>> ipc = IpcServer::Listen(
+      ctx.io, ctx.paths.socket_dir, ctx.paths.socket, *ctx.handlers,
+      IpcLimits{.idle_timeout = std::chrono::milliseconds(ctx.options.ipc_idle_ms)});
   if (!ipc.ok()) return ipc.error();
   ctx.ipc = std::move(*ipc);
   return Status::Ok();

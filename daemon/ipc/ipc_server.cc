@@ -84,8 +84,8 @@ asio::awaitable<void> IpcSession::ReadLoop() {
       const size_t have = payload.size();
       const size_t chunk = std::min<size_t>(kIpcReadChunkBytes, *length - have);
       payload.resize(have + chunk);
-      const size_t n = co_await socket_.async_read_some(asio::buffer(payload.data() + have, chunk),
-                                                        token);
+      const size_t n =
+          co_await socket_.async_read_some(asio::buffer(payload.data() + have, chunk), token);
       payload.resize(have + n);
     }
     if (ec) break;  // truncated frame: nothing to answer
@@ -166,8 +166,7 @@ IpcServer::~IpcServer() { Stop(); }
 Result<std::unique_ptr<IpcServer>> IpcServer::Listen(asio::io_context& io,
                                                      const std::filesystem::path& socket_dir,
                                                      const std::filesystem::path& socket,
-                                                     Dispatcher& dispatcher,
-                                                     IpcLimits limits) {
+                                                     Dispatcher& dispatcher, IpcLimits limits) {
   ACCORD_RETURN_IF_ERROR(crypto::EnsurePrivateDir(socket_dir));
   std::error_code ec;
   if (std::filesystem::exists(std::filesystem::symlink_status(socket))) {

@@ -7,8 +7,8 @@
 #define ACCORD_DAEMON_IPC_IPC_SERVER_H_
 
 #include <asio.hpp>
-#include <deque>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <list>
 #include <memory>
@@ -22,7 +22,7 @@ namespace accord::daemon {
 class IpcSession;
 
 struct IpcLimits {
-  int max_sessions = 16;                           // open at once; the oldest idle one makes room
+  int max_sessions = 16;                          // open at once; the oldest idle one makes room
   std::chrono::milliseconds idle_timeout{60000};  // to send a whole request (watch is not idle)
 };
 constexpr size_t kIpcReadChunkBytes = 64 << 10;  // bytes; a payload buffer grows by at most this
@@ -71,8 +71,7 @@ class IpcServer {
   static Result<std::unique_ptr<IpcServer>> Listen(asio::io_context& io,
                                                    const std::filesystem::path& socket_dir,
                                                    const std::filesystem::path& socket,
-                                                   Dispatcher& dispatcher,
-                                                   IpcLimits limits = {});
+                                                   Dispatcher& dispatcher, IpcLimits limits = {});
   ~IpcServer();
   void Stop();
 

@@ -51,8 +51,7 @@ class HandshakeSlots {
 
    private:
     friend class HandshakeSlots;
-    Slot(std::shared_ptr<State> state, uint64_t id)
-        : state_(std::move(state)), id_(id) {}
+    Slot(std::shared_ptr<State> state, uint64_t id) : state_(std::move(state)), id_(id) {}
     Entry* Find();
     void Release();
 
@@ -100,9 +99,8 @@ class HandshakeSlots {
 
   int Count(const std::string& source, bool unproven_only) const {
     return static_cast<int>(std::count_if(
-        state_->entries.begin(), state_->entries.end(), [&](const Entry& e) {
-          return e.source == source && (!unproven_only || !e.proven);
-        }));
+        state_->entries.begin(), state_->entries.end(),
+        [&](const Entry& e) { return e.source == source && (!unproven_only || !e.proven); }));
   }
   // Of `source` if given, else of anyone. The entry goes before its callback runs, so the
   // callback may drop the token (or close a connection that drops it) safely.

@@ -45,7 +45,8 @@ Status MayLetSomeoneIn(Node& node, bool share_history) {
 std::vector<pairing::PactDevice> DevicesForJoiner(Node& node) {
   std::vector<pairing::PactDevice> out;
   for (const state::Device& d : node.PeerDevices()) out.push_back({d.key, d.x25519});
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.signing < b.signing; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.signing < b.signing; });
   out.erase(std::unique(out.begin(), out.end(),
                         [](const auto& a, const auto& b) { return a.signing == b.signing; }),
             out.end());

@@ -305,9 +305,9 @@ bool PeerManager::AdmitHandshake(const crypto::DhPublicKey& key, const peer::Tai
 void PeerManager::Remember(const DialTarget& target) {
   std::string plain = ToHex(target.x25519) + " " + target.address;
   // A device known only by key (from a pairing bundle) was never seen: no "last seen".
-  Status s = node_.mutable_store().RememberPeer(target.device,
-                                                node_.SealLocal(kAddressPurpose, plain),
-                                                target.address.empty() ? 0 : node_.NowMs());
+  Status s =
+      node_.mutable_store().RememberPeer(target.device, node_.SealLocal(kAddressPurpose, plain),
+                                         target.address.empty() ? 0 : node_.NowMs());
   if (!s.ok()) LogWarning("cannot remember a peer address: " + s.error().message);
 }
 

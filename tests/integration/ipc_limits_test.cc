@@ -23,10 +23,10 @@
 namespace accord::testing {
 namespace {
 
-constexpr int kIdleMs = 2000;           // the daemon's idle timeout in this test
-constexpr int kFloodConnections = 32;   // each declares the largest frame and sends nothing
+constexpr int kIdleMs = 2000;            // the daemon's idle timeout in this test
+constexpr int kFloodConnections = 32;    // each declares the largest frame and sends nothing
 constexpr long kMaxGrowthKb = 64 << 10;  // RSS growth allowed during the flood (64 MiB)
-constexpr int kMaxSessions = 16;        // daemon/ipc/ipc_server.h IpcLimits
+constexpr int kMaxSessions = 16;         // daemon/ipc/ipc_server.h IpcLimits
 
 class Local {
  public:
@@ -86,9 +86,8 @@ bool WaitFor(F done, int ms) {
 class IpcLimitsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    daemon_ = std::make_unique<Daemon>(dir_.path() / "home",
-                                       std::vector<std::string>{"--ipc-idle-ms",
-                                                                std::to_string(kIdleMs)});
+    daemon_ = std::make_unique<Daemon>(
+        dir_.path() / "home", std::vector<std::string>{"--ipc-idle-ms", std::to_string(kIdleMs)});
     ASSERT_TRUE(daemon_->Start()) << daemon_->Log();
     ASSERT_EQ(daemon_->Accord({"init", "--name", "Alice"}).exit_code, 0);
   }
@@ -109,8 +108,7 @@ TEST_F(IpcLimitsTest, ConnectionsDeclaringHugeFramesCostOnlyWhatTheySendAndAreCa
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const long during = RssKb(daemon_->pid());
   std::cout << "daemon RSS " << before << " kB before, " << during << " kB with "
-            << kFloodConnections << " connections declaring " << kMaxIpcFrameBytes
-            << " bytes\n";
+            << kFloodConnections << " connections declaring " << kMaxIpcFrameBytes << " bytes\n";
   EXPECT_LT(during - before, kMaxGrowthKb);
 
   // The user is not locked out by the flood: a newcomer makes room.
