@@ -19,6 +19,11 @@ namespace accord::daemon {
 
 constexpr int kMaxInboundHandshakes = 8;  // in flight at once, over all sources
 constexpr int kMaxUnprovenPerSource = 2;  // of those, not yet proven, from one source address
+// Connections accepted that have not sent their first byte yet (each costs a descriptor and
+// a timer, no handshake state): a wider pool, so that a storm of reconnecting silent
+// connections cannot turn it over faster than a device's first bytes arrive.
+constexpr int kMaxAwaitingFirstByte = 64;
+constexpr int kMaxAwaitingFirstBytePerSource = 16;
 
 // Slots for inbound handshakes. A taken slot is a token that frees itself when dropped, so
 // every way a handshake can end gives its slot back. A slot is "unproven" until its
@@ -45,6 +50,17 @@ class HandshakeSlots {
     // What closes this connection if it is evicted (replaces any earlier callback).
     void OnEvict(std::function<void()> evict) {
       if (Entry* e = Find()) e->evict = std::move(evict);
+    }
+    // Whether the connection has bytes waiting that the daemon has not read yet. One that
+    // is speaking (a device whose first message is on its way in) goes after the silent
+    // ones, so a fast-reconnecting flood cannot evict it before its message is read.
+    void OnSpeakingProbe(std::function<bool()> speaking) {
+      if (Entry* e = Find()) e->speaking = std::move(speaking);
+    }
+    // The connection sent more than its type byte at once, as a device's first message
+    // does: from now on it counts as speaking (until proven, or closed by its deadline).
+    void MarkSpeaking() {
+      if (Entry* e = Find()) e->spoke = true;
     }
     // False once evicted (or released).
     bool held() const { return const_cast<Slot*>(this)->Find() != nullptr; }
@@ -77,7 +93,7 @@ class HandshakeSlots {
     if (static_cast<int>(s.entries.size()) >= s.capacity) EvictOldestUnproven(nullptr);
     if (static_cast<int>(s.entries.size()) >= s.capacity) return nullptr;
     const uint64_t id = ++s.next_id;
-    s.entries.push_back(Entry{id, source, false, nullptr});
+    s.entries.push_back(Entry{id, source, false, false, nullptr, nullptr});
     return std::shared_ptr<Slot>(new Slot(state_, id));
   }
   int in_use() const { return static_cast<int>(state_->entries.size()); }
@@ -88,7 +104,9 @@ class HandshakeSlots {
     uint64_t id;
     std::string source;
     bool proven;
+    bool spoke;
     std::function<void()> evict;
+    std::function<bool()> speaking;
   };
   struct State {
     int capacity = 0;
@@ -102,16 +120,19 @@ class HandshakeSlots {
         state_->entries.begin(), state_->entries.end(),
         [&](const Entry& e) { return e.source == source && (!unproven_only || !e.proven); }));
   }
-  // Of `source` if given, else of anyone. The entry goes before its callback runs, so the
-  // callback may drop the token (or close a connection that drops it) safely.
+  // Of `source` if given, else of anyone; silent ones first. The entry goes before its
+  // callback runs, so the callback may drop the token (or close a connection that drops it).
   void EvictOldestUnproven(const std::string* source) {
     auto& entries = state_->entries;
-    for (auto it = entries.begin(); it != entries.end(); ++it) {
-      if (it->proven || (source && it->source != *source)) continue;
-      std::function<void()> evict = std::move(it->evict);
-      entries.erase(it);
-      if (evict) evict();
-      return;
+    for (const bool spare_speaking : {true, false}) {
+      for (auto it = entries.begin(); it != entries.end(); ++it) {
+        if (it->proven || (source && it->source != *source)) continue;
+        if (spare_speaking && (it->spoke || (it->speaking && it->speaking()))) continue;
+        std::function<void()> evict = std::move(it->evict);
+        entries.erase(it);
+        if (evict) evict();
+        return;
+      }
     }
   }
 

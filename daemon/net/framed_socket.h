@@ -32,6 +32,11 @@ class FramedSocket {
   void CloseAfterWrites();
   void Close();
   bool is_open() const { return socket_.is_open(); }
+  // Bytes have arrived that no read has taken yet.
+  bool unread_bytes_waiting() const {
+    std::error_code ec;
+    return socket_.is_open() && socket_.available(ec) > 0 && !ec;
+  }
 
   // Closes the socket when `after` passes, unless re-armed or cancelled.
   void ArmDeadline(std::chrono::steady_clock::duration after);

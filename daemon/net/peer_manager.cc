@@ -81,40 +81,55 @@ asio::awaitable<void> PeerManager::AcceptLoop() {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    // Anyone can open a connection: a flood of silent ones only ever evicts each other's
-    // unproven slots, so a pact device still gets in (admission.h).
+    // Anyone can open a connection. Until its first byte it waits in a wide, cheap pool;
+    // only then does it take one of the few handshake slots. Both pools make room by
+    // evicting their oldest unproven, silent member (admission.h), so a flood of silent
+    // connections only ever evicts itself and a pact device still gets in.
     std::error_code remote_ec;
     const asio::ip::tcp::endpoint remote = socket.remote_endpoint(remote_ec);
-    std::shared_ptr<HandshakeSlots::Slot> slot =
-        inbound_slots_.TryTake(remote_ec ? std::string("?") : remote.address().to_string());
-    if (!slot) {
-      socket.close(ec);  // every slot holds a proven handshake: no reply, no work
+    const std::string source = remote_ec ? std::string("?") : remote.address().to_string();
+    std::shared_ptr<HandshakeSlots::Slot> waiting = first_byte_slots_.TryTake(source);
+    if (!waiting) {
+      socket.close(ec);
       continue;
     }
     // The first byte says which protocol follows; anything else gets silence.
     auto framed = std::make_shared<FramedSocket>(std::move(socket));
-    slot->OnEvict([weak = std::weak_ptr<FramedSocket>(framed)] {
+    waiting->OnEvict([weak = std::weak_ptr<FramedSocket>(framed)] {
       if (auto f = weak.lock()) f->Close();
+    });
+    waiting->OnSpeakingProbe([weak = std::weak_ptr<FramedSocket>(framed)] {
+      auto f = weak.lock();
+      return f && f->unread_bytes_waiting();
     });
     asio::co_spawn(
         io_,
-        [this, framed, slot, alive = alive_]() mutable -> asio::awaitable<void> {
+        [this, framed, waiting, source, alive = alive_]() mutable -> asio::awaitable<void> {
           framed->ArmDeadline(kFirstByteTimeout);
           uint8_t type = 0;
-          if (!co_await framed->ReadByte(type) || !*alive || !slot->held()) co_return;
+          if (!co_await framed->ReadByte(type) || !*alive || !waiting->held()) co_return;
+          waiting.reset();
           framed->CancelDeadline();
           if (type == kConnectionSync && node_.has_identity()) {
+            std::shared_ptr<HandshakeSlots::Slot> slot = inbound_slots_.TryTake(source);
+            if (!slot) {
+              framed->Close();  // every slot holds a proven handshake: no reply, no work
+              co_return;
+            }
+            if (framed->unread_bytes_waiting()) slot->MarkSpeaking();  // msg1 came along
             auto c = std::make_shared<SyncConnection>(*this, std::move(framed->socket()),
                                                       std::nullopt, slot);
             slot->OnEvict([weak = std::weak_ptr<SyncConnection>(c)] {
               if (auto c = weak.lock()) c->Close("evicted before its handshake proved anything");
             });
-            slot.reset();
+            slot->OnSpeakingProbe([weak = std::weak_ptr<SyncConnection>(c)] {
+              auto c = weak.lock();
+              return c && c->unread_bytes_waiting();
+            });
             all_.insert(c);
             c->Start();
           } else if (type == kConnectionPairing && node_.has_identity()) {
             // One pairing at a time is served (the invitation's own limit); it needs no slot.
-            slot.reset();
             co_await ServeInvitation(framed);
           }
         },

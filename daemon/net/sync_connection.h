@@ -62,6 +62,7 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   uint64_t received() const { return received_; }
   uint64_t receiving_total() const { return receiving_total_; }
   std::string remote() const { return socket_.remote(); }
+  bool unread_bytes_waiting() const { return socket_.unread_bytes_waiting(); }
 
  private:
   asio::awaitable<void> Run();

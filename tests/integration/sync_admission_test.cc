@@ -152,14 +152,16 @@ class FloodTest : public PactTest {
     ASSERT_TRUE(WaitFor([&] { return !Connected(Json(alice, {"peers"})); }, 10));
     const auto restarted = std::chrono::steady_clock::now();
     ASSERT_TRUE(bob.daemon->Start()) << bob.daemon->Log();
+    const double up =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - restarted).count();
     const bool reconnected = WaitFor(
         [&] { return Connected(Json(bob, {"peers"})) && Connected(Json(alice, {"peers"})); },
         kReconnectBoundSeconds);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - restarted).count();
-    std::cout << "reconnected after " << seconds << " s under a flood of " << sources * per_source
-              << " silent connections from " << sources << " addresses (" << flood.reopened()
-              << " reopened so far)\n";
+    std::cout << "reconnected after " << seconds << " s (daemon up after " << up
+              << " s) under a flood of " << sources * per_source << " silent connections from "
+              << sources << " addresses (" << flood.reopened() << " reopened so far)\n";
     RecordProperty("reconnect_seconds", std::to_string(seconds));
     EXPECT_TRUE(reconnected) << alice.daemon->Log() << bob.daemon->Log();
 

@@ -94,6 +94,36 @@ TEST(HandshakeSlotsTest, OneSourceHoldsAtMostItsShareOfUnprovenSlots) {
   EXPECT_EQ(slots.in_use(), 3);
 }
 
+TEST(HandshakeSlotsTest, AConnectionWithBytesWaitingIsEvictedOnlyAfterTheSilentOnes) {
+  HandshakeSlots slots(3, /*unproven_per_source=*/2);
+  bool speaking = true;
+  Slot partner = slots.TryTake("127.0.0.1");
+  partner->OnSpeakingProbe([&speaking] { return speaking; });
+  Slot silent = slots.TryTake("127.0.0.1");
+  // Same source, over its share: the silent one goes although the partner is older.
+  Slot flood = slots.TryTake("127.0.0.1");
+  EXPECT_TRUE(partner->held());
+  EXPECT_FALSE(silent->held());
+  // The pool full: again a silent one goes.
+  Slot other = slots.TryTake("10.0.0.1");
+  Slot more = slots.TryTake("10.0.0.2");
+  EXPECT_TRUE(partner->held());
+  EXPECT_EQ(slots.in_use(), 3);
+  // Once everyone unproven speaks (or it stopped), age decides again.
+  speaking = false;
+  Slot last = slots.TryTake("10.0.0.3");
+  EXPECT_FALSE(partner->held());
+  EXPECT_NE(last, nullptr);
+}
+
+TEST(HandshakeSlotsTest, AConnectionThatSentItsMessageAtOnceStaysSparedUntilItIsRead) {
+  HandshakeSlots slots(2, /*unproven_per_source=*/2);
+  Slot partner = slots.TryTake("127.0.0.1");
+  partner->MarkSpeaking();  // type byte and first message in one go
+  for (int i = 0; i < 10; ++i) ASSERT_NE(slots.TryTake("127.0.0.1"), nullptr);
+  EXPECT_TRUE(partner->held());
+}
+
 TEST(HandshakeSlotsTest, AnEvictedConnectionMayDropItsTokenFromTheCallback) {
   HandshakeSlots slots(1, /*unproven_per_source=*/0);
   Slot first = slots.TryTake("10.0.0.1");
