@@ -29,8 +29,10 @@ constexpr int kMaxAwaitingFirstBytePerSource = 16;
 // every way a handshake can end gives its slot back. A slot is "unproven" until its
 // connection showed a first handshake message from a device of the pact; anyone can open
 // unproven ones, so they never block a newcomer: when a source already holds its share, or
-// all slots are taken, the oldest unproven slot (of that source first) is evicted (its
-// OnEvict runs, which closes that connection). Only proven handshakes can fill the slots.
+// all slots are taken, the oldest unproven slot (of that source first; silent before
+// speaking) is evicted (its OnEvict runs, which closes that connection). Only proven
+// handshakes can fill the slots. PeerManager keeps two: connections before their first byte,
+// and sync handshakes.
 class HandshakeSlots {
  private:
   struct Entry;
