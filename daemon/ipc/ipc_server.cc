@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "base/frame.h"
 #include "crypto/key_file.h"
 #include "daemon/logging.h"
@@ -28,10 +30,25 @@ bool PeerIsSameUser(stream_protocol::socket& socket) {
 
 }  // namespace
 
-IpcSession::IpcSession(stream_protocol::socket socket, Dispatcher& dispatcher)
-    : socket_(std::move(socket)), dispatcher_(dispatcher) {}
+IpcSession::IpcSession(stream_protocol::socket socket, Dispatcher& dispatcher,
+                       std::chrono::milliseconds idle_timeout)
+    : socket_(std::move(socket)),
+      dispatcher_(dispatcher),
+      idle_timeout_(idle_timeout),
+      idle_deadline_(socket_.get_executor()) {}
+
+void IpcSession::ArmIdleDeadline() {
+  idle_deadline_.expires_after(idle_timeout_);
+  idle_deadline_.async_wait([weak = weak_from_this()](std::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || !self->awaiting_request_) return;
+    LogDebug("ipc: closed a connection that sent no whole request in time");
+    self->Close();
+  });
+}
 
 void IpcSession::Start() {
+  ArmIdleDeadline();  // from the connection to its first whole request
   asio::co_spawn(
       socket_.get_executor(), [self = shared_from_this()] { return self->ReadLoop(); },
       [](std::exception_ptr e) {
@@ -45,7 +62,15 @@ asio::awaitable<void> IpcSession::ReadLoop() {
   auto token = asio::redirect_error(asio::use_awaitable, ec);
   while (socket_.is_open()) {
     uint8_t header[kFrameHeaderBytes];
-    co_await asio::async_read(socket_, asio::buffer(header), token);
+    // Between requests nothing is timed (a watch or a waiting invite is quiet on purpose);
+    // once a request has begun, it must be whole within the idle timeout.
+    co_await asio::async_read(socket_, asio::buffer(header, 1), token);
+    if (ec) break;
+    if (!awaiting_request_) {
+      awaiting_request_ = true;
+      ArmIdleDeadline();
+    }
+    co_await asio::async_read(socket_, asio::buffer(header + 1, kFrameHeaderBytes - 1), token);
     if (ec) break;  // closed, or truncated frame header
     Result<uint32_t> length = DecodeFrameLength(header);
     if (!length.ok()) {
@@ -53,9 +78,19 @@ asio::awaitable<void> IpcSession::ReadLoop() {
       CloseAfterWrites();
       break;
     }
-    std::string payload(*length, '\0');
-    co_await asio::async_read(socket_, asio::buffer(payload), token);
+    // The declared length is only a limit: memory follows the bytes that actually came.
+    std::string payload;
+    while (!ec && payload.size() < *length) {
+      const size_t have = payload.size();
+      const size_t chunk = std::min<size_t>(kIpcReadChunkBytes, *length - have);
+      payload.resize(have + chunk);
+      const size_t n =
+          co_await socket_.async_read_some(asio::buffer(payload.data() + have, chunk), token);
+      payload.resize(have + n);
+    }
     if (ec) break;  // truncated frame: nothing to answer
+    awaiting_request_ = false;
+    idle_deadline_.cancel();
     proto::Request request;
     if (!request.ParseFromString(payload)) {
       // proto3 refuses a string field that is not valid UTF-8 here (libprotobuf's own line
@@ -147,19 +182,22 @@ void IpcSession::WriteNext() {
 void IpcSession::Close() {
   pulls_.clear();
   std::error_code ignored;
+  awaiting_request_ = false;
+  idle_deadline_.cancel();
   socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
   socket_.close(ignored);
 }
 
-IpcServer::IpcServer(asio::io_context& io, std::filesystem::path path, Dispatcher& dispatcher)
-    : acceptor_(io), path_(std::move(path)), dispatcher_(dispatcher) {}
+IpcServer::IpcServer(asio::io_context& io, std::filesystem::path path, Dispatcher& dispatcher,
+                     IpcLimits limits)
+    : acceptor_(io), path_(std::move(path)), dispatcher_(dispatcher), limits_(limits) {}
 
 IpcServer::~IpcServer() { Stop(); }
 
 Result<std::unique_ptr<IpcServer>> IpcServer::Listen(asio::io_context& io,
                                                      const std::filesystem::path& socket_dir,
                                                      const std::filesystem::path& socket,
-                                                     Dispatcher& dispatcher) {
+                                                     Dispatcher& dispatcher, IpcLimits limits) {
   ACCORD_RETURN_IF_ERROR(crypto::EnsurePrivateDir(socket_dir));
   std::error_code ec;
   if (std::filesystem::exists(std::filesystem::symlink_status(socket))) {
@@ -171,7 +209,7 @@ Result<std::unique_ptr<IpcServer>> IpcServer::Listen(asio::io_context& io,
     }
     std::filesystem::remove(socket, ec);
   }
-  std::unique_ptr<IpcServer> server(new IpcServer(io, socket, dispatcher));
+  std::unique_ptr<IpcServer> server(new IpcServer(io, socket, dispatcher, limits));
   auto& acceptor = server->acceptor_;
   acceptor.open(stream_protocol(), ec);
   if (!ec) acceptor.bind(stream_protocol::endpoint(socket.native()), ec);
@@ -204,8 +242,36 @@ asio::awaitable<void> IpcServer::AcceptLoop() {
       LogWarning("refused a local connection from another user");
       continue;  // the socket closes as it goes out of scope
     }
-    std::make_shared<IpcSession>(std::move(socket), dispatcher_)->Start();
+    auto session =
+        std::make_shared<IpcSession>(std::move(socket), dispatcher_, limits_.idle_timeout);
+    if (!MakeRoom()) {
+      LogWarning("refused a local connection: too many open at once");
+      session->SendError(ErrorCode::kUnavailable,
+                         "accordd has too many local connections open; try again");
+      session->CloseAfterWrites();
+      continue;
+    }
+    sessions_.push_back(session);
+    session->Start();
   }
+}
+
+bool IpcServer::MakeRoom() {
+  sessions_.remove_if([](const std::weak_ptr<IpcSession>& w) {
+    auto s = w.lock();
+    return !s || !s->is_open();
+  });
+  if (static_cast<int>(sessions_.size()) < limits_.max_sessions) return true;
+  for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+    auto s = it->lock();
+    if (s && s->awaiting_request()) {
+      LogDebug("ipc: closed the oldest idle connection to make room");
+      s->Close();
+      sessions_.erase(it);
+      return true;
+    }
+  }
+  return false;
 }
 
 void IpcServer::Stop() {

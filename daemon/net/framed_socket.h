@@ -16,6 +16,7 @@ namespace accord::daemon {
 constexpr uint8_t kConnectionSync = 0x01;              // first byte of a sync connection
 constexpr uint8_t kConnectionPairing = 0x02;           // first byte of a pairing connection
 constexpr std::chrono::seconds kHandshakeTimeout{10};  // handshake must finish in this time
+constexpr std::chrono::seconds kFirstByteTimeout{2};   // an inbound connection's type byte
 
 class FramedSocket {
  public:
@@ -31,6 +32,11 @@ class FramedSocket {
   void CloseAfterWrites();
   void Close();
   bool is_open() const { return socket_.is_open(); }
+  // Bytes have arrived that no read has taken yet.
+  bool unread_bytes_waiting() const {
+    std::error_code ec;
+    return socket_.is_open() && socket_.available(ec) > 0 && !ec;
+  }
 
   // Closes the socket when `after` passes, unless re-armed or cancelled.
   void ArmDeadline(std::chrono::steady_clock::duration after);

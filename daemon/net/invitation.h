@@ -18,6 +18,7 @@ struct PeerManager::Invitation {
   pairing::PairingCode code;
   int64_t expires_ms = 0;
   bool no_wait = false;
+  bool share_history = false;         // asked for: checked again when the joiner arrives
   InviteNotify notify;                // the waiting `accord invite`, if any
   bool in_use = false;                // one PairHello per code
   std::optional<bool> consent;        // the human's answer

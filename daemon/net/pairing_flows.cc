@@ -1,5 +1,7 @@
 // PeerManager: pairing over TCP. The inviter serves one invitation (code, expiry, consent);
 // the joiner dials the inviter's address. The protocol itself is daemon/pairing (pure).
+#include <algorithm>
+
 #include "daemon/logging.h"
 #include "daemon/net/invitation.h"
 #include "daemon/net/peer_manager.h"
@@ -17,6 +19,41 @@ void SendAll(FramedSocket& socket, const std::vector<Bytes>& messages) {
   for (const Bytes& m : messages) socket.Send(peer::EncodeFrame(m));
 }
 
+// Whether this device may let a new person in now, judged from the pact's signed membership
+// as folded here (never from a count taken earlier): asked when the invitation opens and
+// again when the joiner arrives.
+Status MayLetSomeoneIn(Node& node, bool share_history) {
+  if (node.State().FindMember(node.me()) == nullptr) {
+    // A joiner before its first sync holds none of the pact's entries, not even the one
+    // that made it a member: it cannot know who is in the pact.
+    return MakeError(ErrorCode::kRefused,
+                     "this device has not received the pact's membership yet; wait until it "
+                     "has synced with your partner (accord peers), then invite");
+  }
+  size_t current = 0;
+  for (const state::Member& m : node.State().members) current += m.left ? 0 : 1;
+  if (current >= 2 && !share_history) {
+    return MakeError(ErrorCode::kRefused,
+                     "this pact already has " + std::to_string(current) +
+                         " members; a new person would read everything written so far. Agree "
+                         "on that together, then run accord invite --share-history");
+  }
+  return Status::Ok();
+}
+
+// The pact's other current devices for a joiner (not ours: it learns ours from our record).
+std::vector<pairing::PactDevice> DevicesForJoiner(Node& node) {
+  std::vector<pairing::PactDevice> out;
+  for (const state::Device& d : node.PeerDevices()) out.push_back({d.key, d.x25519});
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.signing < b.signing; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const auto& a, const auto& b) { return a.signing == b.signing; }),
+            out.end());
+  if (out.size() > pairing::kMaxPactDevices) out.resize(pairing::kMaxPactDevices);
+  return out;
+}
+
 }  // namespace
 
 std::string PeerManager::MyName() {
@@ -26,14 +63,7 @@ std::string PeerManager::MyName() {
 
 Result<proto::InviteUpdate> PeerManager::OpenInvitation(bool no_wait, std::chrono::seconds timeout,
                                                         bool share_history, InviteNotify notify) {
-  size_t current = 0;
-  for (const state::Member& m : node_.State().members) current += m.left ? 0 : 1;
-  if (current >= 2 && !share_history) {
-    return MakeError(ErrorCode::kRefused,
-                     "this pact already has " + std::to_string(current) +
-                         " members; a new person would read everything written so far. Agree "
-                         "on that together, then run accord invite --share-history");
-  }
+  ACCORD_RETURN_IF_ERROR(MayLetSomeoneIn(node_, share_history));
   if (listen_address_.empty()) {
     return MakeError(ErrorCode::kRefused,
                      "this daemon does not listen for peers; restart it with --listen HOST:PORT");
@@ -42,6 +72,7 @@ Result<proto::InviteUpdate> PeerManager::OpenInvitation(bool no_wait, std::chron
   invitation_ = std::make_unique<Invitation>(io_);
   invitation_->code = pairing::GenerateCode();
   invitation_->no_wait = no_wait;
+  invitation_->share_history = share_history;
   invitation_->notify = std::move(notify);
   if (timeout.count() <= 0) timeout = kDefaultInviteTimeout;
   invitation_->expires_ms = node_.NowMs() + timeout.count() * 1000;
@@ -103,18 +134,37 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
   }
   Invitation* inv = invitation_.get();
   inv->in_use = true;
+  std::error_code remote_ec;
+  const asio::ip::address joiner_ip = socket->socket().remote_endpoint(remote_ec).address();
   std::vector<log::DeviceKey> my_devices;
   if (const state::Member* me = node_.State().FindMember(node_.me())) {
     for (const state::Device& d : me->devices) my_devices.push_back(d.key);
   }
   pairing::PairingInviter machine(inv->code, node_.identity(), MyName(), my_devices);
+  // Until the joiner's CPace M1 nothing is guessed: a connection that ends or fails before it
+  // (anyone can open one to this port) leaves the code open for the real joiner.
+  auto release_unguessed = [&] {
+    if (machine.burned()) return false;
+    inv->in_use = false;
+    if (node_.NowMs() > inv->expires_ms) {
+      EndInvitation("expired", "the code expired; make a new one with accord invite");
+    }
+    return true;
+  };
   Bytes message;
   bool consent_asked = false;
+  bool first = true;
   while (true) {
-    socket->ArmDeadline(kPairingStepTimeout);
+    // The joiner sends its hello with the connection's first byte: no reason to wait long.
+    socket->ArmDeadline(first ? kFirstByteTimeout : kPairingStepTimeout);
+    first = false;
     if (!co_await socket->ReadFrame(message, 1) || !*alive || invitation_.get() != inv) {
       if (*alive && invitation_.get() == inv) {
         machine.ConnectionEnded();
+        if (release_unguessed()) {
+          LogInfo("pairing: a connection ended before trying the code; the code stays open");
+          co_return;
+        }
         EndInvitation("failed",
                       machine.burned()
                           ? "someone tried a wrong code; make a new one with accord invite"
@@ -126,6 +176,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
     if (!out.ok()) {
       LogWarning("pairing: " + out.error().message);
       socket->Close();
+      if (release_unguessed()) co_return;
       EndInvitation("failed", machine.burned()
                                   ? "someone tried a wrong code; make a new one with accord invite"
                                   : "the pairing failed: " + out.error().message);
@@ -134,6 +185,15 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
     SendAll(*socket, *out);
     if (machine.awaiting_consent() && !consent_asked) {
       consent_asked = true;
+      // The membership may have changed since the code was made (a first sync, another
+      // pairing): the rule holds for the pact as it is now.
+      if (Status may = MayLetSomeoneIn(node_, inv->share_history); !may.ok()) {
+        LogWarning("pairing: refused a joiner: " + may.error().message);
+        SendAll(*socket, machine.Decline());
+        socket->CloseAfterWrites();
+        EndInvitation("failed", may.error().message);
+        co_return;
+      }
       if (!inv->no_wait && inv->notify) {
         proto::InviteUpdate ask;
         ask.set_state("consent");
@@ -160,6 +220,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
       bundle.epoch_keys = node_.EpochKeysForPartner();
       bundle.inviter_member = node_.me();
       bundle.inviter_name = MyName();
+      bundle.devices = DevicesForJoiner(node_);
       Result<std::vector<Bytes>> sent = machine.Consent(std::move(bundle));
       if (!sent.ok()) {
         socket->Close();
@@ -178,6 +239,14 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
     co_return;
   }
   pinned_[joiner.signing] = joiner.x25519;
+  if (joiner.listen_port != 0 && !remote_ec) {
+    // Both sides dial: after a restart on either side, the one that is up does not have to
+    // wait for the other's backoff (or for a port a stranger is flooding).
+    DialTarget target{joiner.signing, joiner.x25519,
+                      EndpointString(asio::ip::tcp::endpoint(joiner_ip, joiner.listen_port))};
+    AddTarget(target);
+    Remember(target);
+  }
   proto::InviteUpdate done;
   done.set_state("paired");
   done.set_partner_name(joiner.name);
@@ -222,6 +291,10 @@ asio::awaitable<void> PeerManager::RunJoin(pairing::PairingCode code, HostPort a
   auto socket = std::make_shared<FramedSocket>(std::move(raw));
   socket->Send(Bytes{kConnectionPairing});
   pairing::PairingJoiner machine(code, node_.identity(), MyName());
+  if (acceptor_) {
+    std::error_code port_ec;
+    machine.AdvertiseListenPort(acceptor_->local_endpoint(port_ec).port());
+  }
   SendAll(*socket, machine.Start());
   Bytes message;
   while (!machine.done()) {
@@ -257,6 +330,15 @@ asio::awaitable<void> PeerManager::RunJoin(pairing::PairingCode code, HostPort a
   node_.TrustDevice(inviter.signing);
   AddTarget(target);
   Remember(target);
+  // The pact's other devices, vouched for by the inviter over the paired channel: their
+  // entries (relayed by the inviter) are accepted before our first sync tells us who they
+  // are; remembered without an address so a restart keeps them.
+  for (const pairing::PactDevice& d : bundle.devices) {
+    if (d.signing == node_.device_key() || d.signing == inviter.signing) continue;
+    pinned_[d.signing] = d.x25519;
+    node_.TrustDevice(d.signing);
+    Remember(DialTarget{d.signing, d.x25519, ""});
+  }
   proto::JoinResponse response;
   response.set_partner_name(bundle.inviter_name);
   response.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));

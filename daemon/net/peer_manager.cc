@@ -89,26 +89,55 @@ asio::awaitable<void> PeerManager::AcceptLoop() {
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    std::shared_ptr<void> slot = inbound_slots_.TryTake();
-    if (!slot) {
-      socket.close(ec);  // too many handshakes in flight: no reply, no work
+    // Anyone can open a connection. Until its first byte it waits in a wide, cheap pool;
+    // only then does it take one of the few handshake slots. Both pools make room by
+    // evicting their oldest unproven, silent member (admission.h), so a flood of silent
+    // connections only ever evicts itself and a pact device still gets in.
+    std::error_code remote_ec;
+    const asio::ip::tcp::endpoint remote = socket.remote_endpoint(remote_ec);
+    const std::string source = remote_ec ? std::string("?") : remote.address().to_string();
+    std::shared_ptr<HandshakeSlots::Slot> waiting = first_byte_slots_.TryTake(source);
+    if (!waiting) {
+      socket.close(ec);
       continue;
     }
     // The first byte says which protocol follows; anything else gets silence.
     auto framed = std::make_shared<FramedSocket>(std::move(socket));
+    waiting->OnEvict([weak = std::weak_ptr<FramedSocket>(framed)] {
+      if (auto f = weak.lock()) f->Close();
+    });
+    waiting->OnSpeakingProbe([weak = std::weak_ptr<FramedSocket>(framed)] {
+      auto f = weak.lock();
+      return f && f->unread_bytes_waiting();
+    });
     asio::co_spawn(
         io_,
-        [this, framed, slot, alive = alive_]() -> asio::awaitable<void> {
-          framed->ArmDeadline(kHandshakeTimeout);
+        [this, framed, waiting, source, alive = alive_]() mutable -> asio::awaitable<void> {
+          framed->ArmDeadline(kFirstByteTimeout);
           uint8_t type = 0;
-          if (!co_await framed->ReadByte(type) || !*alive) co_return;
+          if (!co_await framed->ReadByte(type) || !*alive || !waiting->held()) co_return;
+          waiting.reset();
           framed->CancelDeadline();
           if (type == kConnectionSync && node_.has_identity()) {
+            std::shared_ptr<HandshakeSlots::Slot> slot = inbound_slots_.TryTake(source);
+            if (!slot) {
+              framed->Close();  // every slot holds a proven handshake: no reply, no work
+              co_return;
+            }
+            if (framed->unread_bytes_waiting()) slot->MarkSpeaking();  // msg1 came along
             auto c = std::make_shared<SyncConnection>(*this, std::move(framed->socket()),
                                                       std::nullopt, slot);
+            slot->OnEvict([weak = std::weak_ptr<SyncConnection>(c)] {
+              if (auto c = weak.lock()) c->Close("evicted before its handshake proved anything");
+            });
+            slot->OnSpeakingProbe([weak = std::weak_ptr<SyncConnection>(c)] {
+              auto c = weak.lock();
+              return c && c->unread_bytes_waiting();
+            });
             all_.insert(c);
             c->Start();
           } else if (type == kConnectionPairing && node_.has_identity()) {
+            // One pairing at a time is served (the invitation's own limit); it needs no slot.
             co_await ServeInvitation(framed);
           }
         },
@@ -316,8 +345,10 @@ bool PeerManager::AdmitHandshake(const crypto::DhPublicKey& key, const peer::Tai
 
 void PeerManager::Remember(const DialTarget& target) {
   std::string plain = ToHex(target.x25519) + " " + target.address;
-  Status s = node_.mutable_store().RememberPeer(
-      target.device, node_.SealLocal(kAddressPurpose, plain), node_.NowMs());
+  // A device known only by key (from a pairing bundle) was never seen: no "last seen".
+  Status s =
+      node_.mutable_store().RememberPeer(target.device, node_.SealLocal(kAddressPurpose, plain),
+                                         target.address.empty() ? 0 : node_.NowMs());
   if (!s.ok()) LogWarning("cannot remember a peer address: " + s.error().message);
 }
 
@@ -326,7 +357,7 @@ void PeerManager::LoadRemembered() {
   if (!rows.ok()) return;
   for (const auto& row : *rows) {
     std::optional<std::string> plain = node_.OpenLocal(kAddressPurpose, row.sealed_address);
-    if (!plain || plain->size() < 66) continue;
+    if (!plain || plain->size() < 65) continue;  // x25519 hex, a space, the address (or none)
     std::optional<Bytes> x = FromHex(plain->substr(0, 64));
     if (!x || x->size() != 32) continue;
     DialTarget t;
@@ -335,7 +366,7 @@ void PeerManager::LoadRemembered() {
     t.address = plain->substr(65);
     pinned_[t.device] = t.x25519;
     node_.TrustDevice(t.device);  // known from our own pairing or handshake
-    AddTarget(t);
+    if (!t.address.empty()) AddTarget(t);
   }
 }
 

@@ -113,6 +113,7 @@ class PeerManager {
   std::set<std::shared_ptr<SyncConnection>> all_;
   std::map<log::DeviceKey, crypto::DhPublicKey> pinned_;  // peers known from pairing
   peer::ReplayGuard replay_guard_;
+  HandshakeSlots first_byte_slots_{kMaxAwaitingFirstByte, kMaxAwaitingFirstBytePerSource};
   HandshakeSlots inbound_slots_;
   HandshakeRate<crypto::DhPublicKey> handshake_rate_;
   std::unique_ptr<Invitation> invitation_;

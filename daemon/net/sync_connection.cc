@@ -29,7 +29,7 @@ std::string Short(const log::DeviceKey& key) { return ToHex(key).substr(0, 8); }
 
 SyncConnection::SyncConnection(PeerManager& manager, asio::ip::tcp::socket socket,
                                std::optional<DialTarget> target,
-                               std::shared_ptr<void> handshake_slot)
+                               std::shared_ptr<HandshakeSlots::Slot> handshake_slot)
     : manager_(manager),
       socket_(std::move(socket)),
       target_(std::move(target)),
@@ -153,6 +153,7 @@ asio::awaitable<bool> SyncConnection::HandshakeAsResponder() {
   std::optional<log::DeviceKey> device = manager_.DeviceForX25519(m1->initiator);
   if (!device) co_return false;  // not a device of the pact: silence
   if (!manager_.AdmitHandshake(m1->initiator, m1->timestamp)) co_return false;
+  if (handshake_slot_) handshake_slot_->MarkProven();  // a newcomer can no longer evict it
   Result<std::pair<Bytes, crypto::noise::TransportSession>> m2 = hs->WriteMessage2();
   if (!m2.ok()) co_return false;
   socket_.Send(peer::EncodeFrame(m2->first));

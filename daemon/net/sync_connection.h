@@ -11,6 +11,7 @@
 #include <span>
 
 #include "daemon/log/signatures.h"
+#include "daemon/net/admission.h"
 #include "daemon/net/framed_socket.h"
 #include "daemon/net/node_source.h"
 #include "daemon/peer/channel.h"
@@ -37,9 +38,11 @@ struct DialTarget {
 class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
  public:
   // Initiator: `socket` is connected to `target`. Responder: the type byte was read, and
-  // `handshake_slot` is held until the handshake ends either way.
+  // `handshake_slot` is held until the handshake ends either way (marked proven once the
+  // initiator's first message names a pact device).
   SyncConnection(PeerManager& manager, asio::ip::tcp::socket socket,
-                 std::optional<DialTarget> target, std::shared_ptr<void> handshake_slot = {});
+                 std::optional<DialTarget> target,
+                 std::shared_ptr<HandshakeSlots::Slot> handshake_slot = {});
   ~SyncConnection();
   void Start();
   // New entries in the log: push what the peer lacks.
@@ -63,6 +66,7 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   uint64_t received() const { return received_; }
   uint64_t receiving_total() const { return receiving_total_; }
   std::string remote() const { return socket_.remote(); }
+  bool unread_bytes_waiting() const { return socket_.unread_bytes_waiting(); }
 
  private:
   asio::awaitable<void> Run();
@@ -84,7 +88,7 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   PeerManager& manager_;
   FramedSocket socket_;
   std::optional<DialTarget> target_;
-  std::shared_ptr<void> handshake_slot_;
+  std::shared_ptr<HandshakeSlots::Slot> handshake_slot_;
   asio::steady_timer heartbeat_;
   std::chrono::steady_clock::time_point established_at_{};
   std::chrono::steady_clock::time_point last_sent_{};

@@ -148,7 +148,7 @@ Result<std::vector<Bytes>> PairingJoiner::OnNoise2(const proto::PairMessage& mes
   if (!transport.ok()) return transport.error();
   transport_.emplace(std::move(*transport));
 
-  DeviceRecord mine{signing_.public_key(), dh_.public_key(), my_name_, {}};
+  DeviceRecord mine{signing_.public_key(), dh_.public_key(), my_name_, {}, listen_port_};
   proto::PairSecure record = RecordMessage(SignRecord(std::move(mine), signing_, handshake_hash_));
   Result<Bytes> sealed = SealSecure(*transport_, record);
   if (!sealed.ok()) return sealed.error();

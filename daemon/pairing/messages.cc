@@ -126,6 +126,7 @@ proto::PairSecure RecordMessage(const SignedRecord& signed_record) {
   out->set_name(r.name);
   out->set_bind_signature(AsString(signed_record.bind_signature));
   for (const log::DeviceKey& key : r.member_devices) out->add_member_devices(AsString(key));
+  out->set_listen_port(r.listen_port);
   return message;
 }
 
@@ -144,6 +145,8 @@ Result<SignedRecord> RecordFromMessage(const proto::PairDeviceRecord& message) {
   }
   ACCORD_RETURN_IF_ERROR(CheckName(message.name()));
   r.name = message.name();
+  if (message.listen_port() > 65535) return Malformed("device record (port)");
+  r.listen_port = static_cast<uint16_t>(message.listen_port());
   return out;
 }
 
@@ -158,6 +161,11 @@ proto::PairSecure BundleMessage(const PactBundle& bundle) {
   }
   out->set_inviter_member(AsString(bundle.inviter_member));
   out->set_inviter_name(bundle.inviter_name);
+  for (const PactDevice& d : bundle.devices) {
+    proto::PairPactDevice* device = out->add_devices();
+    device->set_signing_key(AsString(d.signing));
+    device->set_x25519_key(AsString(d.x25519));
+  }
   return message;
 }
 
@@ -175,6 +183,15 @@ Result<PactBundle> BundleFromMessage(const proto::PairBundle& message) {
     bundle.epoch_keys.emplace_back(k.epoch(), crypto::SecretKey::FromBytes(AsBytes(k.key())));
   }
   bundle.inviter_name = message.inviter_name();
+  if (message.devices_size() > static_cast<int>(kMaxPactDevices)) {
+    return Malformed("pact bundle (too many devices)");
+  }
+  for (const proto::PairPactDevice& d : message.devices()) {
+    PactDevice& device = bundle.devices.emplace_back();
+    if (!CopyFixed(d.signing_key(), device.signing) || !CopyFixed(d.x25519_key(), device.x25519)) {
+      return Malformed("pact bundle device");
+    }
+  }
   ACCORD_RETURN_IF_ERROR(CheckBundle(bundle));
   return bundle;
 }

@@ -35,6 +35,8 @@ class PairingJoiner {
   ~PairingJoiner();
   PairingJoiner(PairingJoiner&&) = default;
 
+  // The sync port our record tells the inviter (0, the default: none). Before Start().
+  void AdvertiseListenPort(uint16_t port) { listen_port_ = port; }
   // The PairHello. Empty, and failed(), if called twice or if my_name is not a valid name.
   std::vector<Bytes> Start();
   // The messages to send in reply (possibly none).
@@ -80,6 +82,7 @@ class PairingJoiner {
   crypto::SigningKey signing_;
   crypto::DhKeyPair dh_;
   std::string my_name_;
+  uint16_t listen_port_ = 0;
   std::optional<crypto::cpace::CpaceInitiator> cpace_;
   std::optional<crypto::noise::HandshakeState> handshake_;
   std::optional<crypto::noise::TransportSession> transport_;

@@ -41,6 +41,17 @@ Status CheckBundle(const PactBundle& bundle) {
       return Invalid("bundle epochs must be distinct and ascending");
     }
   }
+  if (bundle.devices.size() > kMaxPactDevices) {
+    return Invalid("a bundle names at most " + std::to_string(kMaxPactDevices) + " devices");
+  }
+  for (size_t i = 0; i < bundle.devices.size(); ++i) {
+    if (IsAllZero(bundle.devices[i].signing) || IsAllZero(bundle.devices[i].x25519)) {
+      return Invalid("a bundle device has no key");
+    }
+    if (i > 0 && !(bundle.devices[i - 1].signing < bundle.devices[i].signing)) {
+      return Invalid("bundle devices must be distinct and ascending");
+    }
+  }
   return CheckName(bundle.inviter_name);
 }
 

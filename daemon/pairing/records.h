@@ -21,6 +21,7 @@ namespace accord::pairing {
 constexpr size_t kMaxNameBytes = accord::kMaxNameBytes;  // bytes of UTF-8 in a display name
 constexpr size_t kMaxMemberDevices = 32;  // device keys of one member in the inviter's record
 constexpr size_t kMaxEpochKeys = 128;     // epoch keys in one bundle (keeps it under 8 KiB)
+constexpr size_t kMaxPactDevices = 32;    // other devices in one bundle (still under 8 KiB)
 
 struct DeviceRecord {
   log::DeviceKey signing{};
@@ -29,6 +30,14 @@ struct DeviceRecord {
   // The sender's member's devices, ascending, including `signing`. The joiner is a new person
   // with one device, so for the joiner this is just {signing}.
   std::vector<log::DeviceKey> member_devices;
+  // The joiner's sync port, so that the inviter can dial it too (with the address it saw).
+  uint16_t listen_port = 0;
+};
+
+// A device of the pact other than the two pairing ones, as the inviter's log names it.
+struct PactDevice {
+  log::DeviceKey signing{};
+  crypto::DhPublicKey x25519{};
 };
 
 // Move-only: it holds the pact's epoch keys.
@@ -37,13 +46,17 @@ struct PactBundle {
   std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys;  // ascending epochs
   log::DeviceKey inviter_member{};
   std::string inviter_name;
+  // The pact's other devices: without them a joiner let in by a second member could not
+  // accept the entries of the members it has not met (their keys name no device it knows).
+  std::vector<PactDevice> devices;  // ascending signing keys, distinct, 0..kMaxPactDevices
 };
 
 // accord::CheckName (base/text.h), the rule `init` applies too. kInvalidArgument.
 Status CheckName(std::string_view name);
 
 // A usable bundle: non-zero pact id and member, 1..kMaxEpochKeys keys with strictly ascending
-// epochs, a valid inviter name. kInvalidArgument.
+// epochs, a valid inviter name, 0..kMaxPactDevices devices with distinct, non-zero, ascending
+// keys. kInvalidArgument.
 Status CheckBundle(const PactBundle& bundle);
 
 // Ascending, distinct, 1..kMaxMemberDevices keys, none all-zero. kInvalidArgument.

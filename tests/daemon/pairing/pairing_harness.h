@@ -37,6 +37,7 @@ inline PactBundle CloneBundle(const PactBundle& b) {
   out.pact = b.pact;
   for (const auto& [epoch, key] : b.epoch_keys) out.epoch_keys.emplace_back(epoch, key.Clone());
   out.inviter_member = b.inviter_member;
+  out.devices = b.devices;
   out.inviter_name = b.inviter_name;
   return out;
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "crypto/cpace/cpace_session.h"
 #include "daemon/pairing/protocol.h"
 #include "daemon/pairing/wordlist.h"
@@ -24,8 +26,13 @@ PairingCode Code(std::string_view text) {
 
 bool SameBundle(const PactBundle& a, const PactBundle& b) {
   if (a.pact != b.pact || a.inviter_member != b.inviter_member ||
-      a.inviter_name != b.inviter_name || a.epoch_keys.size() != b.epoch_keys.size()) {
+      a.inviter_name != b.inviter_name || a.epoch_keys.size() != b.epoch_keys.size() ||
+      a.devices.size() != b.devices.size()) {
     return false;
+  }
+  for (size_t i = 0; i < a.devices.size(); ++i) {
+    if (a.devices[i].signing != b.devices[i].signing || a.devices[i].x25519 != b.devices[i].x25519)
+      return false;
   }
   for (size_t i = 0; i < a.epoch_keys.size(); ++i) {
     if (a.epoch_keys[i].first != b.epoch_keys[i].first ||
@@ -66,6 +73,31 @@ TEST(Pairing, FullRunEndsWithBothDoneTheExactBundleAndOneSafetyNumber) {
   EXPECT_TRUE(good.sent_after_failure.empty());
 }
 
+TEST(Pairing, TheJoinerLearnsEveryOtherDeviceOfThePactFromTheBundle) {
+  PairingRun run(GenerateCode());
+  for (int i = 0; i < 3; ++i)
+    run.bundle.devices.push_back(PactDevice{crypto::RandomFixed<32>(), crypto::RandomFixed<32>()});
+  std::sort(run.bundle.devices.begin(), run.bundle.devices.end(),
+            [](const PactDevice& a, const PactDevice& b) { return a.signing < b.signing; });
+  run.Go();
+  ASSERT_TRUE(run.joiner.done()) << run.joiner.error().message;
+  ASSERT_EQ(run.joiner.bundle().devices.size(), 3u);
+  EXPECT_TRUE(SameBundle(run.joiner.bundle(), run.bundle));
+}
+
+TEST(Pairing, ABundleWithDevicesOutOfOrderOrRepeatedIsRefusedBeforeSending) {
+  PactBundle bundle = MakeBundle(crypto::RandomFixed<32>());
+  const PactDevice a{crypto::RandomFixed<32>(), crypto::RandomFixed<32>()};
+  bundle.devices = {a, a};
+  EXPECT_EQ(CheckBundle(bundle).code(), ErrorCode::kInvalidArgument);
+  bundle.devices = {PactDevice{}};
+  EXPECT_EQ(CheckBundle(bundle).code(), ErrorCode::kInvalidArgument);
+  bundle.devices.assign(kMaxPactDevices + 1, a);
+  EXPECT_EQ(CheckBundle(bundle).code(), ErrorCode::kInvalidArgument);
+  bundle.devices = {a};
+  EXPECT_TRUE(CheckBundle(bundle).ok());
+}
+
 TEST(Pairing, TheFlowHasTheDocumentedMessagesInOrder) {
   PairingRun run(GenerateCode());
   run.Go();
@@ -90,10 +122,15 @@ TEST(Pairing, LargeBundlesStayFarBelowTheFrameLimit) {
   PairingRun big(code, code, devices);
   big.bundle = MakeBundle(big.inviter_id.signing.public_key(), kMaxEpochKeys);
   big.bundle.inviter_name = std::string(kMaxNameBytes, 'x');
+  for (size_t i = 0; i < kMaxPactDevices; ++i)
+    big.bundle.devices.push_back(PactDevice{crypto::RandomFixed<32>(), crypto::RandomFixed<32>()});
+  std::sort(big.bundle.devices.begin(), big.bundle.devices.end(),
+            [](const PactDevice& a, const PactDevice& b) { return a.signing < b.signing; });
   big.Go();
   ASSERT_TRUE(big.joiner.done()) << big.joiner.error().message;
   ASSERT_TRUE(big.inviter.done());
   EXPECT_EQ(big.joiner.bundle().epoch_keys.size(), kMaxEpochKeys);
+  EXPECT_EQ(big.joiner.bundle().devices.size(), kMaxPactDevices);
   EXPECT_EQ(big.joiner.inviter().member_devices.size(), kMaxMemberDevices);
   for (const testing::Frame& f : big.delivered)
     EXPECT_LT(f.bytes.size(), 8192u);  // docs/pairing.md
