@@ -42,6 +42,24 @@ TEST_F(SyncRepairTest, ADamagedBodyIsRepairedFromThePeersIntactCopy) {
   EXPECT_TRUE(pair.closes(kR).empty());
 }
 
+TEST_F(SyncRepairTest, ManyLargeRepairsArePackedIntoRepliesThatEachFitOneMessage) {
+  auto a = NewNode();
+  auto b = NewNode();
+  WriteTo(0, 40, {a.get(), b.get()}, /*text_bytes=*/3900);
+  for (const log::EntryId& id : std::vector<log::EntryId>(a->Feeds().at(feed_.device(0)))) {
+    a->Damage(id);
+  }
+  SyncPair pair(*a, *b);
+  pair.Start();
+  ASSERT_TRUE(pair.RunUntilQuiet());
+  EXPECT_EQ(pair.repaired(kI), 40u);
+  EXPECT_TRUE(a->wanted().empty());
+  EXPECT_LE(pair.largest_message(kR), kMaxPeerMessageBytes);
+  size_t replies = 0;
+  for (const PeerMsg& m : pair.sent(kR)) replies += std::holds_alternative<BodyReplyMsg>(m);
+  EXPECT_GT(replies, 1u);
+}
+
 TEST_F(SyncRepairTest, ABodyNobodyHoldsWholeGoesHeaderOnlyAndTheRestOfTheFeedFollows) {
   auto a = NewNode();
   auto b = NewNode();

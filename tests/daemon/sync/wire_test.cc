@@ -86,6 +86,8 @@ TEST_F(SyncWireTest, MutatedMessagesDecodeWithinTheCapsOrAreRefused) {
       EncodeBatch(1, {Write(0), Write(0), Write(2, 500)}, 3),
       EncodeAck(1),
       EncodeFork(Write(1), Write(1)),
+      EncodeBodyRequest({log::ComputeEntryId(Write(0).header), log::EntryId{}}),
+      EncodeBodyReply({Write(2), Write(2, 300)}),
   };
   std::mt19937_64 rng(42);
   size_t decoded = 0;
@@ -119,6 +121,14 @@ TEST_F(SyncWireTest, MutatedMessagesDecodeWithinTheCapsOrAreRefused) {
       EXPECT_TRUE(HasEntrySizes(fork->existing) && HasEntrySizes(fork->conflicting));
     } else if (const auto* close = std::get_if<CloseMsg>(&*r)) {
       EXPECT_LE(close->reason.size(), kMaxCloseReasonBytes);
+    } else if (const auto* request = std::get_if<BodyRequestMsg>(&*r)) {
+      EXPECT_LE(request->ids.size(), kMaxBodyRequestIds);
+    } else if (const auto* reply = std::get_if<BodyReplyMsg>(&*r)) {
+      ASSERT_EQ(reply->ids.size(), reply->entries.size());
+      for (const log::Envelope& e : reply->entries) {
+        EXPECT_TRUE(HasEntrySizes(e));
+        EXPECT_FALSE(e.sealed_body.empty());
+      }
     }
   }
   // Some mutations (in bodies, signatures, junk after the message) still parse.
