@@ -1,6 +1,7 @@
 // A damaged row is damage, not a silent loss: `log --verify` names it, `status` shows it,
 // it is repaired from a peer holding an intact copy without anyone doing anything, and one
 // damaged entry never stops the rest of a feed from syncing either way.
+#include "tests/integration/ipc_pipe.h"
 #include "tests/integration/pact_fixture.h"
 #include "tests/integration/store_damage.h"
 
@@ -41,7 +42,6 @@ TEST_F(RepairTest, ADamagedBodyIsReportedThenRepairedFromThePartnerAndSyncGoesOn
     ids.push_back(Json(alice, {"need", "add", "need number " + std::to_string(i)})["written"]["id"]);
   }
   ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 30; })) << bob.daemon->Log();
-  const std::string before = Digest(bob);
 
   ASSERT_EQ(alice.daemon->Stop(), 0);
   ASSERT_EQ(bob.daemon->Stop(), 0);
@@ -62,19 +62,36 @@ TEST_F(RepairTest, ADamagedBodyIsReportedThenRepairedFromThePartnerAndSyncGoesOn
   EXPECT_NE(bob.daemon->Accord({"status"}).out.find("DAMAGED"), std::string::npos);
   EXPECT_EQ(Needs(bob), 29u);
 
+  // A watch on Bob's side, registered for sure once it shows his own next entry.
+  RawIpc watch(bob.daemon->socket());
+  proto::Request request;
+  request.set_protocol(1);
+  request.mutable_watch();
+  ASSERT_TRUE(watch.Send(request));
+  Ok(bob, {"need", "add", "bob while alice is away"});
+  std::optional<proto::Response> event = watch.Read();
+  ASSERT_TRUE(event && event->has_event()) << bob.daemon->Log();
+  EXPECT_EQ(event->event().kind(), "need");
+
   // With Alice back, the body is repaired from her copy without any command.
   StartAgain(alice);
   ASSERT_TRUE(WaitFor([&] { return DamagedCount(bob) == 0; })) << bob.daemon->Log();
   EXPECT_EQ(Status(bob)["repaired"], "1");
-  EXPECT_EQ(Needs(bob), 30u);
-  EXPECT_EQ(Digest(bob), before);
+  EXPECT_EQ(Needs(bob), 31u);
+  bool repaired_shown = false;
+  for (int i = 0; i < 20 && !repaired_shown; ++i) {  // the repaired need, then the repair
+    event = watch.Read();
+    if (!event) break;
+    repaired_shown = event->event().kind() == "repaired" && event->event().id() == victim;
+  }
+  EXPECT_TRUE(repaired_shown);
   CommandResult clean = bob.daemon->Accord({"--json", "log", "--verify"});
   EXPECT_EQ(clean.exit_code, 0) << clean.err;
 
   // Both directions keep syncing.
   Ok(alice, {"need", "add", "after the repair, from alice"});
   Ok(bob, {"need", "add", "after the repair, from bob"});
-  ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 32 && Needs(alice) == 32; }))
+  ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 33 && Needs(alice) == 33; }))
       << alice.daemon->Log() << bob.daemon->Log();
   EXPECT_EQ(Digest(alice), Digest(bob));
 }
