@@ -117,8 +117,8 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
     out << "FORK: device " << Short(f.author()) << " wrote two entries at seq " << f.seq()
         << "; its feed is frozen\n";
   for (const auto& d : s.damaged())
-    out << "DAMAGED: entry " << Short(d.id()) << " (device " << Short(d.author()) << " #"
-        << d.seq() << ", " << S(d.damage()) << "); waiting for a good copy from a peer\n";
+    out << "DAMAGED: entry " << Short(d.id()) << " (device " << Short(d.author()) << " #" << d.seq()
+        << ", " << S(d.damage()) << "); waiting for a good copy from a peer\n";
   if (s.repaired() > 0) out << "repaired: " << s.repaired() << " entries from peers' copies\n";
   if (!s.writes_refused().empty()) out << "WRITES REFUSED: " << S(s.writes_refused()) << "\n";
   out << "state digest: " << S(s.state_digest()) << "\n";

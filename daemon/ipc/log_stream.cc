@@ -37,10 +37,10 @@ void LogStream::Step() {
     return Show(*slice, &verdicts);
   }
   auto pending = std::make_shared<LogSlice>(std::move(*slice));
-  verifier_(std::move(envelopes), [self = shared_from_this(), pending](
-                                      std::vector<log::SignatureVerdict> verdicts) {
-    if (self->session_->is_open()) self->Show(*pending, &verdicts);
-  });
+  verifier_(std::move(envelopes),
+            [self = shared_from_this(), pending](std::vector<log::SignatureVerdict> verdicts) {
+              if (self->session_->is_open()) self->Show(*pending, &verdicts);
+            });
 }
 
 void LogStream::Show(const LogSlice& slice, const std::vector<log::SignatureVerdict>* verdicts) {

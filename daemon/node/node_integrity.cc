@@ -168,7 +168,8 @@ std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
       row.verified = true;
       row.signature_ok = (*signatures)[i] == log::SignatureVerdict::kValid;
       damage = log::CheckStoredEntry(e.id, e.header, e.envelope, (*signatures)[i]);
-      if (damage == log::Damage::kMissingBody && !ExpectsBody(e.header)) damage = log::Damage::kNone;
+      if (damage == log::Damage::kMissingBody && !ExpectsBody(e.header))
+        damage = log::Damage::kNone;
       if (damage != log::Damage::kNone) {
         NoteDamage(e.id, DamagedEntry{damage, e.header.author, e.header.seq});
       }
@@ -176,9 +177,10 @@ std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
       damage = it->second.damage;
     }
     row.damage = std::string(log::DamageName(damage));
-    Result<proto::Body> body = damage == log::Damage::kNone && !log::IsWithheld(e.header, e.envelope)
-                                   ? OpenStoredBody(e.header, e.envelope, keys_)
-                                   : Result<proto::Body>(MakeError(ErrorCode::kUnknownEpoch, ""));
+    Result<proto::Body> body =
+        damage == log::Damage::kNone && !log::IsWithheld(e.header, e.envelope)
+            ? OpenStoredBody(e.header, e.envelope, keys_)
+            : Result<proto::Body>(MakeError(ErrorCode::kUnknownEpoch, ""));
     row.kind = body.ok() ? BodyKindName(*body) : "sealed";
     // Intact bytes that do not open under a key we hold: the author sealed them so. Nothing
     // can repair that, but --verify says so.

@@ -10,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <functional>
 #include <string>
 
 #include "accord/ipc.pb.h"

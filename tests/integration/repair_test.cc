@@ -23,8 +23,8 @@ class RepairTest : public PactTest {
   // Restarts a stopped person on the address it listened on before, so that remembered
   // addresses stay valid.
   void StartAgain(Person& p) {
-    p.daemon = std::make_unique<Daemon>(p.daemon->home(),
-                                        std::vector<std::string>{"--listen", p.address});
+    p.daemon =
+        std::make_unique<Daemon>(p.daemon->home(), std::vector<std::string>{"--listen", p.address});
     ASSERT_TRUE(p.daemon->Start()) << p.daemon->Log();
   }
   void Pair2(Person& alice, Person& bob) {
@@ -39,7 +39,8 @@ TEST_F(RepairTest, ADamagedBodyIsReportedThenRepairedFromThePartnerAndSyncGoesOn
   Pair2(alice, bob);
   std::vector<std::string> ids;
   for (int i = 0; i < 30; ++i) {
-    ids.push_back(Json(alice, {"need", "add", "need number " + std::to_string(i)})["written"]["id"]);
+    ids.push_back(
+        Json(alice, {"need", "add", "need number " + std::to_string(i)})["written"]["id"]);
   }
   ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 30; })) << bob.daemon->Log();
 
@@ -103,7 +104,8 @@ TEST_F(RepairTest, AnEntryDamagedBeforeItWasSentGoesHeaderOnlyAndTheRestOfTheFee
   ASSERT_EQ(bob.daemon->Stop(), 0);
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i) {
-    ids.push_back(Json(alice, {"need", "add", "written alone " + std::to_string(i)})["written"]["id"]);
+    ids.push_back(
+        Json(alice, {"need", "add", "written alone " + std::to_string(i)})["written"]["id"]);
   }
   ASSERT_EQ(alice.daemon->Stop(), 0);
   const std::string& victim = ids[4];  // Bob never received it; nobody holds a good copy
@@ -176,8 +178,9 @@ TEST_F(RepairTest, AnothersDamagedSignatureIsNeverSentAndOtherFeedsKeepSyncing) 
   Person& carol = Start("carol");
   Pair2(alice, bob);
   ASSERT_EQ(Pair(alice, carol, nullptr, /*share_history=*/true).join_exit, 0);
-  ASSERT_TRUE(WaitFor([&] { return Digest(alice) == Digest(carol) && Digest(bob) == Digest(alice); }))
-      << carol.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] {
+    return Digest(alice) == Digest(carol) && Digest(bob) == Digest(alice);
+  })) << carol.daemon->Log();
   // Carol is away; Bob writes to Alice only; Alice's copy of one of them is then damaged.
   ASSERT_EQ(carol.daemon->Stop(), 0);
   std::vector<std::string> ids;

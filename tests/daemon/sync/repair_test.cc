@@ -143,7 +143,8 @@ TEST_F(SyncRepairTest, ARequestBeforeTheHellosIsAViolation) {
 
 TEST_F(SyncRepairTest, RequestsAndRepliesAreCheckedBeforeAnythingIsCopied) {
   std::vector<log::EntryId> too_many(kMaxBodyRequestIds + 1);
-  for (size_t i = 0; i < too_many.size(); ++i) too_many[i][0] = static_cast<uint8_t>(i), too_many[i][1] = static_cast<uint8_t>(i >> 8);
+  for (size_t i = 0; i < too_many.size(); ++i)
+    too_many[i][0] = static_cast<uint8_t>(i), too_many[i][1] = static_cast<uint8_t>(i >> 8);
   EXPECT_EQ(DecodePeerMessage(EncodeBodyRequest(too_many)).code(), ErrorCode::kTooLarge);
   too_many.resize(kMaxBodyRequestIds);
   EXPECT_TRUE(DecodePeerMessage(EncodeBodyRequest(too_many)).ok());
