@@ -19,7 +19,7 @@ namespace accord::daemon {
 
 namespace {
 
-constexpr size_t kMaxTextBytes = 4000;  // bytes per user text; entries must fit one frame
+constexpr size_t kMaxTextBytes = 4000;          // bytes per user text; entries must fit one frame
 constexpr size_t kExportChunkBytes = 1u << 20;  // bytes of export content per response frame
 
 std::string Hostname() {
