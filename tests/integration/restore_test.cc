@@ -37,6 +37,20 @@ class RestoreTest : public PactTest {
       if (t == text) return true;
     return false;
   }
+  // Pairs Alice and Bob; Bob writes one need, his home is backed up, and he writes a second
+  // one that reaches Alice: the backup now holds less of Bob's feed than Alice does.
+  fs::path PairAndBackUpBehindAlice(Person& alice, Person& bob) {
+    const fs::path backup = dir_.path() / "bob-backup";
+    EXPECT_EQ(Pair(alice, bob).join_exit, 0);
+    Ok(bob, {"need", "add", "I need one"});
+    EXPECT_TRUE(WaitFor([&] { return HasNeed(alice, "I need one"); })) << alice.daemon->Log();
+    EXPECT_EQ(bob.daemon->Stop(), 0);
+    CopyHome(bob.daemon->home(), backup);
+    Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
+    Ok(bob, {"need", "add", "I need two"});
+    EXPECT_TRUE(WaitFor([&] { return HasNeed(alice, "I need two"); })) << alice.daemon->Log();
+    return backup;
+  }
   std::string Entries(const Person& p) { return Json(p, {"status"})["status"]["entries"]; }
   size_t Forks(const Person& p) { return Json(p, {"status"})["status"]["forks"].size(); }
   static std::string Port(const std::string& address) {
@@ -47,15 +61,8 @@ class RestoreTest : public PactTest {
 TEST_F(RestoreTest, ARestoredDeviceCatchesUpFromItsPartnerAndItsNextWriteIsDelivered) {
   Person& alice = Start("alice");
   Person& bob = Start("bob");
-  ASSERT_EQ(Pair(alice, bob).join_exit, 0);
-  Ok(bob, {"need", "add", "I need one"});
-  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need one"); })) << alice.daemon->Log();
-
-  const fs::path backup = dir_.path() / "bob-backup";
-  ASSERT_EQ(bob.daemon->Stop(), 0);
-  CopyHome(bob.daemon->home(), backup);
-  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
-  Ok(bob, {"need", "add", "I need two"});
+  const fs::path backup = PairAndBackUpBehindAlice(alice, bob);
+  ASSERT_FALSE(HasFailure());
   Ok(bob, {"need", "add", "I need three"});
   ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need three"); })) << alice.daemon->Log();
 
@@ -85,16 +92,8 @@ TEST_F(RestoreTest, ARestoredDeviceCatchesUpFromItsPartnerAndItsNextWriteIsDeliv
 TEST_F(RestoreTest, AfterARestoredDeviceForkedItsFeedEveryWriteIsRefusedAndStatusSaysSo) {
   Person& alice = Start("alice");
   Person& bob = Start("bob");
-  ASSERT_EQ(Pair(alice, bob).join_exit, 0);
-  Ok(bob, {"need", "add", "I need one"});
-  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need one"); })) << alice.daemon->Log();
-
-  const fs::path backup = dir_.path() / "bob-backup";
-  ASSERT_EQ(bob.daemon->Stop(), 0);
-  CopyHome(bob.daemon->home(), backup);
-  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
-  Ok(bob, {"need", "add", "I need two"});
-  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need two"); })) << alice.daemon->Log();
+  const fs::path backup = PairAndBackUpBehindAlice(alice, bob);
+  ASSERT_FALSE(HasFailure());
 
   // Restored while Alice is away: Bob cannot know, and writes seq 3 a second time.
   ASSERT_EQ(bob.daemon->Stop(), 0);

@@ -9,28 +9,21 @@
 #include "crypto/key_file.h"
 #include "daemon/store/sqlite.h"
 #include "tests/daemon/node/node_fixture.h"
+#include "tests/support/file_bytes.h"
 
 namespace accord::daemon {
 namespace {
 
 namespace fs = std::filesystem;
 
-Bytes ReadBytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // In place, keeping inode, owner and mode (a disk error, not a replacement).
 void OverwriteBytes(const fs::path& p, const Bytes& bytes) {
-  const int fd = ::open(p.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
-  ASSERT_GE(fd, 0) << p;
-  ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  ::close(fd);
+  ASSERT_TRUE(testing::OverwriteFileBytes(p, bytes)) << p;
 }
 
 // A key file as accord wrote it before the checksum (v1: magic, flags 0, the secrets).
 void DowngradeToV1(const fs::path& key_file) {
-  Bytes bytes = ReadBytes(key_file);
+  Bytes bytes = testing::ReadFileBytes(key_file);
   ASSERT_EQ(bytes.size(), 137u);
   bytes[8] = 0;
   bytes.resize(105);
@@ -55,7 +48,7 @@ TEST_F(NodeIdentity, ReopensWithItsOwnKeyFile) {
 
 TEST_F(NodeIdentity, AFlippedByteInTheKeyFileIsRefusedAsDamage) {
   InstancePaths home = InitHome("a", 3);
-  Bytes key = ReadBytes(home.key_file);
+  Bytes key = testing::ReadFileBytes(home.key_file);
   key[14] ^= 0x01;
   OverwriteBytes(home.key_file, key);
   Result<std::unique_ptr<Node>> node = Open(home);
@@ -72,7 +65,7 @@ TEST_F(NodeIdentity, AFlippedByteInAnOldKeyFileIsCaughtByTheStore) {
   InstancePaths home = InitHome("a", 3);
   DowngradeToV1(home.key_file);
   ASSERT_TRUE(OpenOk(home) != nullptr);  // v1 loads as it is
-  Bytes key = ReadBytes(home.key_file);
+  Bytes key = testing::ReadFileBytes(home.key_file);
   key[14] ^= 0x01;  // inside the signing seed: a valid, different identity
   OverwriteBytes(home.key_file, key);
   Result<std::unique_ptr<Node>> node = Open(home);
@@ -122,7 +115,7 @@ TEST_F(NodeIdentity, AnOldStoreRefusesAKeyThatNeitherAuthoredNorIsNamedInItsLog)
   InstancePaths home = InitHome("a", 2);
   ForgetRecordedDeviceKey(home.database);
   DowngradeToV1(home.key_file);
-  Bytes key = ReadBytes(home.key_file);
+  Bytes key = testing::ReadFileBytes(home.key_file);
   key[14] ^= 0x01;
   OverwriteBytes(home.key_file, key);
   Result<std::unique_ptr<Node>> node = Open(home);
@@ -134,7 +127,7 @@ TEST_F(NodeIdentity, AnOldStoreRefusesAKeyThatNeitherAuthoredNorIsNamedInItsLog)
 
 TEST_F(NodeIdentity, AMissingKeyFileNextToAStoreWithEntriesIsRefused) {
   InstancePaths home = InitHome("a", 3);
-  const Bytes key = ReadBytes(home.key_file);
+  const Bytes key = testing::ReadFileBytes(home.key_file);
   fs::remove(home.key_file);
   Result<std::unique_ptr<Node>> node = Open(home);
   ASSERT_FALSE(node.ok());
