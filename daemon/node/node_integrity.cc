@@ -130,7 +130,8 @@ Result<size_t> Node::Repair(std::span<const log::Envelope> entries, const std::s
     ++repaired;
     ++repaired_;
     LogInfo("entry " + ToHex(id).substr(0, 8) + " repaired from " + from);
-    if (!log::IsWithheld(*header, copy) && ExpectsBody(*header)) {
+    // An intact copy always has its body; only bodies this device may read are folded.
+    if (ExpectsBody(*header)) {
       Result<proto::Body> body = OpenStoredBody(*header, copy, keys_);
       if (body.ok()) {
         ACCORD_RETURN_IF_ERROR(FoldEntry(*header, id, *body, /*notify=*/true));

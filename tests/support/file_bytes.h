@@ -23,7 +23,8 @@ inline Bytes ReadFileBytes(const std::filesystem::path& p) {
 inline bool OverwriteFileBytes(const std::filesystem::path& p, const Bytes& bytes) {
   const int fd = ::open(p.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0) return false;
-  const bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  const bool written =
+      ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
   ::close(fd);
   return written;
 }

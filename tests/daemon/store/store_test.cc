@@ -253,5 +253,33 @@ TEST_F(StoreTest, AForkIsRecordedOnlyWithItsStoredSideAndFreezesFromItsSeq) {
   EXPECT_EQ(store->FrozenAuthors().at(feed_.device(0)), 2u);
 }
 
+// log --verify walks the log in slices; a repair puts an intact copy in place of a row.
+TEST_F(StoreTest, ArrivalSlicesCoverTheLogOnceAndARepairReplacesOnlyItsRow) {
+  std::unique_ptr<Store> store = OpenStore();
+  ASSERT_TRUE(store);
+  std::vector<log::VerifiedEntry> batch = {Next(0, NeedBody("a1")), Next(1, NeedBody("b1")),
+                                           Next(0, NeedBody("a2"))};
+  ASSERT_TRUE(store->AppendBatch(batch).ok());
+  Result<std::vector<StoredEntry>> first = store->ReadArrivals(0, 2);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 2u);
+  Result<std::vector<StoredEntry>> rest = store->ReadArrivals(first->back().arrival, 2);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].id, batch[2].id);
+  EXPECT_TRUE(store->ReadArrivals((*rest)[0].arrival, 2)->empty());
+  EXPECT_TRUE(store->ReadArrivals(0, 0)->empty());
+
+  // A row whose body went bad, put back from an intact copy: that row alone changes.
+  ASSERT_TRUE(store->ReplaceEntryBytes(batch[1].id, batch[1].envelope).ok());
+  EXPECT_EQ(*store->GetEnvelope(batch[1].id), batch[1].envelope);
+  EXPECT_EQ(*store->GetEnvelope(batch[0].id), batch[0].envelope);
+  // Nothing is inserted for an id the store does not hold, nor under another entry's id.
+  EXPECT_EQ(store->ReplaceEntryBytes(EntryId{}, batch[1].envelope).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store->ReplaceEntryBytes(batch[0].id, batch[1].envelope).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(*store->GetEnvelope(batch[0].id), batch[0].envelope);
+  EXPECT_EQ(*store->EntryCount(), 3u);
+}
+
 }  // namespace
 }  // namespace accord::store
