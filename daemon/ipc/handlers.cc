@@ -55,7 +55,9 @@ Status CheckText(const std::string& text, const char* what) {
 
 Handlers::Handlers(Node& node, PeerManager* peers) : node_(node), peers_(peers) {
   node_.AddEventListener([this](const state::Event& e) { OnEvent(e); });
-  node_.AddIntegrityListener([this](const Node::IntegrityNotice& n) { OnIntegrity(n); });
+  node_.AddChangeListener([this](const Node::ChangeNotice& n) {
+    if (n.kind == Node::ChangeNotice::Kind::kIntegrity) OnIntegrity(n.integrity);
+  });
 }
 
 void Handlers::Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) {
@@ -73,7 +75,7 @@ void Handlers::Handle(const proto::Request& request, const std::shared_ptr<IpcSe
   if (request.has_invite()) return Invite(request.invite(), session);
   if (request.has_join()) return Join(request.join(), session);
   if (request.has_invite_consent()) {
-    accord::Status s = peers_ ? peers_->ConsentInvitation(request.invite_consent().accept())
+    accord::Status s = peers_ ? peers_->invitations().Consent(request.invite_consent().accept())
                               : accord::Status(MakeError(ErrorCode::kNotFound, "no invitation"));
     if (!s.ok()) session->SendError(s.code(), s.error().message);
     return;  // the answer arrives as the next update of the invitation's stream
@@ -389,14 +391,14 @@ void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSe
   if (r.timeout_s() < 0 || r.timeout_s() > 24 * 3600) {
     return session->SendError(ErrorCode::kInvalidArgument, "--timeout must be at most 24h");
   }
-  PeerManager::InviteNotify notify;
+  Invitations::InviteNotify notify;
   if (!r.no_wait()) {
     std::weak_ptr<IpcSession> weak = session;
     PeerManager* peers = peers_;
     notify = [weak, peers](const proto::InviteUpdate& update) {
       auto s = weak.lock();
       if (!s || !s->is_open()) {
-        peers->DetachInvitation();
+        peers->invitations().Detach();
         return;
       }
       proto::Response out;
@@ -404,7 +406,7 @@ void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSe
       s->Send(out);
     };
   }
-  Result<proto::InviteUpdate> opened = peers_->OpenInvitation(
+  Result<proto::InviteUpdate> opened = peers_->invitations().Open(
       r.no_wait(), std::chrono::seconds(r.timeout_s()), r.share_history(), notify);
   if (!opened.ok()) return session->SendError(opened.code(), opened.error().message);
   proto::Response out;
@@ -420,7 +422,7 @@ void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSessio
                               "accord status on their machine)");
   }
   std::weak_ptr<IpcSession> weak = session;
-  peers_->Join(r.code(), r.peer(), [weak](Result<proto::JoinResponse> result) {
+  peers_->joins().Join(r.code(), r.peer(), [weak](Result<proto::JoinResponse> result) {
     auto s = weak.lock();
     if (!s) return;
     if (!result.ok()) return s->SendError(result.code(), result.error().message);

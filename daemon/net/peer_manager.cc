@@ -2,14 +2,13 @@
 
 #include "crypto/random.h"
 #include "daemon/logging.h"
-#include "daemon/net/invitation.h"
+#include "daemon/net/node_source.h"
 
 namespace accord::daemon {
 
 namespace {
 
 constexpr std::chrono::milliseconds kDialTick{200};  // how often dial targets are checked
-constexpr std::string_view kAddressPurpose = "accord/peer-address/v1";
 
 std::string TargetKey(const DialTarget& t) { return ToHex(t.device) + " " + t.address; }
 
@@ -17,7 +16,13 @@ std::string TargetKey(const DialTarget& t) { return ToHex(t.device) + " " + t.ad
 
 PeerManager::PeerManager(asio::io_context& io, Node& node, std::string listen,
                          std::vector<std::string> peers)
-    : io_(io), node_(node), listen_option_(std::move(listen)), peer_options_(std::move(peers)) {}
+    : io_(io),
+      node_(node),
+      listen_option_(std::move(listen)),
+      peer_options_(std::move(peers)),
+      book_(node),
+      invitations_(io, node, book_),
+      joins_(io, node, book_) {}
 
 PeerManager::~PeerManager() {
   *alive_ = false;
@@ -46,24 +51,19 @@ Status PeerManager::Start() {
       return MakeError(ErrorCode::kIo, "cannot listen on " + listen_option_ + ": " + ec.message());
     }
     listen_address_ = EndpointString(acceptor_->local_endpoint(ec));
+    invitations_.SetListening(true);
+    std::error_code port_ec;
+    joins_.SetListenPort(acceptor_->local_endpoint(port_ec).port());
     asio::co_spawn(io_, AcceptLoop(), [](std::exception_ptr e) {
       if (e) LogError("peer accept loop ended by an unexpected exception");
     });
   }
-  if (node_.has_identity()) LoadRemembered();
+  if (node_.has_identity()) book_.Load();
   asio::co_spawn(io_, DialLoop(), [](std::exception_ptr e) {
     if (e) LogError("dial loop ended by an unexpected exception");
   });
-  node_.AddEventListener([this, alive = alive_](const state::Event&) {
-    if (*alive) OnLocalChange();
-  });
-  node_.AddIntegrityListener([this, alive = alive_](const Node::IntegrityNotice& notice) {
-    if (!*alive) return;
-    if (notice.kind == Node::IntegrityNotice::Kind::kDamaged) {
-      OnRepairWanted();
-    } else {
-      OnRepairedEntries();
-    }
+  node_.AddChangeListener([this, alive = alive_](const Node::ChangeNotice& notice) {
+    if (*alive) OnChange(notice);
   });
   return Status::Ok();
 }
@@ -138,7 +138,7 @@ asio::awaitable<void> PeerManager::AcceptLoop() {
             c->Start();
           } else if (type == kConnectionPairing && node_.has_identity()) {
             // One pairing at a time is served (the invitation's own limit); it needs no slot.
-            co_await ServeInvitation(framed);
+            co_await invitations_.Serve(framed);
           }
         },
         [](std::exception_ptr e) {
@@ -155,12 +155,15 @@ void PeerManager::AddTarget(const DialTarget& target) {
   targets_.emplace(key, std::move(t));
 }
 
-// --peer addresses are tried for every peer device of the pact (IK needs the key up front).
+// Addresses from the address book, and --peer addresses tried for every peer device of the
+// pact (IK needs the key up front).
 void PeerManager::RefreshTargets() {
-  if (!node_.has_identity() || peer_options_.empty()) return;
+  if (!node_.has_identity()) return;
+  for (const DialTarget& target : book_.addresses()) AddTarget(target);
+  if (peer_options_.empty()) return;
   std::vector<std::pair<log::DeviceKey, crypto::DhPublicKey>> devices;
   for (const state::Device& d : node_.PeerDevices()) devices.emplace_back(d.key, d.x25519);
-  for (const auto& [key, x] : pinned_) devices.emplace_back(key, x);
+  for (const auto& [key, x] : book_.pinned()) devices.emplace_back(key, x);
   for (const std::string& address : peer_options_) {
     for (const auto& [device, x25519] : devices) AddTarget(DialTarget{device, x25519, address});
   }
@@ -242,7 +245,7 @@ bool PeerManager::OnEstablished(const std::shared_ptr<SyncConnection>& c) {
     it->second->Close("replaced by a newer connection");
   }
   established_[c->device()] = c;
-  if (c->initiator()) Remember(*c->target());
+  if (c->initiator()) book_.Remember(*c->target());
   return true;
 }
 
@@ -288,6 +291,24 @@ void PeerManager::VerifyInBackground(std::shared_ptr<const std::vector<log::Enve
   });
 }
 
+void PeerManager::OnChange(const Node::ChangeNotice& notice) {
+  switch (notice.kind) {
+    case Node::ChangeNotice::Kind::kEntriesStored:
+      OnLocalChange();
+      return;
+    case Node::ChangeNotice::Kind::kIntegrity:
+      if (notice.integrity.kind == Node::IntegrityNotice::Kind::kDamaged) {
+        OnRepairWanted();
+      } else {
+        OnRepairedEntries();
+      }
+      return;
+    case Node::ChangeNotice::Kind::kForkProof:
+      OnFork(notice.fork_existing, notice.fork_conflicting);
+      return;
+  }
+}
+
 void PeerManager::OnLocalChange() {
   if (push_scheduled_) return;
   push_scheduled_ = true;
@@ -318,56 +339,64 @@ void PeerManager::OnRepairedEntries() {
 }
 
 void PeerManager::OnFork(const log::Envelope& existing, const log::Envelope& conflicting) {
-  for (auto& [device, c] : established_) c->PassOnFork(existing, conflicting);
+  // Posted: the proof is often learned in the middle of storing a batch from one of these
+  // peers, which hears of it once its batch is answered.
+  asio::post(io_, [this, alive = alive_, existing, conflicting] {
+    if (!*alive) return;
+    for (auto& [device, c] : established_) c->PassOnFork(existing, conflicting);
+  });
 }
 
 std::optional<log::DeviceKey> PeerManager::DeviceForX25519(const crypto::DhPublicKey& key) {
   for (const state::Device& d : node_.PeerDevices())
     if (d.x25519 == key) return d.key;
-  for (const auto& [device, x] : pinned_)
-    if (x == key) return device;
-  return std::nullopt;
+  return book_.PinnedDevice(key);
 }
 
 // Replays first: a replayed msg1 (anyone on the network can send one) must not spend the
 // real device's tokens.
-bool PeerManager::AdmitHandshake(const crypto::DhPublicKey& key, const peer::Tai64n& t) {
+std::optional<log::DeviceKey> PeerManager::AdmitHandshake(const crypto::DhPublicKey& key,
+                                                          const peer::Tai64n& t) {
+  std::optional<log::DeviceKey> device = DeviceForX25519(key);
+  if (!device) return std::nullopt;  // not a device of the pact
   if (!replay_guard_.Accept(key, t)) {
     LogWarning("sync: refused a replayed handshake");
-    return false;
+    return std::nullopt;
   }
   if (!handshake_rate_.Allow(key, std::chrono::steady_clock::now())) {
     LogWarning("sync: a device is handshaking too often; ignoring it for now");
-    return false;
+    return std::nullopt;
   }
-  return true;
+  return device;
 }
 
-void PeerManager::Remember(const DialTarget& target) {
-  std::string plain = ToHex(target.x25519) + " " + target.address;
-  // A device known only by key (from a pairing bundle) was never seen: no "last seen".
-  Status s =
-      node_.mutable_store().RememberPeer(target.device, node_.SealLocal(kAddressPurpose, plain),
-                                         target.address.empty() ? 0 : node_.NowMs());
-  if (!s.ok()) LogWarning("cannot remember a peer address: " + s.error().message);
+std::unique_ptr<sync::SyncSource> PeerManager::SourceFor(const log::DeviceKey& peer) {
+  return std::make_unique<NodeSource>(node_, peer);
 }
 
-void PeerManager::LoadRemembered() {
-  Result<std::vector<store::Store::PeerRow>> rows = node_.store().Peers();
-  if (!rows.ok()) return;
-  for (const auto& row : *rows) {
-    std::optional<std::string> plain = node_.OpenLocal(kAddressPurpose, row.sealed_address);
-    if (!plain || plain->size() < 65) continue;  // x25519 hex, a space, the address (or none)
-    std::optional<Bytes> x = FromHex(plain->substr(0, 64));
-    if (!x || x->size() != 32) continue;
-    DialTarget t;
-    t.device = row.device;
-    std::copy(x->begin(), x->end(), t.x25519.begin());
-    t.address = plain->substr(65);
-    pinned_[t.device] = t.x25519;
-    node_.TrustDevice(t.device);  // known from our own pairing or handshake
-    if (!t.address.empty()) AddTarget(t);
-  }
+Result<size_t> PeerManager::StoreBatch(std::span<const log::Envelope> entries,
+                                       std::span<const log::SignatureVerdict> verdicts) {
+  Result<Node::ReceiveReport> report = node_.Receive(entries, verdicts);
+  if (!report.ok()) return report.error();
+  return report->stored;
+}
+
+Status PeerManager::KeepForkProof(const log::Envelope& existing, const log::Envelope& conflicting) {
+  return node_.ReceiveForkProof(existing, conflicting);
+}
+
+Result<size_t> PeerManager::Repair(std::span<const log::Envelope> entries,
+                                   const std::string& from) {
+  return node_.Repair(entries, from);
+}
+
+void PeerManager::NotePeerHeads(const log::DeviceKey& peer,
+                                const std::map<log::DeviceKey, log::FeedHead>& heads) {
+  node_.NotePeerHeads(peer, heads);
+}
+
+Result<size_t> PeerManager::CheckSent(const log::DeviceKey& author, uint64_t first, uint64_t last) {
+  return node_.CheckSent(author, first, last);
 }
 
 std::vector<proto::PeerView> PeerManager::Peers() {
@@ -386,15 +415,17 @@ std::vector<proto::PeerView> PeerManager::Peers() {
     return v;
   };
   for (const state::Device& d : node_.PeerDevices()) view_for(d.key);
-  for (const auto& [device, x] : pinned_) view_for(device);
+  for (const auto& [device, x] : book_.pinned()) view_for(device);
+  // Learned since the dial loop last looked: shown as the loop will dial them.
+  for (const DialTarget& target : book_.addresses())
+    view_for(target.device).set_address(target.address);
   for (const auto& [key, target] : targets_) {
     proto::PeerView& v = view_for(target.dial.device);
     v.set_address(target.dial.address);
     if (target.dialing && v.state() == "offline") v.set_state("connecting");
   }
-  Result<std::vector<store::Store::PeerRow>> rows = node_.store().Peers();
-  if (rows.ok()) {
-    for (const auto& row : *rows) view_for(row.device).set_last_seen_ms(row.last_seen_ms);
+  for (const auto& [device, seen_ms] : book_.LastSeen()) {
+    view_for(device).set_last_seen_ms(seen_ms);
   }
   for (const auto& [device, c] : established_) {
     proto::PeerView& v = view_for(device);

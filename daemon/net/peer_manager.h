@@ -1,8 +1,7 @@
 // PeerManager: this daemon's presence on the network. Listens for peers (sync and pairing
 // connections on one port), dials known peers with backoff and jitter, keeps one sync
-// connection per peer device, pushes new entries to all of them, and runs invitations and
-// joins. Daemon thread only. The protocols themselves are pure (daemon/sync, daemon/peer,
-// daemon/pairing); this is their edge.
+// connection per peer device (it is their SyncHost) and tells them of the Node's changes.
+// Daemon thread only. Invitations, joins and the address book are their own classes.
 #ifndef ACCORD_DAEMON_NET_PEER_MANAGER_H_
 #define ACCORD_DAEMON_NET_PEER_MANAGER_H_
 
@@ -17,66 +16,37 @@
 
 #include "accord/ipc.pb.h"
 #include "daemon/net/address.h"
+#include "daemon/net/address_book.h"
 #include "daemon/net/admission.h"
 #include "daemon/net/backoff.h"
+#include "daemon/net/invitations.h"
+#include "daemon/net/join.h"
 #include "daemon/net/sync_connection.h"
+#include "daemon/net/sync_host.h"
 #include "daemon/node/node.h"
-#include "daemon/pairing/code.h"
 #include "daemon/peer/replay_guard.h"
 
 namespace accord::daemon {
 
-constexpr std::chrono::minutes kDefaultInviteTimeout{10};  // SPEC §4: codes live 10 minutes
-
-class PeerManager {
+class PeerManager final : public SyncHost {
  public:
   PeerManager(asio::io_context& io, Node& node, std::string listen, std::vector<std::string> peers);
-  ~PeerManager();
+  ~PeerManager() override;
 
   // Binds the listener (if --listen was given) and starts dialing. kInvalidArgument for a bad
   // address, kIo if the port cannot be bound.
   Status Start();
   void Stop();
   std::string listen_address() const { return listen_address_; }
-
-  // New entries in the log (own or received): every connection pushes what its peer lacks.
-  void OnLocalChange();
-  // Damaged entries were found: every connection asks its peer for intact copies.
-  void OnRepairWanted();
-  // Damaged entries were repaired: every connection sends what waited behind them.
-  void OnRepairedEntries();
-  // A newly recorded fork: every connection passes the proof on.
-  void OnFork(const log::Envelope& existing, const log::Envelope& conflicting);
   std::vector<proto::PeerView> Peers();
 
-  // Invitations (inviter side). Updates go to `notify` while it is set.
-  using InviteNotify = std::function<void(const proto::InviteUpdate&)>;
-  // kRefused for a pact of two or more without `share_history` (a newcomer would read the
-  // whole history; joining at a new epoch is not built yet).
-  Result<proto::InviteUpdate> OpenInvitation(bool no_wait, std::chrono::seconds timeout,
-                                             bool share_history, InviteNotify notify);
-  // The waiting client's answer to a "consent" update. kNotFound if nothing waits.
-  Status ConsentInvitation(bool accept);
-  // The waiting client went away.
-  void DetachInvitation();
+  // The inviter's and the joiner's side of pairing (pairing connections are served here).
+  Invitations& invitations() { return invitations_; }
+  Joins& joins() { return joins_; }
 
-  // Joining (joiner side). `done` is called once, on the daemon thread.
-  void Join(const std::string& code, const std::string& address,
-            std::function<void(Result<proto::JoinResponse>)> done);
-
-  // For SyncConnection.
-  Node& node() { return node_; }
-  std::optional<log::DeviceKey> DeviceForX25519(const crypto::DhPublicKey& key);
-  // A pact device's handshake may go on: within its rate, and not a replay.
-  bool AdmitHandshake(const crypto::DhPublicKey& key, const peer::Tai64n& timestamp);
-  bool OnEstablished(const std::shared_ptr<SyncConnection>& connection);
-  void OnClosed(SyncConnection* connection);
-  // Checks the signatures of `entries` on the verification thread, then calls `done` with
-  // the verdicts on the daemon thread (unless the manager stopped first). `entries` must not
-  // change meanwhile; `done` never runs on the verification thread.
-  using VerdictsDone = std::function<void(std::vector<log::SignatureVerdict>)>;
+  // Also for `log --verify` (LogStream).
   void VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
-                          VerdictsDone done);
+                          VerdictsDone done) override;
 
  private:
   struct Target {
@@ -85,22 +55,42 @@ class PeerManager {
     std::chrono::steady_clock::time_point next_attempt{};
     bool dialing = false;  // from the TCP connect until the connection closes
   };
-  struct Invitation;
+
+  // SyncHost, for the connections.
+  const crypto::DhKeyPair& static_key() const override { return node_.identity().dh; }
+  const log::PactId& pact() const override { return node_.pact(); }
+  std::optional<log::DeviceKey> AdmitHandshake(const crypto::DhPublicKey& key,
+                                               const peer::Tai64n& timestamp) override;
+  bool OnEstablished(const std::shared_ptr<SyncConnection>& connection) override;
+  void OnClosed(SyncConnection* connection) override;
+  std::unique_ptr<sync::SyncSource> SourceFor(const log::DeviceKey& peer) override;
+  Result<size_t> StoreBatch(std::span<const log::Envelope> entries,
+                            std::span<const log::SignatureVerdict> verdicts) override;
+  Status KeepForkProof(const log::Envelope& existing, const log::Envelope& conflicting) override;
+  Result<size_t> Repair(std::span<const log::Envelope> entries, const std::string& from) override;
+  void NotePeerHeads(const log::DeviceKey& peer,
+                     const std::map<log::DeviceKey, log::FeedHead>& heads) override;
+  Result<size_t> CheckSent(const log::DeviceKey& author, uint64_t first, uint64_t last) override;
+
+  // The Node's change notice (its one notification that the log changed), for every
+  // connection. Each kind is posted: it is told in the middle of a store or a session step.
+  void OnChange(const Node::ChangeNotice& notice);
+  // New entries in the log (own or received): every connection pushes what its peer lacks.
+  void OnLocalChange();
+  // Damaged entries were found: every connection asks its peer for intact copies.
+  void OnRepairWanted();
+  // Damaged entries were repaired: every connection sends what waited behind them.
+  void OnRepairedEntries();
+  // A newly recorded fork: every connection passes the proof on.
+  void OnFork(const log::Envelope& existing, const log::Envelope& conflicting);
+  std::optional<log::DeviceKey> DeviceForX25519(const crypto::DhPublicKey& key);
 
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> DialLoop();
   asio::awaitable<void> Dial(std::string key);
-  asio::awaitable<void> ServeInvitation(std::shared_ptr<FramedSocket> socket);
-  asio::awaitable<void> RunJoin(pairing::PairingCode code, HostPort address,
-                                std::function<void(Result<proto::JoinResponse>)> done);
   void AddTarget(const DialTarget& target);
   void RetryLater(Target& target);
   void RefreshTargets();
-  void Remember(const DialTarget& target);
-  void LoadRemembered();
-  void EndInvitation(const std::string& state, const std::string& message);
-  void NotifyInvitation(proto::InviteUpdate update);
-  std::string MyName();
 
   asio::io_context& io_;
   Node& node_;
@@ -111,12 +101,13 @@ class PeerManager {
   std::map<std::string, Target> targets_;  // by device hex + " " + address
   std::map<log::DeviceKey, std::shared_ptr<SyncConnection>> established_;
   std::set<std::shared_ptr<SyncConnection>> all_;
-  std::map<log::DeviceKey, crypto::DhPublicKey> pinned_;  // peers known from pairing
+  AddressBook book_;
+  Invitations invitations_;
+  Joins joins_;
   peer::ReplayGuard replay_guard_;
   HandshakeSlots first_byte_slots_{kMaxAwaitingFirstByte, kMaxAwaitingFirstBytePerSource};
   HandshakeSlots inbound_slots_;
   HandshakeRate<crypto::DhPublicKey> handshake_rate_;
-  std::unique_ptr<Invitation> invitation_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool push_scheduled_ = false;
   bool repair_scheduled_ = false;

@@ -4,7 +4,6 @@
 
 #include "accord/wire.pb.h"
 #include "daemon/logging.h"
-#include "daemon/net/peer_manager.h"
 #include "daemon/peer/frames.h"
 #include "daemon/peer/sync_handshake.h"
 #include "daemon/peer/tai64n.h"
@@ -27,10 +26,10 @@ std::string Short(const log::DeviceKey& key) { return ToHex(key).substr(0, 8); }
 
 }  // namespace
 
-SyncConnection::SyncConnection(PeerManager& manager, asio::ip::tcp::socket socket,
+SyncConnection::SyncConnection(SyncHost& host, asio::ip::tcp::socket socket,
                                std::optional<DialTarget> target,
                                std::shared_ptr<HandshakeSlots::Slot> handshake_slot)
-    : manager_(manager),
+    : host_(host),
       socket_(std::move(socket)),
       target_(std::move(target)),
       handshake_slot_(std::move(handshake_slot)),
@@ -77,12 +76,12 @@ asio::awaitable<void> SyncConnection::Run() {
   }
   handshake_slot_.reset();
   established_at_ = last_sent_ = std::chrono::steady_clock::now();
-  if (!manager_.OnEstablished(shared_from_this())) {
+  if (!host_.OnEstablished(shared_from_this())) {
     socket_.Close();  // the other connection to this device wins
     co_return;
   }
   LogInfo("sync: connected with device " + Short(device_));
-  source_ = std::make_unique<NodeSource>(manager_.node(), device_);
+  source_ = host_.SourceFor(device_);
   session_ = std::make_unique<sync::SyncSession>(
       initiator() ? sync::SyncSession::Role::kInitiator : sync::SyncSession::Role::kResponder,
       *source_);
@@ -125,9 +124,8 @@ asio::awaitable<void> SyncConnection::Heartbeat() {
 }
 
 asio::awaitable<bool> SyncConnection::HandshakeAsInitiator() {
-  Node& node = manager_.node();
   Result<peer::SyncInitiator> hs =
-      peer::SyncInitiator::Create(node.identity().dh, target_->x25519, node.pact());
+      peer::SyncInitiator::Create(host_.static_key(), target_->x25519, host_.pact());
   if (!hs.ok()) co_return false;
   Result<Bytes> message1 = hs->WriteMessage1(peer::Tai64nFromUnixNanos(UnixNanos()));
   if (!message1.ok()) co_return false;
@@ -143,16 +141,15 @@ asio::awaitable<bool> SyncConnection::HandshakeAsInitiator() {
 }
 
 asio::awaitable<bool> SyncConnection::HandshakeAsResponder() {
-  Node& node = manager_.node();
   Bytes message1;
   if (!co_await socket_.ReadFrame(message1, 1)) co_return false;
-  Result<peer::SyncResponder> hs = peer::SyncResponder::Create(node.identity().dh, node.pact());
+  Result<peer::SyncResponder> hs = peer::SyncResponder::Create(host_.static_key(), host_.pact());
   if (!hs.ok()) co_return false;
   Result<peer::SyncResponder::Message1> m1 = hs->ReadMessage1(message1);
   if (!m1.ok()) co_return false;  // a stranger, or not made for our key: silence
-  std::optional<log::DeviceKey> device = manager_.DeviceForX25519(m1->initiator);
-  if (!device) co_return false;  // not a device of the pact: silence
-  if (!manager_.AdmitHandshake(m1->initiator, m1->timestamp)) co_return false;
+  // Not a device of the pact, too often, or a replay: silence.
+  std::optional<log::DeviceKey> device = host_.AdmitHandshake(m1->initiator, m1->timestamp);
+  if (!device) co_return false;
   if (handshake_slot_) handshake_slot_->MarkProven();  // a newcomer can no longer evict it
   Result<std::pair<Bytes, crypto::noise::TransportSession>> m2 = hs->WriteMessage2();
   if (!m2.ok()) co_return false;
@@ -181,13 +178,9 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
     } else if (auto* store = std::get_if<sync::StoreBatch>(&action)) {
       QueueBatch(std::move(*store));
     } else if (auto* fork = std::get_if<sync::RecordFork>(&action)) {
-      Result<log::EntryHeader> h = log::DecodeHeader(fork->existing.header);
-      const bool was_frozen = h.ok() && manager_.node().Frozen().count(h->author) != 0;
-      Status s = manager_.node().ReceiveForkProof(fork->existing, fork->conflicting);
-      if (!s.ok()) {
+      // One that is new here reaches every connection through the host.
+      if (!host_.KeepForkProof(fork->existing, fork->conflicting).ok()) {
         LogWarning("sync: bad fork proof from device " + Short(device_));
-      } else if (h.ok() && !was_frozen && manager_.node().Frozen().count(h->author) != 0) {
-        manager_.OnFork(fork->existing, fork->conflicting);  // newly learned: pass it on
       }
     } else if (auto* close = std::get_if<sync::CloseSession>(&action)) {
       if (close->reason.starts_with("peer closed")) CheckUnacked();
@@ -195,13 +188,13 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
     } else if (auto* progress = std::get_if<sync::Progress>(&action)) {
       receiving_total_ = progress->received + progress->behind;
     } else if (auto* repair = std::get_if<sync::RepairEntries>(&action)) {
-      Result<size_t> repaired = manager_.node().Repair(repair->entries, "device " + Short(device_));
+      Result<size_t> repaired = host_.Repair(repair->entries, "device " + Short(device_));
       if (!repaired.ok()) {
         LogWarning("sync: cannot keep repaired entries from device " + Short(device_) + ": " +
                    repaired.error().message);
       }
     } else if (auto* heads = std::get_if<sync::PeerHeads>(&action)) {
-      manager_.node().NotePeerHeads(device_, heads->heads);
+      host_.NotePeerHeads(device_, heads->heads);
     }
   }
 }
@@ -213,8 +206,8 @@ void SyncConnection::QueueBatch(sync::StoreBatch batch) {
   }
   auto entries = std::make_shared<const std::vector<log::Envelope>>(std::move(batch.entries));
   pending_.push_back(PendingBatch{batch.batch_id, entries, std::nullopt});
-  manager_.VerifyInBackground(entries, [self = shared_from_this(), id = batch.batch_id](
-                                           std::vector<log::SignatureVerdict> verdicts) {
+  host_.VerifyInBackground(entries, [self = shared_from_this(), id = batch.batch_id](
+                                        std::vector<log::SignatureVerdict> verdicts) {
     self->OnVerified(id, std::move(verdicts));
   });
 }
@@ -244,20 +237,15 @@ void SyncConnection::StoreReady() {
 
 void SyncConnection::Store(uint64_t batch_id, std::span<const log::Envelope> entries,
                            std::span<const log::SignatureVerdict> verdicts) {
-  Result<Node::ReceiveReport> report = manager_.node().Receive(entries, verdicts);
-  if (!report.ok()) {
+  // What was new (and any fork it revealed) reaches every connection through the host.
+  Result<size_t> stored = host_.StoreBatch(entries, verdicts);
+  if (!stored.ok()) {
     LogWarning("sync: rejected a batch from device " + Short(device_) + ": " +
-               report.error().message);
+               stored.error().message);
   } else {
-    received_ += report->stored;
+    received_ += *stored;
   }
-  Execute(session_->OnBatchStored(batch_id, report.ok() ? Status::Ok() : Status(report.error())));
-  if (report.ok() && report->stored > 0) manager_.OnLocalChange();
-  if (report.ok()) {
-    for (const auto& [existing, conflicting] : report->new_forks) {
-      manager_.OnFork(existing, conflicting);
-    }
-  }
+  Execute(session_->OnBatchStored(batch_id, stored.ok() ? Status::Ok() : Status(stored.error())));
 }
 
 void SyncConnection::PassOnFork(const log::Envelope& existing, const log::Envelope& conflicting) {
@@ -269,7 +257,7 @@ void SyncConnection::PassOnFork(const log::Envelope& existing, const log::Envelo
 // the next session sends around it (a damaged header is never sent) instead of again.
 void SyncConnection::CheckUnacked() {
   for (const auto& [author, range] : session_->Unacked()) {
-    Result<size_t> damaged = manager_.node().CheckSent(author, range.first, range.second);
+    Result<size_t> damaged = host_.CheckSent(author, range.first, range.second);
     if (damaged.ok() && *damaged > 0) {
       LogWarning("sync: device " + Short(device_) + " refused our entries; " +
                  std::to_string(*damaged) + " of them are damaged here");
@@ -301,7 +289,7 @@ void SyncConnection::Close(const std::string& reason) {
   heartbeat_.cancel();
   handshake_slot_.reset();
   socket_.CloseAfterWrites();
-  manager_.OnClosed(this);
+  host_.OnClosed(this);
   LogDebug("sync: closed (" + reason + ")");
 }
 

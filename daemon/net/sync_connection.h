@@ -1,7 +1,7 @@
 // One sync connection with one peer device: the Noise IK handshake (as initiator or
-// responder), then a SyncSession whose actions this edge carries out against the Node.
-// Daemon thread only. Which peers to dial and keeping one connection per device is
-// PeerManager's business.
+// responder), then a SyncSession whose actions this edge carries out through its SyncHost.
+// Daemon thread only. Which peers to dial and keeping one connection per device is the
+// host's business (PeerManager); the connection never calls anything else.
 #ifndef ACCORD_DAEMON_NET_SYNC_CONNECTION_H_
 #define ACCORD_DAEMON_NET_SYNC_CONNECTION_H_
 
@@ -12,14 +12,13 @@
 
 #include "daemon/log/signatures.h"
 #include "daemon/net/admission.h"
+#include "daemon/net/dial_target.h"
 #include "daemon/net/framed_socket.h"
-#include "daemon/net/node_source.h"
+#include "daemon/net/sync_host.h"
 #include "daemon/peer/channel.h"
 #include "daemon/sync/session.h"
 
 namespace accord::daemon {
-
-class PeerManager;
 
 constexpr std::chrono::seconds kIdleTimeout{120};       // a session silent this long is closed
 constexpr std::chrono::seconds kKeepaliveInterval{40};  // send a keepalive after this quiet
@@ -29,19 +28,12 @@ constexpr std::chrono::seconds kKeepaliveInterval{40};  // send a keepalive afte
 constexpr std::chrono::minutes kSessionLifetime{60};
 constexpr std::chrono::minutes kResponderLifetime{62};
 
-struct DialTarget {
-  log::DeviceKey device{};
-  crypto::DhPublicKey x25519{};
-  std::string address;  // HOST:PORT
-};
-
 class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
  public:
   // Initiator: `socket` is connected to `target`. Responder: the type byte was read, and
   // `handshake_slot` is held until the handshake ends either way (marked proven once the
   // initiator's first message names a pact device).
-  SyncConnection(PeerManager& manager, asio::ip::tcp::socket socket,
-                 std::optional<DialTarget> target,
+  SyncConnection(SyncHost& host, asio::ip::tcp::socket socket, std::optional<DialTarget> target,
                  std::shared_ptr<HandshakeSlots::Slot> handshake_slot = {});
   ~SyncConnection();
   void Start();
@@ -85,7 +77,7 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
              std::span<const log::SignatureVerdict> verdicts);
   void Send(const Bytes& plaintext);
 
-  PeerManager& manager_;
+  SyncHost& host_;
   FramedSocket socket_;
   std::optional<DialTarget> target_;
   std::shared_ptr<HandshakeSlots::Slot> handshake_slot_;
@@ -94,7 +86,7 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   std::chrono::steady_clock::time_point last_sent_{};
   log::DeviceKey device_{};
   std::unique_ptr<peer::SecureChannel> channel_;
-  std::unique_ptr<NodeSource> source_;
+  std::unique_ptr<sync::SyncSource> source_;
   std::unique_ptr<sync::SyncSession> session_;
   struct PendingBatch {
     uint64_t id;

@@ -248,6 +248,7 @@ Result<log::EntryId> Node::Write(const proto::Body& body) {
   }
   max_lamport_ = std::max(max_lamport_, entry->header.lamport);
   ACCORD_RETURN_IF_ERROR(FoldEntry(entry->header, entry->id, body, /*notify=*/true));
+  NotifyChange(ChangeNotice::EntriesStored());
   return entry->id;
 }
 

@@ -17,6 +17,7 @@
 #include "base/result.h"
 #include "crypto/identity.h"
 #include "daemon/log/author.h"
+#include "daemon/log/ingest.h"
 #include "daemon/log/integrity.h"
 #include "daemon/log/key_ring.h"
 #include "daemon/log/signatures.h"
@@ -81,19 +82,19 @@ class Node {
   const std::map<log::DeviceKey, uint64_t>& Frozen() const { return store_->FrozenAuthors(); }
 
   // Validates and stores a batch received from a peer (all or nothing), records fork proofs,
-  // folds what was stored and tells the listener. Errors keep their validation code.
+  // folds what was stored and tells the change listeners (a kForkProof notice for each fork
+  // seen for the first time, then kEntriesStored). Errors keep their validation code.
   struct ReceiveReport {
     size_t stored = 0;
     size_t duplicates = 0;
     size_t forks = 0;
-    // Proofs of forks seen for the first time (existing, conflicting), to pass on to peers.
-    std::vector<std::pair<log::Envelope, log::Envelope>> new_forks;
   };
   Result<ReceiveReport> Receive(std::span<const log::Envelope> batch);
   // With the batch's signature verdicts checked ahead (log::VerifySignatures).
   Result<ReceiveReport> Receive(std::span<const log::Envelope> batch,
                                 std::span<const log::SignatureVerdict> signatures);
-  // Keeps a fork proof relayed by a peer: both headers must verify and conflict.
+  // Keeps a fork proof relayed by a peer: both headers must verify and conflict
+  // (log::CheckForkProof). A proof that newly freezes a feed is told as a kForkProof notice.
   Status ReceiveForkProof(const log::Envelope& existing, const log::Envelope& conflicting);
 
   // Pairing, inviter side: writes the MemberAdded entry for the partner's first device.
@@ -114,7 +115,6 @@ class Node {
   const log::PactId& pact() const { return pact_; }
   const crypto::DeviceIdentity& identity() const { return *identity_; }
   const store::Store& store() const { return *store_; }
-  store::Store& mutable_store() { return *store_; }
   // Devices of the pact's members (current or not) with their X25519 keys, excluding this one.
   std::vector<state::Device> PeerDevices();
   // The member a device belongs to, if any.
@@ -124,6 +124,10 @@ class Node {
   // Seals / opens small local secrets (peer addresses) under the storage key.
   std::string SealLocal(std::string_view purpose, std::string_view plaintext) const;
   std::optional<std::string> OpenLocal(std::string_view purpose, std::string_view sealed) const;
+  // Keeps where a peer device was reached (`sealed_address` from SealLocal), replacing the
+  // older one; `seen_ms` 0 for a device never seen. Read back through store().Peers().
+  Status RememberPeer(const log::DeviceKey& device, std::string_view sealed_address,
+                      int64_t seen_ms);
 
   // At most `limit` stored entries after `after_arrival`, in arrival order.
   Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit) const;
@@ -167,12 +171,41 @@ class Node {
     log::Damage damage = log::Damage::kNone;
     std::string from;  // kRepaired: who sent the good copy
   };
-  using IntegrityListener = std::function<void(const IntegrityNotice&)>;
-  void AddIntegrityListener(IntegrityListener listener) {
-    integrity_listeners_.push_back(std::move(listener));
+  // The one notice that the log changed, for whoever acts on it (peers push, watchers hear).
+  // Told on the daemon thread, in the middle of the change: a listener that acts on the log
+  // posts its work rather than calling back into the Node or a sync session at once.
+  struct ChangeNotice {
+    enum class Kind {
+      kEntriesStored,  // own or received entries were stored (some may not fold)
+      kIntegrity,      // `integrity`: an entry was found damaged, or was repaired
+      kForkProof,      // `fork_existing`/`fork_conflicting`: a fork newly recorded here
+    } kind = Kind::kEntriesStored;
+    IntegrityNotice integrity;
+    log::Envelope fork_existing;
+    log::Envelope fork_conflicting;
+
+    static ChangeNotice EntriesStored() { return ChangeNotice(); }
+    static ChangeNotice Integrity(IntegrityNotice notice) {
+      ChangeNotice change;
+      change.kind = Kind::kIntegrity;
+      change.integrity = std::move(notice);
+      return change;
+    }
+    static ChangeNotice ForkProof(log::Envelope existing, log::Envelope conflicting) {
+      ChangeNotice change;
+      change.kind = Kind::kForkProof;
+      change.fork_existing = std::move(existing);
+      change.fork_conflicting = std::move(conflicting);
+      return change;
+    }
+  };
+  using ChangeListener = std::function<void(const ChangeNotice&)>;
+  void AddChangeListener(ChangeListener listener) {
+    change_listeners_.push_back(std::move(listener));
   }
 
-  // Called after each entry is folded (own or received); for `watch`.
+  // Called after each entry is folded (own or received), with the event: for `watch`, which
+  // shows what was written. Acting on a change of the log is the change listeners' business.
   using EventListener = std::function<void(const state::Event&)>;
   void AddEventListener(EventListener listener) { listeners_.push_back(std::move(listener)); }
 
@@ -190,12 +223,16 @@ class Node {
   Status FoldEntry(const log::EntryHeader& header, const log::EntryId& id, const proto::Body& body,
                    bool notify);
   Status FinishInit();
+  // Receive's second half: records the plan's forks (their notices go to `forks`) and folds
+  // what it stored.
+  Status RecordAndFold(const log::IngestPlan& plan, ReceiveReport& report,
+                       std::vector<ChangeNotice>& forks);
   // Refold's check of one stored entry: true if it may be folded (intact, body held).
   bool CheckAtRefold(const store::StoredEntry& e);
   bool ExpectsBody(const log::EntryHeader& header) const;
   void NoteIfMissing(const log::VerifiedEntry& e);  // an entry that came without its body
   void ResignOwn(const log::EntryId& id);
-  void Notify(const IntegrityNotice& notice);
+  void NotifyChange(const ChangeNotice& notice);
 
   InstancePaths paths_;
   const Clock& clock_;
@@ -216,7 +253,7 @@ class Node {
   std::vector<EventListener> listeners_;
   std::map<log::EntryId, DamagedEntry> damaged_;
   uint64_t repaired_ = 0;  // since start
-  std::vector<IntegrityListener> integrity_listeners_;
+  std::vector<ChangeListener> change_listeners_;
   // The most of our own feed a peer announced (Hello) and that peer; 0 when none is ahead.
   uint64_t own_seq_at_peer_ = 0;
   log::DeviceKey own_seq_peer_{};

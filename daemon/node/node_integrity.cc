@@ -27,8 +27,8 @@ bool Node::CheckAtRefold(const store::StoredEntry& e) {
   return false;
 }
 
-void Node::Notify(const IntegrityNotice& notice) {
-  for (const IntegrityListener& listener : integrity_listeners_) listener(notice);
+void Node::NotifyChange(const ChangeNotice& notice) {
+  for (const ChangeListener& listener : change_listeners_) listener(notice);
 }
 
 void Node::NoteDamage(const log::EntryId& id, const DamagedEntry& damaged) {
@@ -37,7 +37,7 @@ void Node::NoteDamage(const log::EntryId& id, const DamagedEntry& damaged) {
   it->second = damaged;
   LogWarning("entry " + ToHex(id).substr(0, 8) + ": " +
              std::string(log::DamageName(damaged.damage)) + "; asking peers for a good copy");
-  Notify(IntegrityNotice{IntegrityNotice::Kind::kDamaged, id, damaged.damage, ""});
+  NotifyChange(ChangeNotice::Integrity({IntegrityNotice::Kind::kDamaged, id, damaged.damage, ""}));
   if (damaged.damage == log::Damage::kHeader && damaged.author == device_key_) ResignOwn(id);
 }
 
@@ -135,12 +135,14 @@ Result<size_t> Node::Repair(std::span<const log::Envelope> entries, const std::s
       Result<proto::Body> body = OpenStoredBody(*header, copy, keys_);
       if (body.ok()) {
         ACCORD_RETURN_IF_ERROR(FoldEntry(*header, id, *body, /*notify=*/true));
+        // Folded now: told as stored, as a received entry is.
+        NotifyChange(ChangeNotice::EntriesStored());
       } else {
         LogWarning("repaired entry " + ToHex(id).substr(0, 8) +
                    " cannot be opened: " + body.error().message);
       }
     }
-    Notify(IntegrityNotice{IntegrityNotice::Kind::kRepaired, id, was, from});
+    NotifyChange(ChangeNotice::Integrity({IntegrityNotice::Kind::kRepaired, id, was, from}));
   }
   return repaired;
 }

@@ -1,10 +1,11 @@
 // Node: what pairing and sync need of the node — receiving batches and fork proofs, adding
-// and joining members, the pact's devices, and sealing small local secrets.
+// and joining members, the pact's devices, and sealing and keeping small local secrets.
 #include <algorithm>
 #include <functional>
 #include <set>
 
 #include "crypto/aead.h"
+#include "daemon/log/fork_proof.h"
 #include "daemon/log/ingest.h"
 #include "daemon/log/validate.h"
 #include "daemon/logging.h"
@@ -42,9 +43,23 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
   ReceiveReport report;
   report.stored = plan->to_store.size();
   report.duplicates = plan->duplicates;
-  for (const log::ForkProof& fork : plan->forks) {
+  std::vector<ChangeNotice> forks;
+  Status folded = RecordAndFold(*plan, report, forks);
+  // Stored is stored: peers hear of it even if folding failed part way.
+  if (folded.ok()) {
+    for (const ChangeNotice& fork : forks) NotifyChange(fork);
+  }
+  if (report.stored > 0) NotifyChange(ChangeNotice::EntriesStored());
+  if (!folded.ok()) return folded.error();
+  return report;
+}
+
+Status Node::RecordAndFold(const log::IngestPlan& plan, ReceiveReport& report,
+                           std::vector<ChangeNotice>& forks) {
+  for (const log::ForkProof& fork : plan.forks) {
     Result<log::Envelope> existing = store_->GetEnvelope(fork.existing_id);
-    if (existing.ok()) report.new_forks.emplace_back(std::move(*existing), fork.conflicting);
+    if (existing.ok())
+      forks.push_back(ChangeNotice::ForkProof(std::move(*existing), fork.conflicting));
     ACCORD_RETURN_IF_ERROR(store_->RecordFork(fork));
     fold_->Freeze(fork.author, fork.seq);
     state_.reset();
@@ -54,55 +69,28 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
                "; its feed is frozen");
     ++report.forks;
   }
-  for (const log::VerifiedEntry& e : plan->to_store) {
+  for (const log::VerifiedEntry& e : plan.to_store) {
     max_lamport_ = std::max(max_lamport_, e.header.lamport);
     NoteIfMissing(e);
     ACCORD_RETURN_IF_ERROR(FoldEntry(e.header, e.id, e.body, /*notify=*/true));
   }
-  return report;
+  return Status::Ok();
 }
 
 Status Node::ReceiveForkProof(const log::Envelope& existing, const log::Envelope& conflicting) {
-  // Both sides must be authentic headers of one author at one seq, with different ids.
-  Result<log::EntryHeader> a = log::DecodeHeader(existing.header);
-  Result<log::EntryHeader> b = log::DecodeHeader(conflicting.header);
-  if (!a.ok() || !b.ok()) return MakeError(ErrorCode::kMalformedEntry, "fork proof headers");
-  crypto::Signature sa{}, sb{};
-  if (existing.signature.size() != sa.size() || conflicting.signature.size() != sb.size() ||
-      a->author != b->author || a->seq != b->seq || a->pact != pact_ ||
-      existing.header == conflicting.header) {
-    return MakeError(ErrorCode::kMalformedEntry, "not a fork proof");
-  }
-  std::copy(existing.signature.begin(), existing.signature.end(), sa.begin());
-  std::copy(conflicting.signature.begin(), conflicting.signature.end(), sb.begin());
-  if (!crypto::VerifySignature(a->author, existing.header, sa) ||
-      !crypto::VerifySignature(b->author, conflicting.header, sb)) {
-    return MakeError(ErrorCode::kBadSignature, "fork proof signature");
-  }
-  // Keep the side we hold (if any) as the existing one; the proof freezes the feed either way.
-  const log::EntryId id_a = log::ComputeEntryId(existing.header);
-  const log::EntryId id_b = log::ComputeEntryId(conflicting.header);
-  Result<std::optional<log::EntryId>> held = store_->IdAt(a->author, a->seq);
+  Result<log::ForkClaim> claim = log::CheckForkProof(existing, conflicting, pact_);
+  if (!claim.ok()) return claim.error();
+  Result<std::optional<log::EntryId>> held = store_->IdAt(claim->author, claim->seq);
   if (!held.ok()) return held.error();
-  log::ForkProof proof;
-  proof.author = a->author;
-  proof.seq = a->seq;
-  if (*held && **held == id_b) {
-    proof.existing_id = id_b;
-    proof.conflicting_id = id_a;
-    proof.conflicting = existing;
-  } else if (*held && **held == id_a) {
-    proof.existing_id = id_a;
-    proof.conflicting_id = id_b;
-    proof.conflicting = conflicting;
-  } else {
-    return Status::Ok();  // we hold neither side yet; the entries themselves will reveal it
-  }
-  if (store_->FrozenAuthors().count(a->author)) return Status::Ok();
-  ACCORD_RETURN_IF_ERROR(store_->RecordFork(proof));
-  fold_->Freeze(a->author, a->seq);
+  std::optional<log::ForkProof> proof = log::ForkProofToRecord(
+      *claim, existing, conflicting, *held, store_->FrozenAuthors().count(claim->author) != 0);
+  if (!proof) return Status::Ok();  // nothing new: the proof changes nothing here
+  ACCORD_RETURN_IF_ERROR(store_->RecordFork(*proof));
+  fold_->Freeze(proof->author, proof->seq);
   state_.reset();
   digest_.reset();
+  // Newly learned: passed on as it came.
+  NotifyChange(ChangeNotice::ForkProof(existing, conflicting));
   return Status::Ok();
 }
 
@@ -212,6 +200,11 @@ std::optional<std::string> Node::OpenLocal(std::string_view purpose,
                                          ByteView(*raw).subspan(crypto::kXNonceBytes));
   if (!plain.ok()) return std::nullopt;
   return std::string(AsChars(*plain));
+}
+
+Status Node::RememberPeer(const log::DeviceKey& device, std::string_view sealed_address,
+                          int64_t seen_ms) {
+  return store_->RememberPeer(device, sealed_address, seen_ms);
 }
 
 }  // namespace accord::daemon

@@ -161,7 +161,12 @@ TEST_F(NodeIdentity, InitNeverRunsOverAStoreThatRecordsADevice) {
   std::unique_ptr<Node> node = OpenOk(home);
   ASSERT_NE(node, nullptr);
   const Bytes someone(32, 0x42);
-  ASSERT_TRUE(node->mutable_store().SetMeta("device_key", someone).ok());
+  {
+    // Another writer of the same database, as a second copy of the program would be.
+    Result<std::unique_ptr<store::Store>> other = store::Store::Open(home.database);
+    ASSERT_TRUE(other.ok()) << other.error().message;
+    ASSERT_TRUE((*other)->SetMeta("device_key", someone).ok());
+  }
   Result<state::MemberId> init = node->Init("Mallory", "laptop");
   ASSERT_FALSE(init.ok());
   EXPECT_EQ(init.code(), ErrorCode::kRefused);

@@ -1,23 +1,17 @@
-// PeerManager: pairing over TCP. The inviter serves one invitation (code, expiry, consent);
-// the joiner dials the inviter's address. The protocol itself is daemon/pairing (pure).
+#include "daemon/net/invitations.h"
+
 #include <algorithm>
+#include <optional>
 
 #include "daemon/logging.h"
-#include "daemon/net/invitation.h"
-#include "daemon/net/peer_manager.h"
+#include "daemon/net/address.h"
+#include "daemon/net/pairing_link.h"
+#include "daemon/pairing/pairing.h"
 #include "daemon/pairing/safety_number.h"
-#include "daemon/peer/frames.h"
 
 namespace accord::daemon {
 
 namespace {
-
-constexpr std::chrono::minutes kConsentTimeout{5};       // a human has this long to say yes
-constexpr std::chrono::seconds kPairingStepTimeout{30};  // each machine step must arrive by then
-
-void SendAll(FramedSocket& socket, const std::vector<Bytes>& messages) {
-  for (const Bytes& m : messages) socket.Send(peer::EncodeFrame(m));
-}
 
 // Whether this device may let a new person in now, judged from the pact's signed membership
 // as folded here (never from a count taken earlier): asked when the invitation opens and
@@ -56,19 +50,33 @@ std::vector<pairing::PactDevice> DevicesForJoiner(Node& node) {
 
 }  // namespace
 
-std::string PeerManager::MyName() {
-  const state::Member* me = node_.State().FindMember(node_.me());
-  return me ? me->name : "partner";
-}
+struct Invitations::Invitation {
+  explicit Invitation(asio::io_context& io) : consent_signal(io), expiry(io) {}
 
-Result<proto::InviteUpdate> PeerManager::OpenInvitation(bool no_wait, std::chrono::seconds timeout,
-                                                        bool share_history, InviteNotify notify) {
+  pairing::PairingCode code;
+  int64_t expires_ms = 0;
+  bool no_wait = false;
+  bool share_history = false;         // asked for: checked again when the joiner arrives
+  InviteNotify notify;                // the waiting `accord invite`, if any
+  bool in_use = false;                // one PairHello per code
+  std::optional<bool> consent;        // the human's answer
+  asio::steady_timer consent_signal;  // cancelled when `consent` is set
+  asio::steady_timer expiry;
+};
+
+Invitations::Invitations(asio::io_context& io, Node& node, AddressBook& book)
+    : io_(io), node_(node), book_(book) {}
+
+Invitations::~Invitations() { *alive_ = false; }
+
+Result<proto::InviteUpdate> Invitations::Open(bool no_wait, std::chrono::seconds timeout,
+                                              bool share_history, InviteNotify notify) {
   ACCORD_RETURN_IF_ERROR(MayLetSomeoneIn(node_, share_history));
-  if (listen_address_.empty()) {
+  if (!listening_) {
     return MakeError(ErrorCode::kRefused,
                      "this daemon does not listen for peers; restart it with --listen HOST:PORT");
   }
-  if (invitation_) EndInvitation("expired", "replaced by a new invitation");
+  if (invitation_) End("expired", "replaced by a new invitation");
   invitation_ = std::make_unique<Invitation>(io_);
   invitation_->code = pairing::GenerateCode();
   invitation_->no_wait = no_wait;
@@ -80,7 +88,7 @@ Result<proto::InviteUpdate> PeerManager::OpenInvitation(bool no_wait, std::chron
   Invitation* raw = invitation_.get();
   invitation_->expiry.async_wait([this, raw, alive = alive_](std::error_code ec) {
     if (ec || !*alive || invitation_.get() != raw || raw->in_use) return;
-    EndInvitation("expired", "the code expired; make a new one with accord invite");
+    End("expired", "the code expired; make a new one with accord invite");
   });
   proto::InviteUpdate update;
   update.set_code(invitation_->code.text);
@@ -91,26 +99,26 @@ Result<proto::InviteUpdate> PeerManager::OpenInvitation(bool no_wait, std::chron
   return update;
 }
 
-void PeerManager::NotifyInvitation(proto::InviteUpdate update) {
+void Invitations::Notify(proto::InviteUpdate update) {
   if (!invitation_ || !invitation_->notify) return;
   update.set_code(invitation_->code.text);
   update.set_expires_ms(invitation_->expires_ms);
   invitation_->notify(update);
 }
 
-void PeerManager::EndInvitation(const std::string& state, const std::string& message) {
+void Invitations::End(const std::string& state, const std::string& message) {
   if (!invitation_) return;
   proto::InviteUpdate update;
   update.set_state(state);
   update.set_message(message);
-  NotifyInvitation(update);
+  Notify(update);
   std::error_code ignored;
   invitation_->expiry.cancel();
   invitation_->consent_signal.cancel();
   invitation_.reset();
 }
 
-Status PeerManager::ConsentInvitation(bool accept) {
+Status Invitations::Consent(bool accept) {
   if (!invitation_ || !invitation_->in_use) {
     return MakeError(ErrorCode::kNotFound, "no partner is waiting for your answer");
   }
@@ -119,14 +127,14 @@ Status PeerManager::ConsentInvitation(bool accept) {
   return Status::Ok();
 }
 
-void PeerManager::DetachInvitation() {
+void Invitations::Detach() {
   if (invitation_) invitation_->notify = nullptr;
   if (invitation_ && invitation_->in_use && !invitation_->consent && !invitation_->no_wait) {
-    ConsentInvitation(false).ok();  // nobody is left to say yes
+    Consent(false).ok();  // nobody is left to say yes
   }
 }
 
-asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket> socket) {
+asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   auto alive = alive_;
   if (!invitation_ || invitation_->in_use || node_.NowMs() > invitation_->expires_ms) {
     socket->Close();  // no open invitation: silence
@@ -140,14 +148,14 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
   if (const state::Member* me = node_.State().FindMember(node_.me())) {
     for (const state::Device& d : me->devices) my_devices.push_back(d.key);
   }
-  pairing::PairingInviter machine(inv->code, node_.identity(), MyName(), my_devices);
+  pairing::PairingInviter machine(inv->code, node_.identity(), MyName(node_), my_devices);
   // Until the joiner's CPace M1 nothing is guessed: a connection that ends or fails before it
   // (anyone can open one to this port) leaves the code open for the real joiner.
   auto release_unguessed = [&] {
     if (machine.burned()) return false;
     inv->in_use = false;
     if (node_.NowMs() > inv->expires_ms) {
-      EndInvitation("expired", "the code expired; make a new one with accord invite");
+      End("expired", "the code expired; make a new one with accord invite");
     }
     return true;
   };
@@ -165,8 +173,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
           LogInfo("pairing: a connection ended before trying the code; the code stays open");
           co_return;
         }
-        EndInvitation("failed",
-                      machine.burned()
+        End("failed", machine.burned()
                           ? "someone tried a wrong code; make a new one with accord invite"
                           : "the pairing connection ended early; make a new code");
       }
@@ -177,9 +184,9 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
       LogWarning("pairing: " + out.error().message);
       socket->Close();
       if (release_unguessed()) co_return;
-      EndInvitation("failed", machine.burned()
-                                  ? "someone tried a wrong code; make a new one with accord invite"
-                                  : "the pairing failed: " + out.error().message);
+      End("failed", machine.burned()
+                        ? "someone tried a wrong code; make a new one with accord invite"
+                        : "the pairing failed: " + out.error().message);
       co_return;
     }
     SendAll(*socket, *out);
@@ -191,7 +198,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
         LogWarning("pairing: refused a joiner: " + may.error().message);
         SendAll(*socket, machine.Decline());
         socket->CloseAfterWrites();
-        EndInvitation("failed", may.error().message);
+        End("failed", may.error().message);
         co_return;
       }
       if (!inv->no_wait && inv->notify) {
@@ -200,7 +207,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
         ask.set_partner_name(machine.joiner().name);
         ask.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
         ask.set_message(machine.joiner().name + " typed your code. Let them join?");
-        NotifyInvitation(ask);
+        Notify(ask);
         socket->ArmDeadline(kConsentTimeout + std::chrono::seconds(5));
         inv->consent_signal.expires_after(kConsentTimeout);
         std::error_code ec;
@@ -212,19 +219,19 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
       if (!inv->consent.value_or(false)) {
         SendAll(*socket, machine.Decline());
         socket->CloseAfterWrites();
-        EndInvitation("declined", "you declined; nothing was shared");
+        End("declined", "you declined; nothing was shared");
         co_return;
       }
       pairing::PactBundle bundle;
       bundle.pact = node_.pact();
       bundle.epoch_keys = node_.EpochKeysForPartner();
       bundle.inviter_member = node_.me();
-      bundle.inviter_name = MyName();
+      bundle.inviter_name = MyName(node_);
       bundle.devices = DevicesForJoiner(node_);
       Result<std::vector<Bytes>> sent = machine.Consent(std::move(bundle));
       if (!sent.ok()) {
         socket->Close();
-        EndInvitation("failed", sent.error().message);
+        End("failed", sent.error().message);
         co_return;
       }
       SendAll(*socket, *sent);
@@ -235,116 +242,26 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
   const pairing::DeviceRecord& joiner = machine.joiner();
   Result<log::EntryId> added = node_.AddMember(joiner.signing, joiner.x25519, joiner.name);
   if (!added.ok()) {
-    EndInvitation("failed", "could not record the new member: " + added.error().message);
+    End("failed", "could not record the new member: " + added.error().message);
     co_return;
   }
-  pinned_[joiner.signing] = joiner.x25519;
+  book_.Pin(joiner.signing, joiner.x25519);
   if (joiner.listen_port != 0 && !remote_ec) {
     // Both sides dial: after a restart on either side, the one that is up does not have to
     // wait for the other's backoff (or for a port a stranger is flooding).
-    DialTarget target{joiner.signing, joiner.x25519,
-                      EndpointString(asio::ip::tcp::endpoint(joiner_ip, joiner.listen_port))};
-    AddTarget(target);
-    Remember(target);
+    book_.Remember(
+        DialTarget{joiner.signing, joiner.x25519,
+                   EndpointString(asio::ip::tcp::endpoint(joiner_ip, joiner.listen_port))});
   }
   proto::InviteUpdate done;
   done.set_state("paired");
   done.set_partner_name(joiner.name);
   done.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
   done.set_message("paired with " + joiner.name);
-  NotifyInvitation(done);
+  Notify(done);
   invitation_->expiry.cancel();
   invitation_.reset();
   LogInfo("pairing: a partner joined the pact");
-}
-
-void PeerManager::Join(const std::string& code, const std::string& address,
-                       std::function<void(Result<proto::JoinResponse>)> done) {
-  Result<pairing::PairingCode> parsed = pairing::ParseCode(code);
-  if (!parsed.ok()) return done(parsed.error());
-  Result<HostPort> hp = ParseHostPort(address);
-  if (!hp.ok()) return done(hp.error());
-  if (!node_.HasOnlyGenesis()) {
-    return done(MakeError(ErrorCode::kRefused,
-                          "this device already has entries of its own; invite your partner from "
-                          "this device instead (accord invite)"));
-  }
-  asio::co_spawn(io_, RunJoin(*parsed, *hp, std::move(done)), [](std::exception_ptr e) {
-    if (e) LogError("join ended by an unexpected exception");
-  });
-}
-
-asio::awaitable<void> PeerManager::RunJoin(pairing::PairingCode code, HostPort address,
-                                           std::function<void(Result<proto::JoinResponse>)> done) {
-  auto alive = alive_;
-  auto fail = [&](ErrorCode c, std::string m) { done(MakeError(c, std::move(m))); };
-  Result<std::vector<asio::ip::tcp::endpoint>> endpoints = Resolve(io_, address);
-  if (!endpoints.ok()) co_return fail(ErrorCode::kUnavailable, endpoints.error().message);
-  asio::ip::tcp::socket raw(io_);
-  std::error_code ec;
-  co_await asio::async_connect(raw, *endpoints, asio::redirect_error(asio::use_awaitable, ec));
-  if (!*alive) co_return;
-  if (ec) {
-    co_return fail(ErrorCode::kUnavailable,
-                   "cannot reach the inviter at " + address.ToString() + ": " + ec.message());
-  }
-  auto socket = std::make_shared<FramedSocket>(std::move(raw));
-  socket->Send(Bytes{kConnectionPairing});
-  pairing::PairingJoiner machine(code, node_.identity(), MyName());
-  if (acceptor_) {
-    std::error_code port_ec;
-    machine.AdvertiseListenPort(acceptor_->local_endpoint(port_ec).port());
-  }
-  SendAll(*socket, machine.Start());
-  Bytes message;
-  while (!machine.done()) {
-    // The inviter may wait for a human's yes: allow for it after the handshake.
-    socket->ArmDeadline(kConsentTimeout + kPairingStepTimeout);
-    if (!co_await socket->ReadFrame(message, 1)) {
-      if (!*alive) co_return;
-      if (machine.declined())
-        co_return fail(ErrorCode::kRefused, "your partner declined; nothing was shared");
-      co_return fail(ErrorCode::kRefused,
-                     "the inviter ended the pairing: a wrong or expired code, or they declined; "
-                     "ask for a new code");
-    }
-    Result<std::vector<Bytes>> out = machine.OnMessage(message);
-    if (!out.ok()) {
-      socket->Close();
-      co_return fail(ErrorCode::kRefused, machine.declined()
-                                              ? "your partner declined; nothing was shared"
-                                              : "pairing failed: " + out.error().message);
-    }
-    SendAll(*socket, *out);
-  }
-  socket->CloseAfterWrites();
-  const pairing::PactBundle& bundle = machine.bundle();
-  std::vector<std::pair<uint64_t, crypto::SecretKey>> keys;
-  for (const auto& [epoch, key] : bundle.epoch_keys) keys.emplace_back(epoch, key.Clone());
-  if (Status s = node_.JoinPact(bundle.pact, std::move(keys)); !s.ok()) {
-    co_return done(s.error());
-  }
-  const pairing::DeviceRecord& inviter = machine.inviter();
-  DialTarget target{inviter.signing, inviter.x25519, address.ToString()};
-  pinned_[inviter.signing] = inviter.x25519;
-  node_.TrustDevice(inviter.signing);
-  AddTarget(target);
-  Remember(target);
-  // The pact's other devices, vouched for by the inviter over the paired channel: their
-  // entries (relayed by the inviter) are accepted before our first sync tells us who they
-  // are; remembered without an address so a restart keeps them.
-  for (const pairing::PactDevice& d : bundle.devices) {
-    if (d.signing == node_.device_key() || d.signing == inviter.signing) continue;
-    pinned_[d.signing] = d.x25519;
-    node_.TrustDevice(d.signing);
-    Remember(DialTarget{d.signing, d.x25519, ""});
-  }
-  proto::JoinResponse response;
-  response.set_partner_name(bundle.inviter_name);
-  response.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
-  response.set_pact_id(ToHex(bundle.pact));
-  LogInfo("pairing: joined a pact");
-  done(response);
 }
 
 }  // namespace accord::daemon

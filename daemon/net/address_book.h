@@ -1,0 +1,49 @@
+// AddressBook: peer devices known outside the pact's log, and where peers were reached.
+// Pinned devices come from pairing (their X25519 key before any entry names them); addresses
+// are sealed under the storage key (Node::SealLocal) and kept in the store, so a restart
+// dials them again. Daemon thread only. Dialing is PeerManager's; pairing itself is not here.
+#ifndef ACCORD_DAEMON_NET_ADDRESS_BOOK_H_
+#define ACCORD_DAEMON_NET_ADDRESS_BOOK_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "daemon/net/dial_target.h"
+#include "daemon/node/node.h"
+
+namespace accord::daemon {
+
+class AddressBook {
+ public:
+  explicit AddressBook(Node& node) : node_(node) {}
+
+  // Reads back every remembered device: pins it, trusts it in the node (it is known from our
+  // own pairing or handshake) and, if it has an address, dials it. Unreadable rows are
+  // skipped. REQUIRES: the node has an identity.
+  void Load();
+  // A device known from pairing: its handshakes are admitted before any entry names it.
+  void Pin(const log::DeviceKey& device, const crypto::DhPublicKey& x25519);
+  // Keeps where `target` was reached, now (or, without an address, that it is known: it was
+  // never seen), and dials it from now on. Not pinned by this alone.
+  void Remember(const DialTarget& target);
+
+  const std::map<log::DeviceKey, crypto::DhPublicKey>& pinned() const { return pinned_; }
+  std::optional<log::DeviceKey> PinnedDevice(const crypto::DhPublicKey& x25519) const;
+  // Addresses learned from pairing or remembered, to dial beside --peer; no two alike.
+  const std::vector<DialTarget>& addresses() const { return addresses_; }
+  // When each remembered device was last seen (unix ms; 0: never).
+  std::map<log::DeviceKey, int64_t> LastSeen() const;
+
+ private:
+  void AddAddress(const DialTarget& target);
+
+  Node& node_;
+  std::map<log::DeviceKey, crypto::DhPublicKey> pinned_;
+  std::vector<DialTarget> addresses_;
+};
+
+}  // namespace accord::daemon
+
+#endif  // ACCORD_DAEMON_NET_ADDRESS_BOOK_H_

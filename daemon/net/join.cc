@@ -1,0 +1,97 @@
+#include "daemon/net/join.h"
+
+#include "daemon/logging.h"
+#include "daemon/net/pairing_link.h"
+#include "daemon/pairing/pairing.h"
+#include "daemon/pairing/safety_number.h"
+
+namespace accord::daemon {
+
+Joins::Joins(asio::io_context& io, Node& node, AddressBook& book)
+    : io_(io), node_(node), book_(book) {}
+
+Joins::~Joins() { *alive_ = false; }
+
+void Joins::Join(const std::string& code, const std::string& address, JoinDone done) {
+  Result<pairing::PairingCode> parsed = pairing::ParseCode(code);
+  if (!parsed.ok()) return done(parsed.error());
+  Result<HostPort> hp = ParseHostPort(address);
+  if (!hp.ok()) return done(hp.error());
+  if (!node_.HasOnlyGenesis()) {
+    return done(MakeError(ErrorCode::kRefused,
+                          "this device already has entries of its own; invite your partner from "
+                          "this device instead (accord invite)"));
+  }
+  asio::co_spawn(io_, Run(*parsed, *hp, std::move(done)), [](std::exception_ptr e) {
+    if (e) LogError("join ended by an unexpected exception");
+  });
+}
+
+asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, JoinDone done) {
+  auto alive = alive_;
+  auto fail = [&](ErrorCode c, std::string m) { done(MakeError(c, std::move(m))); };
+  Result<std::vector<asio::ip::tcp::endpoint>> endpoints = Resolve(io_, address);
+  if (!endpoints.ok()) co_return fail(ErrorCode::kUnavailable, endpoints.error().message);
+  asio::ip::tcp::socket raw(io_);
+  std::error_code ec;
+  co_await asio::async_connect(raw, *endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (!*alive) co_return;
+  if (ec) {
+    co_return fail(ErrorCode::kUnavailable,
+                   "cannot reach the inviter at " + address.ToString() + ": " + ec.message());
+  }
+  auto socket = std::make_shared<FramedSocket>(std::move(raw));
+  socket->Send(Bytes{kConnectionPairing});
+  pairing::PairingJoiner machine(code, node_.identity(), MyName(node_));
+  if (listen_port_ != 0) machine.AdvertiseListenPort(listen_port_);
+  SendAll(*socket, machine.Start());
+  Bytes message;
+  while (!machine.done()) {
+    // The inviter may wait for a human's yes: allow for it after the handshake.
+    socket->ArmDeadline(kConsentTimeout + kPairingStepTimeout);
+    if (!co_await socket->ReadFrame(message, 1)) {
+      if (!*alive) co_return;
+      if (machine.declined())
+        co_return fail(ErrorCode::kRefused, "your partner declined; nothing was shared");
+      co_return fail(ErrorCode::kRefused,
+                     "the inviter ended the pairing: a wrong or expired code, or they declined; "
+                     "ask for a new code");
+    }
+    Result<std::vector<Bytes>> out = machine.OnMessage(message);
+    if (!out.ok()) {
+      socket->Close();
+      co_return fail(ErrorCode::kRefused, machine.declined()
+                                              ? "your partner declined; nothing was shared"
+                                              : "pairing failed: " + out.error().message);
+    }
+    SendAll(*socket, *out);
+  }
+  socket->CloseAfterWrites();
+  const pairing::PactBundle& bundle = machine.bundle();
+  std::vector<std::pair<uint64_t, crypto::SecretKey>> keys;
+  for (const auto& [epoch, key] : bundle.epoch_keys) keys.emplace_back(epoch, key.Clone());
+  if (Status s = node_.JoinPact(bundle.pact, std::move(keys)); !s.ok()) {
+    co_return done(s.error());
+  }
+  const pairing::DeviceRecord& inviter = machine.inviter();
+  book_.Pin(inviter.signing, inviter.x25519);
+  node_.TrustDevice(inviter.signing);
+  book_.Remember(DialTarget{inviter.signing, inviter.x25519, address.ToString()});
+  // The pact's other devices, vouched for by the inviter over the paired channel: their
+  // entries (relayed by the inviter) are accepted before our first sync tells us who they
+  // are; remembered without an address so a restart keeps them.
+  for (const pairing::PactDevice& d : bundle.devices) {
+    if (d.signing == node_.device_key() || d.signing == inviter.signing) continue;
+    book_.Pin(d.signing, d.x25519);
+    node_.TrustDevice(d.signing);
+    book_.Remember(DialTarget{d.signing, d.x25519, ""});
+  }
+  proto::JoinResponse response;
+  response.set_partner_name(bundle.inviter_name);
+  response.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
+  response.set_pact_id(ToHex(bundle.pact));
+  LogInfo("pairing: joined a pact");
+  done(response);
+}
+
+}  // namespace accord::daemon
