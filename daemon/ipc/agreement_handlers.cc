@@ -6,6 +6,7 @@
 #include "daemon/ipc/handlers.h"
 #include "daemon/ipc/resolve.h"
 #include "daemon/ipc/views.h"
+#include "daemon/state/rules.h"
 #include "daemon/state/schedule.h"
 
 namespace accord::daemon {
@@ -14,14 +15,10 @@ namespace {
 
 constexpr size_t kMaxAgreementTextBytes = 4000;  // bytes
 
-struct Terms {
-  std::optional<state::Schedule> schedule;
-  int64_t review_every_s = 0;
-};
-
-Result<Terms> ParseTerms(const std::string& schedule, const std::string& zone,
-                         const std::string& review, int64_t now_ms) {
-  Terms t;
+// The terms as parsed from what was typed; nullopt where nothing was typed.
+Result<state::ProposalTerms> ParseTerms(const std::string& schedule, const std::string& zone,
+                                        const std::string& review, int64_t now_ms) {
+  state::ProposalTerms t;
   if (!schedule.empty()) {
     Result<state::Schedule> s =
         state::ParseSchedule(schedule, zone.empty() ? state::LocalTimeZoneName() : zone, now_ms);
@@ -31,19 +28,9 @@ Result<Terms> ParseTerms(const std::string& schedule, const std::string& zone,
   if (!review.empty()) {
     Result<std::chrono::seconds> d = ParseDuration(review);
     if (!d.ok()) return d.error();
-    t.review_every_s = d->count();
+    t.review_every_ms = std::chrono::milliseconds(*d).count();
   }
   return t;
-}
-
-void SetSchedule(const state::Schedule& s, proto::Schedule* out) {
-  out->set_spec(s.spec);
-  out->set_time_zone(s.time_zone);
-  out->set_weekdays(s.weekdays);
-  out->set_start_minute(s.start_minute);
-  out->set_end_minute(s.end_minute);
-  out->set_every_weeks(s.every_weeks);
-  out->set_anchor_day(s.anchor_day);
 }
 
 // The text and the terms as typed, before anything is parsed or written.
@@ -59,47 +46,19 @@ Status CheckAgreementText(const std::string& text, const std::string& schedule,
   return CheckUserText(review, "review interval");
 }
 
-const state::Version* FindVersion(const state::Agreement& a, const log::EntryId& id) {
-  for (const state::Version& v : a.versions)
-    if (v.by.id == id) return &v;
-  return nullptr;
-}
-
-Error Retired(const state::Agreement& a) {
-  return MakeError(ErrorCode::kRefused, "agreement " + ToHex(a.id).substr(0, 8) +
-                                            " is retired; propose a new one instead");
-}
-
-// The version a command acts on: the one named, else the single pending version. With two
-// concurrent counters pending, the user has to say which.
-Result<const state::Version*> TargetVersion(const AgreementRef& ref, bool allow_active) {
-  const state::Agreement& a = *ref.agreement;
-  if (ref.version) return FindVersion(a, *ref.version);
-  if (a.pending.size() > 1) {
-    std::string message =
-        "agreement " + ToHex(a.id).substr(0, 8) + " has several pending versions; name one:";
-    for (const log::EntryId& id : a.pending) message += " " + ToHex(id).substr(0, 12);
-    return MakeError(ErrorCode::kAmbiguous, message);
-  }
-  if (a.pending.size() == 1) return FindVersion(a, a.pending.front());
-  if (allow_active && a.latest_active) return FindVersion(a, *a.latest_active);
-  return MakeError(ErrorCode::kRefused, "agreement " + ToHex(a.id).substr(0, 8) +
-                                            " has no pending version; it is already active");
-}
-
 }  // namespace
 
 Result<proto::Response> Handlers::Propose(const proto::ProposeRequest& r) {
   ACCORD_RETURN_IF_ERROR(
       CheckAgreementText(r.text(), r.schedule(), r.time_zone(), r.review_every()));
-  Result<Terms> terms = ParseTerms(r.schedule(), r.time_zone(), r.review_every(), node_.NowMs());
+  Result<state::ProposalTerms> terms =
+      ParseTerms(r.schedule(), r.time_zone(), r.review_every(), node_.NowMs());
   if (!terms.ok()) return terms.error();
-  proto::Body b;
-  auto* p = b.mutable_proposal();
-  p->set_text(r.text());
-  if (terms->schedule) SetSchedule(*terms->schedule, p->mutable_schedule());
-  p->set_review_every_s(terms->review_every_s);
-  return Written(node_.Write(b), r.text());
+  state::Proposed proposal;
+  proposal.text = r.text();
+  proposal.schedule = std::move(terms->schedule);
+  proposal.review_every_ms = terms->review_every_ms.value_or(0);
+  return Written(node_.Write(std::move(proposal)), r.text());
 }
 
 Result<proto::Response> Handlers::Counter(const proto::CounterRequest& r) {
@@ -108,23 +67,14 @@ Result<proto::Response> Handlers::Counter(const proto::CounterRequest& r) {
   const state::State& s = node_.State();
   Result<AgreementRef> ref = ResolveAgreement(s, r.agreement());
   if (!ref.ok()) return ref.error();
-  if (ref->agreement->status == state::AgreementStatus::kRetired) return Retired(*ref->agreement);
-  Result<const state::Version*> parent = TargetVersion(*ref, /*allow_active=*/true);
+  Result<const state::Version*> parent = state::CounterTarget(*ref->agreement, ref->version);
   if (!parent.ok()) return parent.error();
-  Result<Terms> terms = ParseTerms(r.schedule(), r.time_zone(), r.review_every(), node_.NowMs());
+  Result<state::ProposalTerms> terms =
+      ParseTerms(r.schedule(), r.time_zone(), r.review_every(), node_.NowMs());
   if (!terms.ok()) return terms.error();
-  // Unsaid terms carry over from the version being countered.
-  if (!terms->schedule && r.schedule().empty()) terms->schedule = (*parent)->schedule;
-  if (r.review_every().empty()) terms->review_every_s = (*parent)->review_every_ms / 1000;
-
-  proto::Body b;
-  auto* p = b.mutable_proposal();
-  p->set_agreement_id(ref->agreement->id.data(), ref->agreement->id.size());
-  p->set_parent_version((*parent)->by.id.data(), (*parent)->by.id.size());
-  p->set_text(r.text());
-  if (terms->schedule) SetSchedule(*terms->schedule, p->mutable_schedule());
-  p->set_review_every_s(terms->review_every_s);
-  return Written(node_.Write(b), r.text());
+  return Written(
+      node_.Write(state::CounterTo(*ref->agreement, **parent, r.text(), std::move(*terms))),
+      r.text());
 }
 
 Result<proto::Response> Handlers::AgreementAction(const proto::AgreementActionRequest& r) {
@@ -132,48 +82,23 @@ Result<proto::Response> Handlers::AgreementAction(const proto::AgreementActionRe
   Result<AgreementRef> ref = ResolveAgreement(s, r.agreement());
   if (!ref.ok()) return ref.error();
   const state::Agreement& a = *ref->agreement;
-  if (a.status == state::AgreementStatus::kRetired) return Retired(a);
+  ACCORD_RETURN_IF_ERROR(state::CheckNotRetired(a));
   if (r.note().size() > kMaxAgreementTextBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "the note is too long");
   }
   ACCORD_RETURN_IF_ERROR(CheckUserText(r.note(), "note"));
 
-  proto::Body b;
   if (r.action() == proto::AgreementActionRequest::RETIRE) {
-    b.mutable_retire()->set_agreement_id(a.id.data(), a.id.size());
-    b.mutable_retire()->set_note(r.note());
-    return Written(node_.Write(b), "");
+    return Written(node_.Write(state::Retired{a.id, r.note()}), "");
   }
-
-  Result<const state::Version*> target = TargetVersion(*ref, /*allow_active=*/false);
+  Result<const state::Version*> target = state::TargetVersion(a, ref->version,
+                                                              /*allow_active=*/false);
   if (!target.ok()) return target.error();
   const state::Version& v = **target;
-  const std::string short_id = ToHex(v.by.id).substr(0, 8);
-  if (v.by.member == node_.me()) {
-    return MakeError(ErrorCode::kRefused,
-                     "you proposed version " + short_id + "; it already counts as accepted by you");
-  }
-  if (v.active) {
-    return MakeError(ErrorCode::kRefused,
-                     "version " + short_id + " is already active; to end it, use accord retire");
-  }
   const bool accept = r.action() == proto::AgreementActionRequest::ACCEPT;
-  for (const state::Stance& st : v.stances) {
-    if (st.member == node_.me() && (st.kind == state::StanceKind::kAccepted) == accept) {
-      return MakeError(ErrorCode::kRefused, std::string("you already ") +
-                                                (accept ? "accepted" : "declined") + " version " +
-                                                short_id);
-    }
-  }
-  if (accept) {
-    b.mutable_acceptance()->set_agreement_id(a.id.data(), a.id.size());
-    b.mutable_acceptance()->set_version(v.by.id.data(), v.by.id.size());
-  } else {
-    b.mutable_decline()->set_agreement_id(a.id.data(), a.id.size());
-    b.mutable_decline()->set_version(v.by.id.data(), v.by.id.size());
-    b.mutable_decline()->set_note(r.note());
-  }
-  return Written(node_.Write(b), "");
+  ACCORD_RETURN_IF_ERROR(state::MayTakeStance(v, node_.me(), accept));
+  if (accept) return Written(node_.Write(state::Accepted{a.id, v.by.id}), "");
+  return Written(node_.Write(state::Declined{a.id, v.by.id, r.note()}), "");
 }
 
 Result<proto::Response> Handlers::ListAgreements(const proto::ListAgreementsRequest& r) {

@@ -51,6 +51,14 @@ Status CheckText(const std::string& text, const char* what) {
   return Status::Ok();
 }
 
+// Every command but the first one (init), watch (it only listens) and consent to an
+// invitation (it answers a pairing under way) needs this device's identity.
+bool NeedsIdentity(proto::Request::CommandCase command) {
+  using R = proto::Request;
+  return command != R::COMMAND_NOT_SET && command != R::kInit && command != R::kWatch &&
+         command != R::kInviteConsent;
+}
+
 }  // namespace
 
 Handlers::Handlers(Node& node, PeerManager* peers) : node_(node), peers_(peers) {
@@ -60,101 +68,89 @@ Handlers::Handlers(Node& node, PeerManager* peers) : node_(node), peers_(peers) 
   });
 }
 
-void Handlers::Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) {
-  if (request.has_watch()) {
-    watchers_.push_back(session);
-    return;
-  }
-  if ((request.has_invite() || request.has_join()) && !node_.has_identity()) {
-    session->SendError(ErrorCode::kRefused,
-                       "this device has no identity yet; run: accord init --name YOUR_NAME");
-    return;
-  }
-  if (request.has_log() && node_.has_identity()) return Log(request.log(), session);
-  if (request.has_export_() && node_.has_identity()) return Export(request.export_(), session);
-  if (request.has_invite()) return Invite(request.invite(), session);
-  if (request.has_join()) return Join(request.join(), session);
-  if (request.has_invite_consent()) {
-    accord::Status s = peers_ ? peers_->invitations().Consent(request.invite_consent().accept())
-                              : accord::Status(MakeError(ErrorCode::kNotFound, "no invitation"));
-    if (!s.ok()) session->SendError(s.code(), s.error().message);
-    return;  // the answer arrives as the next update of the invitation's stream
-  }
-  Result<proto::Response> response = Dispatch(request);
-  if (!response.ok()) {
-    session->SendError(response.code(), response.error().message);
-    return;
-  }
-  session->Send(*response);
-}
-
-Result<proto::Response> Handlers::Dispatch(const proto::Request& q) {
+void Handlers::Handle(const proto::Request& q, const std::shared_ptr<IpcSession>& session) {
   using R = proto::Request;
-  if (q.command_case() == R::COMMAND_NOT_SET) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "unknown request; is accord the same version as accordd?");
-  }
-  if (q.command_case() == R::kInit) return Init(q.init());
-  if (!node_.has_identity()) {
-    return MakeError(ErrorCode::kRefused,
-                     "this device has no identity yet; run: accord init --name YOUR_NAME");
+  if (NeedsIdentity(q.command_case()) && !node_.has_identity()) {
+    return session->SendError(ErrorCode::kRefused,
+                              "this device has no identity yet; run: accord init --name YOUR_NAME");
   }
   switch (q.command_case()) {
+    // Streams and answers that come later: the handler keeps the session.
+    case R::kWatch:
+      watchers_.push_back(session);
+      return;
+    case R::kLog:
+      return Log(q.log(), session);
+    case R::kExport:
+      return Export(q.export_(), session);
+    case R::kInvite:
+      return Invite(q.invite(), session);
+    case R::kJoin:
+      return Join(q.join(), session);
+    case R::kInviteConsent: {
+      accord::Status s = peers_ ? peers_->invitations().Consent(q.invite_consent().accept())
+                                : accord::Status(MakeError(ErrorCode::kNotFound, "no invitation"));
+      if (!s.ok()) session->SendError(s.code(), s.error().message);
+      return;  // the answer arrives as the next update of the invitation's stream
+    }
+    // One request, one response.
+    case R::kInit:
+      return Reply(session, Init(q.init()));
     case R::kStatus:
-      return Status();
-    case R::kAddNeed: {
-      proto::Body b;
-      b.mutable_need()->set_text(q.add_need().text());
-      return WriteNote(std::move(b), q.add_need().text());
-    }
-    case R::kAddBoundary: {
-      proto::Body b;
-      b.mutable_boundary()->set_text(q.add_boundary().text());
-      b.mutable_boundary()->set_during_space(q.add_boundary().during_space());
-      return WriteNote(std::move(b), q.add_boundary().text());
-    }
-    case R::kAppreciate: {
-      proto::Body b;
-      b.mutable_appreciation()->set_text(q.appreciate().text());
-      return WriteNote(std::move(b), q.appreciate().text());
-    }
-    case R::kReflect: {
-      proto::Body b;
-      b.mutable_reflection()->set_text(q.reflect().text());
-      return WriteNote(std::move(b), q.reflect().text());
-    }
+      return Reply(session, Status());
+    case R::kAddNeed:
+      return Reply(session, WriteNote(state::NeedAdded{q.add_need().text()}, q.add_need().text(),
+                                      "need text", /*hint=*/true));
+    case R::kAddBoundary:
+      return Reply(session, WriteNote(state::BoundaryAdded{q.add_boundary().text(),
+                                                           q.add_boundary().during_space()},
+                                      q.add_boundary().text(), "boundary text", /*hint=*/true));
+    case R::kAppreciate:
+      return Reply(session, WriteNote(state::Appreciated{q.appreciate().text()},
+                                      q.appreciate().text(), "appreciation text", /*hint=*/false));
+    case R::kReflect:
+      return Reply(session, WriteNote(state::Reflected{q.reflect().text()}, q.reflect().text(),
+                                      "reflection text", /*hint=*/false));
     case R::kListNotes:
-      return ListNotes(q.list_notes());
+      return Reply(session, ListNotes(q.list_notes()));
     case R::kPropose:
-      return Propose(q.propose());
+      return Reply(session, Propose(q.propose()));
     case R::kCounter:
-      return Counter(q.counter());
+      return Reply(session, Counter(q.counter()));
     case R::kAgreementAction:
-      return AgreementAction(q.agreement_action());
+      return Reply(session, AgreementAction(q.agreement_action()));
     case R::kListAgreements:
-      return ListAgreements(q.list_agreements());
+      return Reply(session, ListAgreements(q.list_agreements()));
     case R::kShow:
-      return Show(q.show());
+      return Reply(session, Show(q.show()));
     case R::kAskSpace:
-      return AskSpace(q.ask_space());
+      return Reply(session, AskSpace(q.ask_space()));
     case R::kAckSpace:
-      return AckSpace(q.ack_space());
+      return Reply(session, AckSpace(q.ack_space()));
     case R::kBack:
-      return Back();
+      return Reply(session, Back());
     case R::kSpace:
-      return Space();
+      return Reply(session, Space());
     case R::kCheckIn:
-      return CheckIn(q.check_in());
+      return Reply(session, CheckIn(q.check_in()));
     case R::kListCheckIns:
-      return ListCheckIns(q.list_check_ins());
+      return Reply(session, ListCheckIns(q.list_check_ins()));
     case R::kDue:
-      return Due();
+      return Reply(session, Due());
     case R::kPeers:
-      return Peers();
-    default:
+      return Reply(session, Peers());
+    case R::COMMAND_NOT_SET:
       break;
   }
-  return MakeError(ErrorCode::kInvalidArgument, "unknown request");
+  // No command, or one this build does not know (it parses as none); the connection stays
+  // usable.
+  session->SendError(ErrorCode::kInvalidArgument,
+                     "unknown request; is accord the same version as accordd?");
+}
+
+void Handlers::Reply(const std::shared_ptr<IpcSession>& session, Result<proto::Response> answer) {
+  if (!answer.ok()) return session->SendError(answer.code(), answer.error().message);
+  session->Send(*answer);
 }
 
 Result<proto::Response> Handlers::Init(const proto::InitRequest& r) {
@@ -225,13 +221,10 @@ Result<proto::Response> Handlers::Written(Result<log::EntryId> id, const std::st
   return out;
 }
 
-Result<proto::Response> Handlers::WriteNote(proto::Body body, const std::string& text) {
-  ACCORD_RETURN_IF_ERROR(CheckText(text, body.has_need()           ? "need text"
-                                         : body.has_boundary()     ? "boundary text"
-                                         : body.has_appreciation() ? "appreciation text"
-                                                                   : "reflection text"));
-  const bool hint = body.has_need() || body.has_boundary();
-  Result<proto::Response> out = Written(node_.Write(body), text);
+Result<proto::Response> Handlers::WriteNote(state::UserKind note, const std::string& text,
+                                            const char* what, bool hint) {
+  ACCORD_RETURN_IF_ERROR(CheckText(text, what));
+  Result<proto::Response> out = Written(node_.Write(std::move(note)), text);
   if (out.ok() && !hint) out->mutable_written()->clear_hint();
   return out;
 }
@@ -272,16 +265,13 @@ Result<proto::Response> Handlers::CheckIn(const proto::CheckInRequest& r) {
   if (r.note().size() > kMaxTextBytes)
     return MakeError(ErrorCode::kInvalidArgument, "note is too long");
   ACCORD_RETURN_IF_ERROR(CheckUserText(r.note(), "check-in note"));
-  proto::Body b;
-  auto* c = b.mutable_check_in();
-  c->set_feeling(r.feeling());
-  c->set_note(r.note());
+  state::CheckedIn check_in{r.feeling(), r.note(), std::nullopt};
   if (!r.agreement().empty()) {
     Result<AgreementRef> ref = ResolveAgreement(node_.State(), r.agreement());
     if (!ref.ok()) return ref.error();
-    c->set_agreement_id(ref->agreement->id.data(), ref->agreement->id.size());
+    check_in.agreement = ref->agreement->id;
   }
-  return Written(node_.Write(b), "");
+  return Written(node_.Write(std::move(check_in)), "");
 }
 
 Result<proto::Response> Handlers::ListCheckIns(const proto::ListCheckInsRequest& r) {

@@ -1,6 +1,6 @@
-// What each IPC request means: one handler per command, turning a request into reads of the
-// folded state or one new entry through the Node, and enforcing what the state refuses
-// (accepting one's own proposal, acting on a retired agreement ...). Daemon thread only.
+// What each IPC request means: one dispatch over the request's command, one handler per
+// command turning it into reads of the folded state or one domain event written through the
+// Node. Daemon thread only. What the state refuses lives in state/rules.h, not here.
 #ifndef ACCORD_DAEMON_IPC_HANDLERS_H_
 #define ACCORD_DAEMON_IPC_HANDLERS_H_
 
@@ -20,13 +20,17 @@ class Handlers final : public Dispatcher {
  public:
   // `peers` may be null (no networking, e.g. in tests of the local socket alone).
   Handlers(Node& node, PeerManager* peers);
+  // The one dispatch: a switch over every command (no default, so -Wswitch names a new one).
   void Handle(const proto::Request& request, const std::shared_ptr<IpcSession>& session) override;
 
  private:
-  Result<proto::Response> Dispatch(const proto::Request& request);
+  static void Reply(const std::shared_ptr<IpcSession>& session, Result<proto::Response> answer);
   Result<proto::Response> Init(const proto::InitRequest& r);
   Result<proto::Response> Status();
-  Result<proto::Response> WriteNote(proto::Body body, const std::string& text);
+  // Needs, boundaries, appreciations and reflections: `what` names the text in errors; needs
+  // and boundaries get the I-statement hint.
+  Result<proto::Response> WriteNote(state::UserKind note, const std::string& text, const char* what,
+                                    bool hint);
   Result<proto::Response> ListNotes(const proto::ListNotesRequest& r);
   Result<proto::Response> Propose(const proto::ProposeRequest& r);
   Result<proto::Response> Counter(const proto::CounterRequest& r);

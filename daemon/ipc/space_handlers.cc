@@ -5,6 +5,7 @@
 #include "daemon/ipc/resolve.h"
 #include "daemon/ipc/views.h"
 #include "daemon/state/due.h"
+#include "daemon/state/rules.h"
 
 namespace accord::daemon {
 
@@ -21,10 +22,8 @@ Result<proto::Response> Handlers::AskSpace(const proto::AskSpaceRequest& r) {
   if (r.message().size() > kMaxMessageBytes) {
     return MakeError(ErrorCode::kInvalidArgument, "the message is too long");
   }
-  proto::Body b;
-  b.mutable_space_request()->set_duration_s(d->count());
-  b.mutable_space_request()->set_message(r.message());
-  return Written(node_.Write(b), r.message());
+  state::SpaceAsked ask{std::chrono::milliseconds(*d).count(), r.message()};
+  return Written(node_.Write(std::move(ask)), r.message());
 }
 
 Result<proto::Response> Handlers::AckSpace(const proto::AckSpaceRequest& r) {
@@ -35,30 +34,14 @@ Result<proto::Response> Handlers::AckSpace(const proto::AckSpaceRequest& r) {
   const state::State& s = node_.State();
   Result<const state::SpaceRequest*> req = ResolveSpaceRequest(s, r.request());
   if (!req.ok()) return req.error();
-  const state::SpaceRequest& q = **req;
-  if (q.by.member == node_.me()) {
-    return MakeError(ErrorCode::kRefused, "that is your own space request");
-  }
-  for (const state::SpaceAck& ack : q.acks) {
-    if (ack.by.member == node_.me()) {
-      return MakeError(ErrorCode::kRefused, "you already acknowledged that request");
-    }
-  }
-  proto::Body b;
-  b.mutable_space_ack()->set_request_id(q.by.id.data(), q.by.id.size());
-  b.mutable_space_ack()->set_note(r.note());
-  return Written(node_.Write(b), "");
+  ACCORD_RETURN_IF_ERROR(state::MayAcknowledge(**req, node_.me()));
+  return Written(node_.Write(state::SpaceAcked{(*req)->by.id, r.note()}), "");
 }
 
 Result<proto::Response> Handlers::Back() {
-  const state::State& s = node_.State();
-  std::optional<log::EntryId> mine;
-  for (const state::SpaceRequest& r : state::InSpaceNow(s, node_.NowMs()))
-    if (r.by.member == node_.me()) mine = r.by.id;  // LWW order: the last one is the newest
-  if (!mine) return MakeError(ErrorCode::kRefused, "you are not in a space time now");
-  proto::Body b;
-  b.mutable_space_back()->set_request_id(mine->data(), mine->size());
-  return Written(node_.Write(b), "");
+  Result<log::EntryId> mine = state::RequestToEnd(node_.State(), node_.me(), node_.NowMs());
+  if (!mine.ok()) return mine.error();
+  return Written(node_.Write(state::SpaceEnded{*mine}), "");
 }
 
 Result<proto::Response> Handlers::Space() {

@@ -7,10 +7,33 @@
 namespace accord::log {
 
 Scope ScopeOf(const proto::Body& body) {
-  const int kind = static_cast<int>(body.kind_case());
-  if (kind >= 100) return Scope::kControl;
-  if (kind >= 50) return Scope::kPrivate;
-  return Scope::kShared;
+  using B = proto::Body;
+  switch (body.kind_case()) {
+    case B::kNeed:
+    case B::kBoundary:
+    case B::kProposal:
+    case B::kAcceptance:
+    case B::kDecline:
+    case B::kRetire:
+    case B::kSpaceRequest:
+    case B::kSpaceAck:
+    case B::kSpaceBack:
+    case B::kCheckIn:
+    case B::kAppreciation:
+      return Scope::kShared;
+    case B::kReflection:
+      return Scope::kPrivate;
+    case B::kMemberCreated:
+    case B::kMemberAdded:
+    case B::kDeviceAdded:
+    case B::kMemberLeft:
+    case B::kDeviceRemoved:
+    case B::kEpochStart:
+      return Scope::kControl;
+    case B::KIND_NOT_SET:
+      break;
+  }
+  return Scope::kShared;  // no kind: Author::Write and the decoders refuse it before asking
 }
 
 Author::Author(const crypto::SigningKey& signing, const PactId& pact, FeedHead head)

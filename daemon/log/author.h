@@ -26,7 +26,8 @@ struct AuthoredEntry {
   Envelope envelope;
 };
 
-// Scope an entry of this body kind must have (reflections private, membership control).
+// Scope an entry of this body kind must have, stated per kind (reflections private,
+// membership and epochs control, the rest shared); -Wswitch flags a new kind left out.
 Scope ScopeOf(const proto::Body& body);
 
 class Author {

@@ -80,8 +80,9 @@ Result<std::optional<Validation>> CheckChain(const EntryHeader& header, const En
   return std::optional<Validation>();
 }
 
-Result<proto::Body> OpenAndParse(const EntryHeader& header, const Envelope& envelope,
-                                 const KeyRing& keys) {
+// Opens the sealed body and parses it into `body` (the entry's own, so nothing is copied).
+Status OpenAndParse(const EntryHeader& header, const Envelope& envelope, const KeyRing& keys,
+                    proto::Body& body) {
   const crypto::SecretKey* key = keys.KeyFor(header.scope, header.epoch);
   if (key == nullptr) {
     return Fail(ErrorCode::kUnknownEpoch,
@@ -92,7 +93,6 @@ Result<proto::Body> OpenAndParse(const EntryHeader& header, const Envelope& enve
   if (!plaintext.ok()) {
     return Fail(ErrorCode::kDecryptFailed, "entry body does not open with the epoch key");
   }
-  proto::Body body;
   const bool parsed = body.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size()));
   crypto::Wipe(*plaintext);
   if (!parsed) return Fail(ErrorCode::kBadBody, "entry body does not parse");
@@ -102,7 +102,7 @@ Result<proto::Body> OpenAndParse(const EntryHeader& header, const Envelope& enve
   if (ScopeOf(body) != header.scope) {
     return Fail(ErrorCode::kBadBody, "entry body kind does not belong to the header's scope");
   }
-  return body;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -145,13 +145,13 @@ Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, c
   if (!chain.ok()) return chain.error();
   if (chain->has_value()) return std::move(**chain);
 
-  Result<proto::Body> body =
-      withheld ? Result<proto::Body>(proto::Body()) : OpenAndParse(header, envelope, keys);
-  if (!body.ok()) return body.error();
-
   Validation out;
   out.outcome = Validation::Outcome::kNew;
-  out.entry = VerifiedEntry{id, header, envelope, std::move(*body)};
+  VerifiedEntry& entry = out.entry.emplace();  // a withheld entry's body stays empty
+  entry.id = id;
+  entry.header = header;
+  entry.envelope = envelope;
+  if (!withheld) ACCORD_RETURN_IF_ERROR(OpenAndParse(header, envelope, keys, entry.body));
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "daemon/logging.h"
 #include "daemon/state/digest.h"
 #include "daemon/state/event_from_proto.h"
+#include "daemon/state/event_to_proto.h"
 #include "daemon/store/store_log_view.h"
 
 namespace accord::daemon {
@@ -179,22 +180,23 @@ Status Node::FinishInit() {
   // No pending profile: init finished long ago, or this device joined a partner's pact (where
   // the partner's MemberAdded introduced it).
   if (!*sealed || (*sealed)->empty()) return Status::Ok();
-  proto::Body body;
-  auto* m = body.mutable_member_created();
+  proto::MemberCreated profile;  // as Init sealed it: the names alone
   if (*sealed && (*sealed)->size() > crypto::kXNonceBytes) {
     crypto::XNonce nonce;
     std::copy_n((*sealed)->begin(), nonce.size(), nonce.begin());
     Result<Bytes> plain = crypto::OpenBody(identity_->storage_key, nonce, AsBytes(kInitProfileAd),
                                            ByteView(**sealed).subspan(crypto::kXNonceBytes));
     if (plain.ok()) {
-      m->ParseFromArray(plain->data(), static_cast<int>(plain->size()));
+      profile.ParseFromArray(plain->data(), static_cast<int>(plain->size()));
       crypto::Wipe(*plain);
     }
   }
-  if (m->name().empty()) m->set_name("me");
-  m->set_member_id(device_key_.data(), device_key_.size());
-  m->set_device_x25519(identity_->dh.public_key().data(), identity_->dh.public_key().size());
-  Result<log::EntryId> id = Write(body);
+  state::MemberCreated created;
+  created.member = device_key_;
+  created.name = profile.name().empty() ? "me" : profile.name();
+  created.device_x25519 = identity_->dh.public_key();
+  created.device_name = profile.device_name();
+  Result<log::EntryId> id = WriteKind(std::move(created));
   if (!id.ok()) return id.error();
   return store_->SetMeta(kMetaInitProfile, Bytes());
 }
@@ -237,8 +239,15 @@ Result<state::MemberId> Node::Init(const std::string& name, const std::string& d
   return device_key_;
 }
 
-Result<log::EntryId> Node::Write(const proto::Body& body) {
+Result<log::EntryId> Node::Write(state::UserKind kind) {
+  return WriteKind(state::ToEventKind(std::move(kind)));
+}
+
+Result<log::EntryId> Node::WriteKind(const state::EventKind& kind) {
   if (std::optional<Error> blocked = WriteBlocked()) return *blocked;
+  // Folded from the body as sealed, not from `kind`, so this device decides what the entry
+  // means exactly as every device that receives it will.
+  const proto::Body body = state::BodyFromKind(kind);
   Result<log::AuthoredEntry> entry = author_->Write(body, keys_, max_lamport_ + 1, clock_.NowMs());
   if (!entry.ok()) return entry.error();
   if (Status s = store_->AppendOwn(*entry); !s.ok()) {

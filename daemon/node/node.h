@@ -1,6 +1,6 @@
 // Node: this device's log and state. Owns the store, the identity, the key ring, the fold and
 // the author of own entries; every write is durable before anyone can see it. Daemon thread
-// only. Request semantics (who may accept what) live in ipc/handlers.h, not here.
+// only. Request semantics (who may accept what) live in state/rules.h, not here.
 #ifndef ACCORD_DAEMON_NODE_NODE_H_
 #define ACCORD_DAEMON_NODE_NODE_H_
 
@@ -58,9 +58,10 @@ class Node {
   // kAlreadyExists if this device has an identity.
   Result<state::MemberId> Init(const std::string& name, const std::string& device_name);
 
-  // Seals, signs and durably stores one own entry, then folds it. REQUIRES: has_identity().
-  // kRefused while WriteBlocked(): nothing is written that could never be delivered.
-  Result<log::EntryId> Write(const proto::Body& body);
+  // Seals, signs and durably stores one own entry, then folds it as any device would decode
+  // it (EventFromBody). REQUIRES: has_identity(). kRefused while WriteBlocked(): nothing is
+  // written that could never be delivered.
+  Result<log::EntryId> Write(state::UserKind kind);
 
   // Restore from a backup (SPEC §4, node_restore.cc). Why this device may not author now: a
   // peer holds more of its own feed (it is catching up), or its own feed forked. nullopt if
@@ -227,6 +228,8 @@ class Node {
   // what it stored.
   Status RecordAndFold(const log::IngestPlan& plan, ReceiveReport& report,
                        std::vector<ChangeNotice>& forks);
+  // Write for any kind, control ones included (init, pairing).
+  Result<log::EntryId> WriteKind(const state::EventKind& kind);
   // Refold's check of one stored entry: true if it may be folded (intact, body held).
   bool CheckAtRefold(const store::StoredEntry& e);
   bool ExpectsBody(const log::EntryHeader& header) const;

@@ -96,13 +96,12 @@ Status Node::ReceiveForkProof(const log::Envelope& existing, const log::Envelope
 
 Result<log::EntryId> Node::AddMember(const log::DeviceKey& device,
                                      const crypto::DhPublicKey& x25519, const std::string& name) {
-  proto::Body body;
-  auto* m = body.mutable_member_added();
-  m->set_member_id(device.data(), device.size());
-  m->set_name(name);
-  m->set_device_key(device.data(), device.size());
-  m->set_device_x25519(x25519.data(), x25519.size());
-  return Write(body);
+  state::MemberAdded added;
+  added.member = device;  // a member id is the key of its first device
+  added.name = name;
+  added.device = device;
+  added.device_x25519 = x25519;
+  return WriteKind(std::move(added));
 }
 
 bool Node::HasOnlyGenesis() const {

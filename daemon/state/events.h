@@ -1,5 +1,5 @@
-// One decoded log entry as the fold sees it: plain structs, no protobuf (event_from_proto.h
-// converts). Pure value types; any thread. Meaning (who may do what) lives in fold.h.
+// One log entry as the fold sees it: plain structs, no protobuf (event_from_proto.h decodes,
+// event_to_proto.h encodes). Pure value types; any thread. Meaning lives in fold.h, rules.h.
 #ifndef ACCORD_DAEMON_STATE_EVENTS_H_
 #define ACCORD_DAEMON_STATE_EVENTS_H_
 
@@ -22,10 +22,12 @@ using X25519Key = FixedBytes<32>;
 // Shared kinds.
 struct NeedAdded {
   std::string text;
+  friend bool operator==(const NeedAdded&, const NeedAdded&) = default;
 };
 struct BoundaryAdded {
   std::string text;
   bool during_space = false;
+  friend bool operator==(const BoundaryAdded&, const BoundaryAdded&) = default;
 };
 // A new agreement when `agreement` is empty (its root id is then this entry's id); else a
 // counter to `parent` within the agreement whose root is `agreement`.
@@ -35,42 +37,52 @@ struct Proposed {
   std::string text;
   std::optional<Schedule> schedule;
   int64_t review_every_ms = 0;  // milliseconds; 0 = no review cadence
+  friend bool operator==(const Proposed&, const Proposed&) = default;
 };
 struct Accepted {
   log::EntryId agreement{};
   log::EntryId version{};
+  friend bool operator==(const Accepted&, const Accepted&) = default;
 };
 struct Declined {
   log::EntryId agreement{};
   log::EntryId version{};
   std::string note;
+  friend bool operator==(const Declined&, const Declined&) = default;
 };
 struct Retired {
   log::EntryId agreement{};
   std::string note;
+  friend bool operator==(const Retired&, const Retired&) = default;
 };
 struct SpaceAsked {
   int64_t duration_ms = 0;  // milliseconds, > 0
   std::string message;
+  friend bool operator==(const SpaceAsked&, const SpaceAsked&) = default;
 };
 struct SpaceAcked {
   log::EntryId request{};
   std::string note;
+  friend bool operator==(const SpaceAcked&, const SpaceAcked&) = default;
 };
 struct SpaceEnded {
   log::EntryId request{};
+  friend bool operator==(const SpaceEnded&, const SpaceEnded&) = default;
 };
 struct CheckedIn {
   uint32_t feeling = 0;  // 1..5
   std::string note;
   std::optional<log::EntryId> agreement;
+  friend bool operator==(const CheckedIn&, const CheckedIn&) = default;
 };
 struct Appreciated {
   std::string text;
+  friend bool operator==(const Appreciated&, const Appreciated&) = default;
 };
 // Private kind.
 struct Reflected {
   std::string text;
+  friend bool operator==(const Reflected&, const Reflected&) = default;
 };
 // Control kinds.
 struct MemberCreated {
@@ -78,6 +90,7 @@ struct MemberCreated {
   std::string name;
   X25519Key device_x25519{};
   std::string device_name;
+  friend bool operator==(const MemberCreated&, const MemberCreated&) = default;
 };
 struct MemberAdded {
   MemberId member{};  // equals `device` (checked on decoding)
@@ -85,17 +98,21 @@ struct MemberAdded {
   log::DeviceKey device{};
   X25519Key device_x25519{};
   std::string device_name;
+  friend bool operator==(const MemberAdded&, const MemberAdded&) = default;
 };
 struct DeviceAdded {
   log::DeviceKey device{};
   X25519Key device_x25519{};
   std::string device_name;
+  friend bool operator==(const DeviceAdded&, const DeviceAdded&) = default;
 };
 struct MemberLeft {
   MemberId member{};
+  friend bool operator==(const MemberLeft&, const MemberLeft&) = default;
 };
 struct DeviceRemoved {
   log::DeviceKey device{};
+  friend bool operator==(const DeviceRemoved&, const DeviceRemoved&) = default;
 };
 struct EpochStarted {
   struct Recipient {
@@ -105,12 +122,23 @@ struct EpochStarted {
   };
   uint64_t epoch = 0;
   std::vector<Recipient> recipients;
+  friend bool operator==(const EpochStarted&, const EpochStarted&) = default;
 };
 
 using EventKind =
     std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired, SpaceAsked,
                  SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Reflected, MemberCreated,
                  MemberAdded, DeviceAdded, MemberLeft, DeviceRemoved, EpochStarted>;
+
+// What a member's command writes: every shared kind and the private one. Control kinds are
+// written by the node alone (init, pairing), never on a request's say-so.
+using UserKind =
+    std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired, SpaceAsked,
+                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Reflected>;
+
+inline EventKind ToEventKind(UserKind kind) {
+  return std::visit([](auto&& k) { return EventKind(std::move(k)); }, std::move(kind));
+}
 
 struct Event {
   log::EntryId id{};
@@ -120,6 +148,8 @@ struct Event {
   int64_t time_ms = 0;  // unix milliseconds, the author's clock
   log::Scope scope = log::Scope::kShared;
   EventKind kind;
+
+  friend bool operator==(const Event&, const Event&) = default;
 };
 
 // Last-writer-wins order (SPEC §3): Lamport clock, then author key, then entry id. Total,

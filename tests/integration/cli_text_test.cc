@@ -32,9 +32,9 @@ class CliTextTest : public CliTest {
   uint64_t EntryCount() {
     return std::stoull(Json({"status"})["status"]["entries"].get<std::string>());
   }
-  // Stops the daemon, stores `bodies` as this device's own entries the way an old accordd
-  // (without today's text checks) would have, and starts it again.
-  void StoreAsAnOldDevice(const std::vector<proto::Body>& bodies) {
+  // Stops the daemon, stores `entries` as this device's own the way an old accordd (without
+  // today's text checks) would have, and starts it again.
+  void StoreAsAnOldDevice(const std::vector<state::UserKind>& entries) {
     ASSERT_EQ(daemon_->Stop(), 0);
     {
       Result<InstancePaths> paths = ResolveInstancePaths(daemon_->home().string());
@@ -42,8 +42,8 @@ class CliTextTest : public CliTest {
       Result<std::unique_ptr<daemon::Node>> node =
           daemon::Node::Open(*paths, daemon::SystemClock());
       ASSERT_TRUE(node.ok()) << node.error().message;
-      for (const proto::Body& b : bodies) {
-        Result<log::EntryId> id = (*node)->Write(b);
+      for (const state::UserKind& e : entries) {
+        Result<log::EntryId> id = (*node)->Write(e);
         ASSERT_TRUE(id.ok()) << id.error().message;
       }
     }
@@ -108,15 +108,12 @@ TEST_F(CliTextTest, ControlCharactersInAnyWrittenTextAreRefusedAndNothingIsStore
 
 TEST_F(CliTextTest, TextAnOldDeviceStoredIsShownEscapedAndExactInJson) {
   Init();
-  proto::Body need;
-  need.mutable_need()->set_text(kHostile);
-  proto::Body ask;
-  ask.mutable_space_request()->set_duration_s(3600);
-  ask.mutable_space_request()->set_message(
-      "walk\x1b[2K\r\xc2\x9b"
-      "31m\xe2\x80\xae");
-  proto::Body proposal;
-  proposal.mutable_proposal()->set_text("Agreed\x1b[8m hidden");
+  state::NeedAdded need{kHostile};
+  state::SpaceAsked ask{3600 * 1000,
+                        "walk\x1b[2K\r\xc2\x9b"
+                        "31m\xe2\x80\xae"};
+  state::Proposed proposal;
+  proposal.text = "Agreed\x1b[8m hidden";
   StoreAsAnOldDevice({need, ask, proposal});
 
   for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{

@@ -27,9 +27,7 @@ TEST(LogStream, AVerifyOfALongLogLetsOtherWorkRunBeforeItFinishes) {
   ASSERT_TRUE(node.ok()) << node.error().message;
   ASSERT_TRUE((*node)->Init("Alice", "laptop").ok());
   for (int i = 0; i < kNeeds; ++i) {
-    proto::Body body;
-    body.mutable_need()->set_text("need " + std::to_string(i));
-    ASSERT_TRUE((*node)->Write(body).ok());
+    ASSERT_TRUE((*node)->Write(state::NeedAdded{"need " + std::to_string(i)}).ok());
   }
 
   asio::io_context io;

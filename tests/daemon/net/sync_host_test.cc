@@ -9,6 +9,7 @@
 #include "daemon/log/author.h"
 #include "daemon/net/peer_manager.h"
 #include "daemon/peer/tai64n.h"
+#include "daemon/state/event_to_proto.h"
 #include "tests/daemon/net/net_fixture.h"
 
 namespace accord::daemon {
@@ -48,7 +49,7 @@ class SyncHostTest : public NetFixture {
       keys.AddEpochKey(epoch, std::move(key));
     log::Author author(alice_->identity().signing, alice_->pact(),
                        log::FeedHead{1, log::ComputeEntryId(feed[0].header)});
-    Result<log::AuthoredEntry> other = author.Write(Need(99), keys, 100, alice_->NowMs());
+    Result<log::AuthoredEntry> other = author.Write(state::BodyFromKind(state::EventKind(Need(99))), keys, 100, alice_->NowMs());
     EXPECT_TRUE(other.ok());
     return other.ok() ? other->envelope : log::Envelope{};
   }

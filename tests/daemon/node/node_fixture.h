@@ -1,5 +1,5 @@
 // Shared set-up for the node tests: instance homes in a TempDir, opening a Node over them,
-// copying a whole home (a backup) and writing needs. Test thread only.
+// pairing two of them, copying a whole home (a backup) and writing needs. Test thread only.
 #ifndef ACCORD_TESTS_DAEMON_NODE_NODE_FIXTURE_H_
 #define ACCORD_TESTS_DAEMON_NODE_NODE_FIXTURE_H_
 
@@ -46,10 +46,23 @@ class NodeFixture : public ::testing::Test {
     for (int i = 0; i < needs; ++i) EXPECT_TRUE(node->Write(Need(i)).ok());
     return paths;
   }
-  static proto::Body Need(int i) {
-    proto::Body body;
-    body.mutable_need()->set_text("I need " + std::to_string(i));
-    return body;
+  static state::NeedAdded Need(int i) { return {"I need " + std::to_string(i)}; }
+  // Joins `joiner` to `inviter`'s pact as pairing leaves them (the inviter's MemberAdded, the
+  // joiner's log replaced by the pact, the inviter's device trusted) and hands the joiner
+  // the inviter's entries. Both have run Init.
+  static void Pair(Node& inviter, Node& joiner, const std::string& joiner_name) {
+    ASSERT_TRUE(
+        inviter.AddMember(joiner.device_key(), joiner.identity().dh.public_key(), joiner_name)
+            .ok());
+    ASSERT_TRUE(joiner.JoinPact(inviter.pact(), inviter.EpochKeysForPartner()).ok());
+    joiner.TrustDevice(inviter.device_key());
+    ASSERT_TRUE(Sync(inviter, joiner).ok());
+  }
+  // Hands `to` every entry `from` authored (entries `to` holds come back as duplicates).
+  static Result<Node::ReceiveReport> Sync(Node& from, Node& to) {
+    Result<std::vector<log::Envelope>> own = from.store().ReadRange(from.device_key(), 1, 1000);
+    EXPECT_TRUE(own.ok());
+    return to.Receive(*own);
   }
   // Copies a stopped instance's whole home, as a backup would.
   InstancePaths CopyHome(const InstancePaths& from, const std::string& name) {
