@@ -68,7 +68,7 @@ Result<proto::InviteUpdate> PeerManager::OpenInvitation(bool no_wait, std::chron
     return MakeError(ErrorCode::kRefused,
                      "this daemon does not listen for peers; restart it with --listen HOST:PORT");
   }
-  if (invitation_) EndInvitation("expired", "replaced by a new invitation");
+  if (invitation_) EndInvitation(proto::INVITE_STATE_EXPIRED, "replaced by a new invitation");
   invitation_ = std::make_unique<Invitation>(io_);
   invitation_->code = pairing::GenerateCode();
   invitation_->no_wait = no_wait;
@@ -80,11 +80,12 @@ Result<proto::InviteUpdate> PeerManager::OpenInvitation(bool no_wait, std::chron
   Invitation* raw = invitation_.get();
   invitation_->expiry.async_wait([this, raw, alive = alive_](std::error_code ec) {
     if (ec || !*alive || invitation_.get() != raw || raw->in_use) return;
-    EndInvitation("expired", "the code expired; make a new one with accord invite");
+    EndInvitation(proto::INVITE_STATE_EXPIRED,
+                  "the code expired; make a new one with accord invite");
   });
   proto::InviteUpdate update;
   update.set_code(invitation_->code.text);
-  update.set_state("open");
+  update.set_state(proto::INVITE_STATE_OPEN);
   update.set_expires_ms(invitation_->expires_ms);
   update.set_message("give this code to your partner; it works once, for " +
                      std::to_string(timeout.count() / 60) + " minutes");
@@ -98,7 +99,7 @@ void PeerManager::NotifyInvitation(proto::InviteUpdate update) {
   invitation_->notify(update);
 }
 
-void PeerManager::EndInvitation(const std::string& state, const std::string& message) {
+void PeerManager::EndInvitation(proto::InviteState state, const std::string& message) {
   if (!invitation_) return;
   proto::InviteUpdate update;
   update.set_state(state);
@@ -147,7 +148,8 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
     if (machine.burned()) return false;
     inv->in_use = false;
     if (node_.NowMs() > inv->expires_ms) {
-      EndInvitation("expired", "the code expired; make a new one with accord invite");
+      EndInvitation(proto::INVITE_STATE_EXPIRED,
+                    "the code expired; make a new one with accord invite");
     }
     return true;
   };
@@ -165,7 +167,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
           LogInfo("pairing: a connection ended before trying the code; the code stays open");
           co_return;
         }
-        EndInvitation("failed",
+        EndInvitation(proto::INVITE_STATE_FAILED,
                       machine.burned()
                           ? "someone tried a wrong code; make a new one with accord invite"
                           : "the pairing connection ended early; make a new code");
@@ -177,9 +179,10 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
       LogWarning("pairing: " + out.error().message);
       socket->Close();
       if (release_unguessed()) co_return;
-      EndInvitation("failed", machine.burned()
-                                  ? "someone tried a wrong code; make a new one with accord invite"
-                                  : "the pairing failed: " + out.error().message);
+      EndInvitation(proto::INVITE_STATE_FAILED,
+                    machine.burned()
+                        ? "someone tried a wrong code; make a new one with accord invite"
+                        : "the pairing failed: " + out.error().message);
       co_return;
     }
     SendAll(*socket, *out);
@@ -191,12 +194,12 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
         LogWarning("pairing: refused a joiner: " + may.error().message);
         SendAll(*socket, machine.Decline());
         socket->CloseAfterWrites();
-        EndInvitation("failed", may.error().message);
+        EndInvitation(proto::INVITE_STATE_FAILED, may.error().message);
         co_return;
       }
       if (!inv->no_wait && inv->notify) {
         proto::InviteUpdate ask;
-        ask.set_state("consent");
+        ask.set_state(proto::INVITE_STATE_CONSENT);
         ask.set_partner_name(machine.joiner().name);
         ask.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
         ask.set_message(machine.joiner().name + " typed your code. Let them join?");
@@ -212,7 +215,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
       if (!inv->consent.value_or(false)) {
         SendAll(*socket, machine.Decline());
         socket->CloseAfterWrites();
-        EndInvitation("declined", "you declined; nothing was shared");
+        EndInvitation(proto::INVITE_STATE_DECLINED, "you declined; nothing was shared");
         co_return;
       }
       pairing::PactBundle bundle;
@@ -224,7 +227,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
       Result<std::vector<Bytes>> sent = machine.Consent(std::move(bundle));
       if (!sent.ok()) {
         socket->Close();
-        EndInvitation("failed", sent.error().message);
+        EndInvitation(proto::INVITE_STATE_FAILED, sent.error().message);
         co_return;
       }
       SendAll(*socket, *sent);
@@ -235,7 +238,8 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
   const pairing::DeviceRecord& joiner = machine.joiner();
   Result<log::EntryId> added = node_.AddMember(joiner.signing, joiner.x25519, joiner.name);
   if (!added.ok()) {
-    EndInvitation("failed", "could not record the new member: " + added.error().message);
+    EndInvitation(proto::INVITE_STATE_FAILED,
+                  "could not record the new member: " + added.error().message);
     co_return;
   }
   pinned_[joiner.signing] = joiner.x25519;
@@ -248,7 +252,7 @@ asio::awaitable<void> PeerManager::ServeInvitation(std::shared_ptr<FramedSocket>
     Remember(target);
   }
   proto::InviteUpdate done;
-  done.set_state("paired");
+  done.set_state(proto::INVITE_STATE_PAIRED);
   done.set_partner_name(joiner.name);
   done.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
   done.set_message("paired with " + joiner.name);

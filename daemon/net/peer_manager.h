@@ -98,7 +98,7 @@ class PeerManager {
   void RefreshTargets();
   void Remember(const DialTarget& target);
   void LoadRemembered();
-  void EndInvitation(const std::string& state, const std::string& message);
+  void EndInvitation(proto::InviteState state, const std::string& message);
   void NotifyInvitation(proto::InviteUpdate update);
   std::string MyName();
 
