@@ -69,11 +69,6 @@ EXCEPTIONS = {
     ("crypto/noise/cipher_state.cc", "sodium"): "crypto/ is libsodium's one wall",
     ("crypto/noise/hkdf_blake2b.cc", "sodium"): "crypto/ is libsodium's one wall",
     ("crypto/cpace/cpace.cc", "sodium"): "crypto/ is libsodium's one wall",
-    # The one place the state reads its machine: the zone a schedule is given when the client
-    # sends none. It should move to the edge (daemon/ipc), see docs/architecture.md.
-    ("daemon/state/schedule.cc", "environment"): "LocalTimeZoneName reads TZ",
-    ("daemon/state/schedule.cc", "time zone database file"):
-        "LocalTimeZoneName reads /etc/localtime through date::current_zone",
 }
 
 
