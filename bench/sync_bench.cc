@@ -119,7 +119,7 @@ class Ipc {
     std::optional<proto::Response> out = Call(r);
     if (!out) return std::nullopt;
     for (const proto::PeerView& v : out->peers().peers())
-      if (v.state() == "connected") return v;
+      if (v.state() == proto::PEER_STATE_CONNECTED) return v;
     return std::nullopt;
   }
   bool AddNeed(const std::string& text) {

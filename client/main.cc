@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "accord/ipc_words.h"
 #include "base/paths.h"
 #include "base/text.h"
 #include "client/commands.h"
@@ -27,15 +28,16 @@ int Fail(ErrorCode code, const std::string& message) {
   return ExitCodeFor(code);
 }
 
-// `log` found damaged entries: one error line naming them (ids are hex, damage names are
-// the daemon's fixed words), and a non-zero exit.
+// `log` found damaged entries: one error line naming them (ids are hex, damage words come
+// from accord/ipc_words.h), and a non-zero exit.
 int LogDamage(const proto::LogResponse& log) {
   constexpr int kNamed = 8;  // entries named on the line; the count covers the rest
   std::string named;
   int n = 0;
   for (const proto::LogEntryView& e : log.entries()) {
-    if (e.damage().empty() || n++ == kNamed) continue;
-    named += (named.empty() ? "" : ", ") + e.id().substr(0, 8) + " (" + e.damage() + ")";
+    if (e.damage() == proto::DAMAGE_UNSPECIFIED || n++ == kNamed) continue;
+    named += (named.empty() ? "" : ", ") + e.id().substr(0, 8) + " (" +
+             std::string(proto::WordFor(e.damage())) + ")";
   }
   return Fail(ErrorCode::kCorrupt,
               std::to_string(log.failed()) + " stored entries are damaged: " + named +
@@ -213,15 +215,17 @@ int Run(int argc, char** argv) {
     }
     if (response->has_invite()) {
       const proto::InviteUpdate& u = response->invite();
-      if (u.state() == "consent") {
+      if (u.state() == proto::INVITE_STATE_CONSENT) {
         if (Status s = AnswerConsent(*client, u, json); !s.ok())
           return Fail(s.code(), s.error().message);
         continue;
       }
-      if (u.state() == "failed" || u.state() == "declined" || u.state() == "expired") {
+      if (u.state() == proto::INVITE_STATE_FAILED || u.state() == proto::INVITE_STATE_DECLINED ||
+          u.state() == proto::INVITE_STATE_EXPIRED) {
         if (json) std::cout << ToJson(*response, true) << "\n";
-        return Fail(u.state() == "declined" ? ErrorCode::kRefused : ErrorCode::kInternal,
-                    u.message());
+        return Fail(
+            u.state() == proto::INVITE_STATE_DECLINED ? ErrorCode::kRefused : ErrorCode::kInternal,
+            u.message());
       }
     }
     if (response->has_log()) {
@@ -238,7 +242,7 @@ int Run(int argc, char** argv) {
     }
     std::cout.flush();
     if (response->has_log() && response->log().failed() > 0) return LogDamage(response->log());
-    if (response->has_invite() && response->invite().state() == "paired") break;
+    if (response->has_invite() && response->invite().state() == proto::INVITE_STATE_PAIRED) break;
   } while (streaming || (joined_log.has_log() && joined_log.log().more()));
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "client/render.h"
 
+#include "accord/ipc_words.h"
 #include "base/duration.h"
 #include "base/text.h"
 
@@ -37,8 +38,8 @@ std::string Join(const google::protobuf::RepeatedPtrField<std::string>& items) {
 }
 
 void Version(const proto::VersionView& v, std::ostream& out, const char* indent) {
-  out << indent << "v" << v.number() << " " << Short(v.id()) << " [" << S(v.status()) << "] by "
-      << S(v.author_name()) << ", " << LocalTime(v.time_ms()) << "\n"
+  out << indent << "v" << v.number() << " " << Short(v.id()) << " [" << proto::WordFor(v.status())
+      << "] by " << S(v.author_name()) << ", " << LocalTime(v.time_ms()) << "\n"
       << indent << "  " << S(v.text()) << "\n";
   if (!v.schedule().spec().empty()) {
     out << indent << "  space times: " << S(v.schedule().spec()) << " ("
@@ -56,14 +57,14 @@ void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
   const proto::VersionView& head = a.has_active()         ? a.active()
                                    : a.pending_size() > 0 ? a.pending(0)
                                                           : proto::VersionView::default_instance();
-  out << Short(a.id()) << "  [" << S(a.status()) << "]  " << S(head.text()) << "\n";
+  out << Short(a.id()) << "  [" << proto::WordFor(a.status()) << "]  " << S(head.text()) << "\n";
   if (!full) {
     for (const auto& p : a.pending())
       if (a.has_active())
         out << "          pending change " << Short(p.id()) << ": " << S(p.text()) << "\n";
     return;
   }
-  if (a.status() == "retired") {
+  if (a.status() == proto::AGREEMENT_STATUS_RETIRED) {
     out << "  retired by " << S(a.retired_by())
         << (a.retire_note().empty() ? "" : ": " + S(a.retire_note())) << "\n";
   }
@@ -85,9 +86,10 @@ void Space(const proto::SpaceView& s, std::ostream& out) {
 }
 
 void Peer(const proto::PeerView& p, int64_t now_ms, std::ostream& out) {
-  out << "peer " << S(p.name()) << " (device " << Short(p.device_key()) << ")  " << S(p.state());
+  out << "peer " << S(p.name()) << " (device " << Short(p.device_key()) << ")  "
+      << proto::WordFor(p.state());
   if (!p.address().empty()) out << "  " << S(p.address());
-  if (p.state() == "connected") {
+  if (p.state() == proto::PEER_STATE_CONNECTED) {
     if (p.receiving_total() > p.received()) {
       out << "  syncing " << p.received() << "/" << p.receiving_total();
     }
@@ -118,7 +120,7 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
         << "; its feed is frozen\n";
   for (const auto& d : s.damaged())
     out << "DAMAGED: entry " << Short(d.id()) << " (device " << Short(d.author()) << " #" << d.seq()
-        << ", " << S(d.damage()) << "); waiting for a good copy from a peer\n";
+        << ", " << proto::WordFor(d.damage()) << "); waiting for a good copy from a peer\n";
   if (s.repaired() > 0) out << "repaired: " << s.repaired() << " entries from peers' copies\n";
   if (!s.writes_refused().empty()) out << "WRITES REFUSED: " << S(s.writes_refused()) << "\n";
   out << "state digest: " << S(s.state_digest()) << "\n";
@@ -162,13 +164,13 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       break;
     case R::kInvite: {
       const auto& u = r.invite();
-      if (u.state() == "open") {
+      if (u.state() == proto::INVITE_STATE_OPEN) {
         out << "pairing code: " << S(u.code()) << "\n" << S(u.message()) << "\n";
-      } else if (u.state() == "paired") {
+      } else if (u.state() == proto::INVITE_STATE_PAIRED) {
         out << "paired with " << S(u.partner_name())
             << "\nsafety number (compare at the kitchen table):\n  " << S(u.safety_number())
             << "\n";
-      } else if (u.state() != "consent") {
+      } else if (u.state() != proto::INVITE_STATE_CONSENT) {
         out << S(u.message()) << "\n";
       }
       break;
@@ -223,8 +225,12 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
     case R::kLog:
       for (const auto& e : r.log().entries()) {
         out << Short(e.id()) << "  " << S(e.author_name()) << " #" << e.seq() << "  "
-            << LocalTime(e.time_ms()) << "  " << S(e.kind()) << "  " << S(e.signature())
-            << (e.damage().empty() ? "" : "  DAMAGED: " + S(e.damage())) << "\n";
+            << LocalTime(e.time_ms()) << "  " << proto::WordFor(e.kind()) << "  "
+            << proto::WordFor(e.signature())
+            << (e.damage() == proto::DAMAGE_UNSPECIFIED
+                    ? ""
+                    : "  DAMAGED: " + std::string(proto::WordFor(e.damage())))
+            << "\n";
       }
       if (r.log().verified() + r.log().failed() > 0) {
         out << r.log().verified() << " entries verified whole, " << r.log().failed()

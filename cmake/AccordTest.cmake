@@ -9,3 +9,11 @@ function(accord_add_test name label)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS ${label} TIMEOUT 600)
 endfunction()
+
+# accord_add_script_test(NAME LABEL SCRIPT ARGS...)
+# A check that is a Python script rather than a test binary (e.g. the purity check).
+function(accord_add_script_test name label script)
+  find_package(Python3 REQUIRED COMPONENTS Interpreter)
+  add_test(NAME ${name} COMMAND Python3::Interpreter ${script} ${ARGN})
+  set_tests_properties(${name} PROPERTIES LABELS ${label} TIMEOUT 600)
+endfunction()

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <set>
 
+#include "accord/ipc_words.h"
 #include "daemon/ipc/views.h"
 #include "daemon/state/ical.h"
 
@@ -161,11 +162,12 @@ void ExportDocument::BuildMarkdown() {
   Once([](std::string& out) { out += "\n## Agreements\n"; });
   sections_.push_back({s.agreements.size(), [&s, &v](size_t i, std::string& out) {
                          proto::AgreementView view = v.Agreement(s.agreements[i], true);
-                         out += "\n### " + view.id().substr(0, 8) + " (" + view.status() + ")\n\n";
+                         out += "\n### " + view.id().substr(0, 8) + " (" +
+                                std::string(proto::WordFor(view.status())) + ")\n\n";
                          for (const proto::VersionView& ver : view.history()) {
                            out += "- v" + std::to_string(ver.number()) + " by " +
                                   ver.author_name() + ", " + LocalDate(ver.time_ms()) + " [" +
-                                  ver.status() + "]: " + ver.text();
+                                  std::string(proto::WordFor(ver.status())) + "]: " + ver.text();
                            if (!ver.schedule().spec().empty())
                              out += " — space times " + ver.schedule().spec();
                            out += "\n";

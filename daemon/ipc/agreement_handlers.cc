@@ -6,6 +6,7 @@
 #include "daemon/ipc/handlers.h"
 #include "daemon/ipc/resolve.h"
 #include "daemon/ipc/views.h"
+#include "daemon/node/local_zone.h"
 #include "daemon/state/rules.h"
 #include "daemon/state/schedule.h"
 
@@ -21,7 +22,7 @@ Result<state::ProposalTerms> ParseTerms(const std::string& schedule, const std::
   state::ProposalTerms t;
   if (!schedule.empty()) {
     Result<state::Schedule> s =
-        state::ParseSchedule(schedule, zone.empty() ? state::LocalTimeZoneName() : zone, now_ms);
+        state::ParseSchedule(schedule, zone.empty() ? LocalTimeZoneName() : zone, now_ms);
     if (!s.ok()) return s.error();
     t.schedule = std::move(*s);
   }

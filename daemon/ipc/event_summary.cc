@@ -29,48 +29,65 @@ proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Memb
   out.set_time_ms(e.time_ms);
   out.set_id(ToHex(e.id));
   out.set_author_name(NameOfDevice(members, e.author));
-  auto set = [&out](const char* kind, std::string summary) {
+  auto set = [&out](proto::EntryKind kind, std::string summary) {
     out.set_kind(kind);
     out.set_summary(std::move(summary));
   };
   std::visit(
       Overloaded{
-          [&](const state::NeedAdded& x) { set("need", "needs: " + x.text); },
-          [&](const state::BoundaryAdded& x) { set("boundary", "boundary: " + x.text); },
+          [&](const state::NeedAdded& x) { set(proto::ENTRY_KIND_NEED, "needs: " + x.text); },
+          [&](const state::BoundaryAdded& x) {
+            set(proto::ENTRY_KIND_BOUNDARY, "boundary: " + x.text);
+          },
           [&](const state::Proposed& x) {
             if (x.agreement)
-              set("counter", "countered " + Short(*x.agreement) + ": " + x.text);
+              set(proto::ENTRY_KIND_COUNTER, "countered " + Short(*x.agreement) + ": " + x.text);
             else
-              set("proposal", "proposed " + Short(e.id) + ": " + x.text);
+              set(proto::ENTRY_KIND_PROPOSAL, "proposed " + Short(e.id) + ": " + x.text);
           },
-          [&](const state::Accepted& x) { set("acceptance", "accepted " + Short(x.agreement)); },
-          [&](const state::Declined& x) { set("decline", "declined " + Short(x.agreement)); },
-          [&](const state::Retired& x) { set("retire", "retired " + Short(x.agreement)); },
+          [&](const state::Accepted& x) {
+            set(proto::ENTRY_KIND_ACCEPTANCE, "accepted " + Short(x.agreement));
+          },
+          [&](const state::Declined& x) {
+            set(proto::ENTRY_KIND_DECLINE, "declined " + Short(x.agreement));
+          },
+          [&](const state::Retired& x) {
+            set(proto::ENTRY_KIND_RETIRE, "retired " + Short(x.agreement));
+          },
           [&](const state::SpaceAsked& x) {
-            set("space-request", "asks for space for " +
-                                     FormatDuration(std::chrono::seconds(x.duration_ms / 1000)) +
-                                     (x.message.empty() ? "" : ": " + x.message));
+            set(proto::ENTRY_KIND_SPACE_REQUEST,
+                "asks for space for " + FormatDuration(std::chrono::seconds(x.duration_ms / 1000)) +
+                    (x.message.empty() ? "" : ": " + x.message));
           },
           [&](const state::SpaceAcked& x) {
-            set("space-ack", "acknowledged space " + Short(x.request));
+            set(proto::ENTRY_KIND_SPACE_ACK, "acknowledged space " + Short(x.request));
           },
-          [&](const state::SpaceEnded&) { set("space-back", "is back"); },
+          [&](const state::SpaceEnded&) { set(proto::ENTRY_KIND_SPACE_BACK, "is back"); },
           [&](const state::CheckedIn& x) {
-            set("check-in", "checked in, feeling " + std::to_string(x.feeling) + "/5");
+            set(proto::ENTRY_KIND_CHECK_IN,
+                "checked in, feeling " + std::to_string(x.feeling) + "/5");
           },
-          [&](const state::Appreciated& x) { set("appreciation", "appreciates: " + x.text); },
-          [&](const state::Reflected&) { set("reflection", "wrote a private reflection"); },
+          [&](const state::Appreciated& x) {
+            set(proto::ENTRY_KIND_APPRECIATION, "appreciates: " + x.text);
+          },
+          [&](const state::Reflected&) {
+            set(proto::ENTRY_KIND_REFLECTION, "wrote a private reflection");
+          },
           [&](const state::MemberCreated& x) {
-            set("member-created", x.name + " created the pact");
+            set(proto::ENTRY_KIND_MEMBER_CREATED, x.name + " created the pact");
           },
-          [&](const state::MemberAdded& x) { set("member-added", x.name + " joined"); },
+          [&](const state::MemberAdded& x) {
+            set(proto::ENTRY_KIND_MEMBER_ADDED, x.name + " joined");
+          },
           [&](const state::DeviceAdded& x) {
-            set("device-added", "added device " + x.device_name);
+            set(proto::ENTRY_KIND_DEVICE_ADDED, "added device " + x.device_name);
           },
-          [&](const state::MemberLeft&) { set("member-left", "left the pact"); },
-          [&](const state::DeviceRemoved&) { set("device-removed", "removed a device"); },
+          [&](const state::MemberLeft&) { set(proto::ENTRY_KIND_MEMBER_LEFT, "left the pact"); },
+          [&](const state::DeviceRemoved&) {
+            set(proto::ENTRY_KIND_DEVICE_REMOVED, "removed a device");
+          },
           [&](const state::EpochStarted& x) {
-            set("epoch-start", "rotated keys to epoch " + std::to_string(x.epoch));
+            set(proto::ENTRY_KIND_EPOCH_START, "rotated keys to epoch " + std::to_string(x.epoch));
           },
       },
       e.kind);
@@ -84,10 +101,10 @@ proto::Event SummarizeIntegrity(const Node::IntegrityNotice& notice, int64_t now
   const std::string id = ToHex(notice.id).substr(0, 8);
   const std::string damage(log::DamageName(notice.damage));
   if (notice.kind == Node::IntegrityNotice::Kind::kRepaired) {
-    out.set_kind("repaired");
+    out.set_kind(proto::ENTRY_KIND_REPAIRED);
     out.set_summary("entry " + id + " (" + damage + ") repaired from " + notice.from);
   } else {
-    out.set_kind("damaged");
+    out.set_kind(proto::ENTRY_KIND_DAMAGED);
     out.set_summary("entry " + id + " is damaged (" + damage + "); asking peers for a good copy");
   }
   return out;

@@ -204,7 +204,7 @@ Result<proto::Response> Handlers::Status() {
     view->set_id(ToHex(id));
     view->set_author(ToHex(d.author));
     view->set_seq(d.seq);
-    view->set_damage(std::string(log::DamageName(d.damage)));
+    view->set_damage(DamageView(d.damage));
   }
   st->set_repaired(node_.repaired_count());
   if (std::optional<Error> blocked = node_.WriteBlocked()) {

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "daemon/ipc/views.h"
 #include "daemon/log/signatures.h"
 
 namespace accord::daemon {
@@ -60,13 +61,13 @@ void LogStream::Add(const LogRow& row) {
   e->set_seq(row.header.seq);
   e->set_lamport(row.header.lamport);
   e->set_time_ms(row.header.time_ms);
-  e->set_scope(row.header.scope == log::Scope::kShared    ? "shared"
-               : row.header.scope == log::Scope::kPrivate ? "private"
-                                                          : "control");
+  e->set_scope(ScopeView(row.header.scope));
   e->set_kind(row.kind);
-  e->set_signature(!row.verified ? "stored" : row.signature_ok ? "verified" : "BAD");
-  e->set_damage(row.damage);
-  if (!row.damage.empty()) {
+  e->set_signature(!row.verified      ? proto::SIGNATURE_STORED
+                   : row.signature_ok ? proto::SIGNATURE_VERIFIED
+                                      : proto::SIGNATURE_BAD);
+  e->set_damage(row.undecryptable ? proto::DAMAGE_UNDECRYPTABLE : DamageView(row.damage));
+  if (e->damage() != proto::DAMAGE_UNSPECIFIED) {
     ++failed_;
   } else if (row.verified) {
     ++verified_;

@@ -10,16 +10,42 @@ constexpr size_t kUpcomingShown = 3;  // scheduled occurrences listed per versio
 
 std::string IdHex(const log::EntryId& id) { return ToHex(id); }
 
-const char* StatusName(state::AgreementStatus status) {
+proto::AgreementStatus StatusView(state::AgreementStatus status) {
   switch (status) {
     case state::AgreementStatus::kActive:
-      return "active";
+      return proto::AGREEMENT_STATUS_ACTIVE;
     case state::AgreementStatus::kPending:
-      return "pending";
+      return proto::AGREEMENT_STATUS_PENDING;
     case state::AgreementStatus::kRetired:
-      return "retired";
+      return proto::AGREEMENT_STATUS_RETIRED;
   }
-  return "unknown";
+  return proto::AGREEMENT_STATUS_UNSPECIFIED;
+}
+
+proto::Damage DamageView(log::Damage damage) {
+  switch (damage) {
+    case log::Damage::kNone:
+      return proto::DAMAGE_UNSPECIFIED;
+    case log::Damage::kHeader:
+      return proto::DAMAGE_HEADER;
+    case log::Damage::kBody:
+      return proto::DAMAGE_BODY;
+    case log::Damage::kMissingBody:
+      return proto::DAMAGE_MISSING_BODY;
+  }
+  return proto::DAMAGE_UNSPECIFIED;
+}
+
+proto::Scope ScopeView(log::Scope scope) {
+  switch (scope) {
+    case log::Scope::kShared:
+      return proto::SCOPE_SHARED;
+    case log::Scope::kPrivate:
+      return proto::SCOPE_PRIVATE;
+    case log::Scope::kControl:
+      return proto::SCOPE_CONTROL;
+  }
+  return proto::SCOPE_UNSPECIFIED;
 }
 
 std::string ViewBuilder::NameOf(const state::MemberId& member) const {
@@ -76,17 +102,17 @@ proto::VersionView ViewBuilder::Version(const state::Agreement& a, size_t index)
       v.add_declined_by(NameOf(s.member));
   }
   bool pending = std::find(a.pending.begin(), a.pending.end(), ver.by.id) != a.pending.end();
-  v.set_status(a.status == state::AgreementStatus::kRetired ? "retired"
-               : ver.active && a.latest_active == ver.by.id ? "active"
-               : pending                                    ? "pending"
-                                                            : "superseded");
+  v.set_status(a.status == state::AgreementStatus::kRetired ? proto::VERSION_STATUS_RETIRED
+               : ver.active && a.latest_active == ver.by.id ? proto::VERSION_STATUS_ACTIVE
+               : pending                                    ? proto::VERSION_STATUS_PENDING
+                                                            : proto::VERSION_STATUS_SUPERSEDED);
   return v;
 }
 
 proto::AgreementView ViewBuilder::Agreement(const state::Agreement& a, bool full) const {
   proto::AgreementView v;
   v.set_id(IdHex(a.id));
-  v.set_status(StatusName(a.status));
+  v.set_status(StatusView(a.status));
   for (size_t i = 0; i < a.versions.size(); ++i) {
     const log::EntryId& id = a.versions[i].by.id;
     if (a.latest_active == id) *v.mutable_active() = Version(a, i);

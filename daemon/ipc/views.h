@@ -6,6 +6,8 @@
 #include <string>
 
 #include "accord/ipc.pb.h"
+#include "daemon/log/header.h"
+#include "daemon/log/integrity.h"
 #include "daemon/state/state.h"
 
 namespace accord::daemon {
@@ -34,7 +36,10 @@ class ViewBuilder {
 };
 
 std::string IdHex(const log::EntryId& id);
-const char* StatusName(state::AgreementStatus status);
+// The IPC values of domain enums.
+proto::AgreementStatus StatusView(state::AgreementStatus status);
+proto::Damage DamageView(log::Damage damage);
+proto::Scope ScopeView(log::Scope scope);
 
 }  // namespace accord::daemon
 

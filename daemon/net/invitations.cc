@@ -76,7 +76,7 @@ Result<proto::InviteUpdate> Invitations::Open(bool no_wait, std::chrono::seconds
     return MakeError(ErrorCode::kRefused,
                      "this daemon does not listen for peers; restart it with --listen HOST:PORT");
   }
-  if (invitation_) End("expired", "replaced by a new invitation");
+  if (invitation_) End(proto::INVITE_STATE_EXPIRED, "replaced by a new invitation");
   invitation_ = std::make_unique<Invitation>(io_);
   invitation_->code = pairing::GenerateCode();
   invitation_->no_wait = no_wait;
@@ -88,11 +88,11 @@ Result<proto::InviteUpdate> Invitations::Open(bool no_wait, std::chrono::seconds
   Invitation* raw = invitation_.get();
   invitation_->expiry.async_wait([this, raw, alive = alive_](std::error_code ec) {
     if (ec || !*alive || invitation_.get() != raw || raw->in_use) return;
-    End("expired", "the code expired; make a new one with accord invite");
+    End(proto::INVITE_STATE_EXPIRED, "the code expired; make a new one with accord invite");
   });
   proto::InviteUpdate update;
   update.set_code(invitation_->code.text);
-  update.set_state("open");
+  update.set_state(proto::INVITE_STATE_OPEN);
   update.set_expires_ms(invitation_->expires_ms);
   update.set_message("give this code to your partner; it works once, for " +
                      std::to_string(timeout.count() / 60) + " minutes");
@@ -106,7 +106,7 @@ void Invitations::Notify(proto::InviteUpdate update) {
   invitation_->notify(update);
 }
 
-void Invitations::End(const std::string& state, const std::string& message) {
+void Invitations::End(proto::InviteState state, const std::string& message) {
   if (!invitation_) return;
   proto::InviteUpdate update;
   update.set_state(state);
@@ -155,7 +155,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
     if (machine.burned()) return false;
     inv->in_use = false;
     if (node_.NowMs() > inv->expires_ms) {
-      End("expired", "the code expired; make a new one with accord invite");
+      End(proto::INVITE_STATE_EXPIRED, "the code expired; make a new one with accord invite");
     }
     return true;
   };
@@ -173,7 +173,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
           LogInfo("pairing: a connection ended before trying the code; the code stays open");
           co_return;
         }
-        End("failed", machine.burned()
+        End(proto::INVITE_STATE_FAILED, machine.burned()
                           ? "someone tried a wrong code; make a new one with accord invite"
                           : "the pairing connection ended early; make a new code");
       }
@@ -184,7 +184,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
       LogWarning("pairing: " + out.error().message);
       socket->Close();
       if (release_unguessed()) co_return;
-      End("failed", machine.burned()
+      End(proto::INVITE_STATE_FAILED, machine.burned()
                         ? "someone tried a wrong code; make a new one with accord invite"
                         : "the pairing failed: " + out.error().message);
       co_return;
@@ -198,12 +198,12 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
         LogWarning("pairing: refused a joiner: " + may.error().message);
         SendAll(*socket, machine.Decline());
         socket->CloseAfterWrites();
-        End("failed", may.error().message);
+        End(proto::INVITE_STATE_FAILED, may.error().message);
         co_return;
       }
       if (!inv->no_wait && inv->notify) {
         proto::InviteUpdate ask;
-        ask.set_state("consent");
+        ask.set_state(proto::INVITE_STATE_CONSENT);
         ask.set_partner_name(machine.joiner().name);
         ask.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
         ask.set_message(machine.joiner().name + " typed your code. Let them join?");
@@ -219,7 +219,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
       if (!inv->consent.value_or(false)) {
         SendAll(*socket, machine.Decline());
         socket->CloseAfterWrites();
-        End("declined", "you declined; nothing was shared");
+        End(proto::INVITE_STATE_DECLINED, "you declined; nothing was shared");
         co_return;
       }
       pairing::PactBundle bundle;
@@ -231,7 +231,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
       Result<std::vector<Bytes>> sent = machine.Consent(std::move(bundle));
       if (!sent.ok()) {
         socket->Close();
-        End("failed", sent.error().message);
+        End(proto::INVITE_STATE_FAILED, sent.error().message);
         co_return;
       }
       SendAll(*socket, *sent);
@@ -242,7 +242,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   const pairing::DeviceRecord& joiner = machine.joiner();
   Result<log::EntryId> added = node_.AddMember(joiner.signing, joiner.x25519, joiner.name);
   if (!added.ok()) {
-    End("failed", "could not record the new member: " + added.error().message);
+    End(proto::INVITE_STATE_FAILED, "could not record the new member: " + added.error().message);
     co_return;
   }
   book_.Pin(joiner.signing, joiner.x25519);
@@ -254,7 +254,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
                    EndpointString(asio::ip::tcp::endpoint(joiner_ip, joiner.listen_port))});
   }
   proto::InviteUpdate done;
-  done.set_state("paired");
+  done.set_state(proto::INVITE_STATE_PAIRED);
   done.set_partner_name(joiner.name);
   done.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
   done.set_message("paired with " + joiner.name);

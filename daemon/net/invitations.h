@@ -48,7 +48,7 @@ class Invitations {
  private:
   struct Invitation;
 
-  void End(const std::string& state, const std::string& message);
+  void End(proto::InviteState state, const std::string& message);
   void Notify(proto::InviteUpdate update);
 
   asio::io_context& io_;

@@ -405,7 +405,7 @@ std::vector<proto::PeerView> PeerManager::Peers() {
     proto::PeerView& v = views[device];
     if (v.device_key().empty()) {
       v.set_device_key(ToHex(device));
-      v.set_state("offline");
+      v.set_state(proto::PEER_STATE_OFFLINE);
       std::optional<state::MemberId> member = node_.MemberOf(device);
       const state::Member* m = nullptr;
       for (const state::Member& candidate : node_.Members())
@@ -422,14 +422,15 @@ std::vector<proto::PeerView> PeerManager::Peers() {
   for (const auto& [key, target] : targets_) {
     proto::PeerView& v = view_for(target.dial.device);
     v.set_address(target.dial.address);
-    if (target.dialing && v.state() == "offline") v.set_state("connecting");
+    if (target.dialing && v.state() == proto::PEER_STATE_OFFLINE)
+      v.set_state(proto::PEER_STATE_CONNECTING);
   }
   for (const auto& [device, seen_ms] : book_.LastSeen()) {
     view_for(device).set_last_seen_ms(seen_ms);
   }
   for (const auto& [device, c] : established_) {
     proto::PeerView& v = view_for(device);
-    v.set_state("connected");
+    v.set_state(proto::PEER_STATE_CONNECTED);
     if (v.address().empty()) v.set_address(c->remote());
     v.set_entries_behind(c->entries_behind());
     v.set_received(c->received());

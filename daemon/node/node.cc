@@ -47,48 +47,49 @@ Result<proto::Body> OpenStoredBody(const log::EntryHeader& header, const log::En
   return body;
 }
 
-const char* BodyKindName(const proto::Body& body) {
+proto::EntryKind BodyKindOf(const proto::Body& body) {
   switch (body.kind_case()) {
     case proto::Body::kNeed:
-      return "need";
+      return proto::ENTRY_KIND_NEED;
     case proto::Body::kBoundary:
-      return "boundary";
+      return proto::ENTRY_KIND_BOUNDARY;
     case proto::Body::kProposal:
-      return body.proposal().agreement_id().empty() ? "proposal" : "counter";
+      return body.proposal().agreement_id().empty() ? proto::ENTRY_KIND_PROPOSAL
+                                                    : proto::ENTRY_KIND_COUNTER;
     case proto::Body::kAcceptance:
-      return "acceptance";
+      return proto::ENTRY_KIND_ACCEPTANCE;
     case proto::Body::kDecline:
-      return "decline";
+      return proto::ENTRY_KIND_DECLINE;
     case proto::Body::kRetire:
-      return "retire";
+      return proto::ENTRY_KIND_RETIRE;
     case proto::Body::kSpaceRequest:
-      return "space-request";
+      return proto::ENTRY_KIND_SPACE_REQUEST;
     case proto::Body::kSpaceAck:
-      return "space-ack";
+      return proto::ENTRY_KIND_SPACE_ACK;
     case proto::Body::kSpaceBack:
-      return "space-back";
+      return proto::ENTRY_KIND_SPACE_BACK;
     case proto::Body::kCheckIn:
-      return "check-in";
+      return proto::ENTRY_KIND_CHECK_IN;
     case proto::Body::kAppreciation:
-      return "appreciation";
+      return proto::ENTRY_KIND_APPRECIATION;
     case proto::Body::kReflection:
-      return "reflection";
+      return proto::ENTRY_KIND_REFLECTION;
     case proto::Body::kMemberCreated:
-      return "member-created";
+      return proto::ENTRY_KIND_MEMBER_CREATED;
     case proto::Body::kMemberAdded:
-      return "member-added";
+      return proto::ENTRY_KIND_MEMBER_ADDED;
     case proto::Body::kDeviceAdded:
-      return "device-added";
+      return proto::ENTRY_KIND_DEVICE_ADDED;
     case proto::Body::kMemberLeft:
-      return "member-left";
+      return proto::ENTRY_KIND_MEMBER_LEFT;
     case proto::Body::kDeviceRemoved:
-      return "device-removed";
+      return proto::ENTRY_KIND_DEVICE_REMOVED;
     case proto::Body::kEpochStart:
-      return "epoch-start";
+      return proto::ENTRY_KIND_EPOCH_START;
     case proto::Body::KIND_NOT_SET:
       break;
   }
-  return "unknown";
+  return proto::ENTRY_KIND_UNSPECIFIED;
 }
 
 Node::Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store::Store> store)

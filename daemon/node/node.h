@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "accord/entry.pb.h"
+#include "accord/ipc.pb.h"
 #include "base/paths.h"
 #include "base/result.h"
 #include "crypto/identity.h"
@@ -32,11 +33,11 @@ namespace accord::daemon {
 struct LogRow {
   log::EntryId id{};
   log::EntryHeader header;
-  std::string kind;       // body kind name, or "sealed" when this device cannot open it
+  proto::EntryKind kind = proto::ENTRY_KIND_SEALED;  // sealed: this device cannot open it
   bool verified = false;  // signature checked in this call (log --verify)
   bool signature_ok = true;
-  std::string damage;  // what is wrong with the stored copy (log::DamageName, "does not
-                       // decrypt"); empty when nothing is
+  log::Damage damage = log::Damage::kNone;  // what is wrong with the stored copy
+  bool undecryptable = false;               // (--verify) intact bytes that no key held here opens
 };
 
 // A slice of `accord log`: stored entries in arrival order and where the next slice starts.
@@ -267,8 +268,8 @@ class Node {
 Result<proto::Body> OpenStoredBody(const log::EntryHeader& header, const log::Envelope& envelope,
                                    const log::KeyRing& keys);
 
-// The name of a body's kind as users see it ("need", "proposal", ...).
-const char* BodyKindName(const proto::Body& body);
+// A body's kind as `log` shows it (a proposal that names an agreement is a counter).
+proto::EntryKind BodyKindOf(const proto::Body& body);
 
 }  // namespace accord::daemon
 

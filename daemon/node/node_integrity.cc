@@ -179,16 +179,16 @@ std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
     } else if (auto it = damaged_.find(e.id); it != damaged_.end()) {
       damage = it->second.damage;
     }
-    row.damage = std::string(log::DamageName(damage));
+    row.damage = damage;
     Result<proto::Body> body =
         damage == log::Damage::kNone && !log::IsWithheld(e.header, e.envelope)
             ? OpenStoredBody(e.header, e.envelope, keys_)
             : Result<proto::Body>(MakeError(ErrorCode::kUnknownEpoch, ""));
-    row.kind = body.ok() ? BodyKindName(*body) : "sealed";
+    if (body.ok()) row.kind = BodyKindOf(*body);
     // Intact bytes that do not open under a key we hold: the author sealed them so. Nothing
     // can repair that, but --verify says so.
     if (row.verified && !body.ok() && body.code() != ErrorCode::kUnknownEpoch) {
-      row.damage = "does not decrypt";
+      row.undecryptable = true;
     }
     rows.push_back(std::move(row));
   }

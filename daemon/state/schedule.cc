@@ -7,7 +7,6 @@
 #include <array>
 #include <bit>
 #include <chrono>
-#include <cstdlib>
 #include <exception>
 #include <optional>
 
@@ -297,24 +296,6 @@ std::vector<std::string> ToICalendarLines(const Schedule& schedule) {
           "DTEND;TZID=" + schedule.time_zone + ":" + dtend, rrule};
 }
 
-std::string LocalTimeZoneName() {
-  // TZ wins over /etc/localtime, as for the C library. An empty or unreadable TZ means UTC
-  // to the C library as well, so that is the answer here too rather than /etc/localtime.
-  if (const char* tz = std::getenv("TZ"); tz != nullptr) {
-    std::string_view name = tz;
-    if (!name.empty() && name.front() == ':') name.remove_prefix(1);
-    // A file path into the database ("/usr/share/zoneinfo/Europe/Paris") names its zone.
-    if (const size_t at = name.find("zoneinfo/"); at != std::string_view::npos) {
-      name.remove_prefix(at + 9);
-    }
-    if (!name.empty() && FindZone(name) != nullptr) return std::string(name);
-    return "UTC";
-  }
-  try {
-    return std::string(date::current_zone()->name());
-  } catch (const std::exception&) {
-    return "UTC";
-  }
-}
+bool IsKnownTimeZone(std::string_view name) { return FindZone(name) != nullptr; }
 
 }  // namespace accord::state

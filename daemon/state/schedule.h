@@ -43,8 +43,8 @@ std::vector<Occurrence> NextOccurrences(const Schedule& schedule, int64_t from_m
 // RFC 5545 lines for a VEVENT: DTSTART;TZID=..., DTEND;TZID=..., RRULE:FREQ=WEEKLY;...
 std::vector<std::string> ToICalendarLines(const Schedule& schedule);
 
-// The zone this machine is set to (TZ, /etc/localtime), "UTC" if none can be found.
-std::string LocalTimeZoneName();
+// True when `name` is an IANA zone of the time zone database ("Europe/Paris", "UTC").
+bool IsKnownTimeZone(std::string_view name);
 
 }  // namespace accord::state
 

@@ -1,6 +1,6 @@
 // Schema migrations: the numbered daemon/store/schema/NNN_name.sql files, compiled in, applied
 // in order, each in its own transaction that also sets PRAGMA user_version.
-// Called on the store's thread while opening. The schema itself lives in the .sql files.
+// Called on the thread that opens the store (the daemon's); the schema is the .sql files.
 #ifndef ACCORD_DAEMON_STORE_MIGRATE_H_
 #define ACCORD_DAEMON_STORE_MIGRATE_H_
 

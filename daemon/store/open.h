@@ -1,5 +1,5 @@
 // Opening the database file safely: created 0600, every PRAGMA set and read back, integrity
-// checked, schema migrated. Called once per store, on the store's thread.
+// checked, schema migrated. Called once per store, on the thread that opens it.
 // Reading and writing entries is store.h; the schema itself is schema/*.sql.
 #ifndef ACCORD_DAEMON_STORE_OPEN_H_
 #define ACCORD_DAEMON_STORE_OPEN_H_

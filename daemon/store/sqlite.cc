@@ -1,5 +1,8 @@
 #include "daemon/store/sqlite.h"
 
+#include <sqlite3.h>
+
+#include <algorithm>
 #include <utility>
 
 namespace accord::store {
@@ -102,6 +105,15 @@ Bytes Query::Blob(int column) const {
   return Bytes(data, data + size);
 }
 
+bool Query::CopyBlob(int column, uint8_t* out, size_t size) const {
+  const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, column));
+  if (data == nullptr || sqlite3_column_bytes(stmt_, column) != static_cast<int>(size)) {
+    return false;
+  }
+  std::copy(data, data + size, out);
+  return true;
+}
+
 std::string Query::Text(int column) const {
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   const int size = sqlite3_column_bytes(stmt_, column);
@@ -167,6 +179,8 @@ Result<std::string> Sqlite::QueryText(const std::string& sql) {
   if (!row.ok()) return row.error();
   return *row ? query->Text(0) : std::string();
 }
+
+bool Sqlite::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Error Sqlite::ErrorFrom(int rc, std::string_view what) const {
   return MakeError(CodeFor(rc), std::string(what) + " failed: " + sqlite3_errmsg(db_) + " (" +

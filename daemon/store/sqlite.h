@@ -1,12 +1,12 @@
 // A thin owner of one SQLite connection and its cached prepared statements, with errors
-// mapped to ErrorCode. Used by one thread (the store's); SQLite is opened without mutexes.
-// No schema or accord policy here: that is store.cc and migrate.cc.
+// mapped to ErrorCode. Used by one thread (the daemon thread, through the store); SQLite is
+// opened without mutexes. No schema or accord policy here: that is store.cc and migrate.cc.
+// Only daemon/store/*.cc include <sqlite3.h>; this header names its two types only.
 #ifndef ACCORD_DAEMON_STORE_SQLITE_H_
 #define ACCORD_DAEMON_STORE_SQLITE_H_
 
-#include <sqlite3.h>
-
-#include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +14,10 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+
+// SQLite's own types, declared as <sqlite3.h> declares them (typedef struct sqlite3 sqlite3).
+struct sqlite3;
+struct sqlite3_stmt;
 
 namespace accord::store {
 
@@ -49,19 +53,17 @@ class Query {
   // Copies an N-byte blob column into `out`; false if the column is not exactly N bytes.
   template <size_t N>
   bool Fixed(int column, FixedBytes<N>& out) const {
-    const auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, column));
-    if (data == nullptr || sqlite3_column_bytes(stmt_, column) != static_cast<int>(N)) {
-      return false;
-    }
-    std::copy(data, data + N, out.begin());
-    return true;
+    return CopyBlob(column, out.data(), N);
   }
 
  private:
+  // Copies the blob column into `out` if it is exactly `size` bytes.
+  bool CopyBlob(int column, uint8_t* out, size_t size) const;
+
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   bool* in_use_;
-  int bind_rc_ = SQLITE_OK;
+  int bind_rc_ = 0;  // SQLITE_OK, or the first failed bind's result code
 };
 
 class Sqlite {
@@ -81,7 +83,7 @@ class Sqlite {
 
   // Maps an SQLite result code, with the connection's message, to an Error.
   Error ErrorFrom(int rc, std::string_view what) const;
-  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+  bool in_transaction() const;
   sqlite3* handle() { return db_; }
 
  private:

@@ -1,5 +1,7 @@
 #include "daemon/store/store.h"
 
+#include <sqlite3.h>
+
 #include <cctype>
 #include <limits>
 #include <string>

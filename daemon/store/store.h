@@ -1,5 +1,5 @@
 // Store: the device's SQLite database of sealed entries, fork proofs, frozen feeds, wrapped
-// keys and metadata (docs/store-schema.md). One thread only (the daemon's store thread).
+// keys and metadata (docs/store-schema.md). One thread only: the daemon thread.
 // Validation is daemon/log (ingest.h); keys are wrapped/unwrapped by crypto/aead.h callers.
 #ifndef ACCORD_DAEMON_STORE_STORE_H_
 #define ACCORD_DAEMON_STORE_STORE_H_

@@ -80,5 +80,42 @@ TEST(Render, ExportChunksOnATerminalShowCrlfAsNewlines) {
   EXPECT_EQ(out.str(), "BEGIN:VCALENDAR\nSUMMARY:x\\x1B[2J\n");
 }
 
+TEST(Render, EnumValuesPrintTheirWordsAsBefore) {
+  proto::Response r;
+  proto::LogEntryView* e = r.mutable_log()->add_entries();
+  e->set_id("abcdef0123456789");
+  e->set_author_name("Alice");
+  e->set_kind(proto::ENTRY_KIND_SPACE_REQUEST);
+  e->set_signature(proto::SIGNATURE_VERIFIED);
+  e->set_damage(proto::DAMAGE_MISSING_BODY);
+  const std::string out = Render(r);
+  EXPECT_NE(out.find("  space-request  verified  DAMAGED: missing body\n"), std::string::npos)
+      << out;
+}
+
+TEST(Render, AnEntryWithoutDamageSaysNothingAboutDamage) {
+  proto::Response r;
+  proto::LogEntryView* e = r.mutable_log()->add_entries();
+  e->set_kind(proto::ENTRY_KIND_NEED);
+  e->set_signature(proto::SIGNATURE_STORED);
+  const std::string out = Render(r);
+  EXPECT_NE(out.find("  need  stored\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("DAMAGED"), std::string::npos) << out;
+}
+
+TEST(Render, ValuesFromANewerDaemonPrintAsUnknown) {
+  proto::Response r;
+  proto::PeerView* p = r.mutable_peers()->add_peers();
+  p->set_name("Bob");
+  p->set_state(static_cast<proto::PeerState>(99));
+  proto::Response agreements;
+  proto::AgreementView* a = agreements.mutable_agreements()->add_agreements();
+  a->set_id("abcdef0123456789");
+  a->set_status(static_cast<proto::AgreementStatus>(42));
+  EXPECT_NE(Render(r).find("(device )  unknown\n"), std::string::npos) << Render(r);
+  EXPECT_NE(Render(agreements).find("abcdef01  [unknown]"), std::string::npos)
+      << Render(agreements);
+}
+
 }  // namespace
 }  // namespace accord::client

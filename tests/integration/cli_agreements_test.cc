@@ -17,7 +17,7 @@ TEST_F(CliTest, AProposalOfTheOnlyMemberIsActiveAndShownWithItsHistory) {
   ASSERT_EQ(active["agreements"]["agreements"].size(), 1u);
   const auto& a = active["agreements"]["agreements"][0];
   EXPECT_EQ(a["id"], id);
-  EXPECT_EQ(a["status"], "active");
+  EXPECT_EQ(a["status"], "AGREEMENT_STATUS_ACTIVE");
   EXPECT_EQ(a["active"]["schedule"]["spec"], "tue 19:00-21:00");
   EXPECT_EQ(a["active"]["review_every_s"], std::to_string(14 * 86400));  // int64: a JSON string
   EXPECT_EQ(Json({"agreements", "--pending"})["agreements"]["agreements"].size(), 0u);
@@ -37,7 +37,7 @@ TEST_F(CliTest, ACounterBecomesTheNewVersionAndKeepsUnsaidTerms) {
   EXPECT_EQ(history[1]["counters"], id);
   EXPECT_EQ(history[1]["schedule"]["spec"], "tue 19:00-21:00");
   EXPECT_EQ(show["show"]["agreement"]["active"]["text"], "Two evenings a week");
-  EXPECT_EQ(history[0]["status"], "superseded");
+  EXPECT_EQ(history[0]["status"], "VERSION_STATUS_SUPERSEDED");
 }
 
 TEST_F(CliTest, AcceptingWithNothingPendingIsRefused) {
@@ -55,7 +55,7 @@ TEST_F(CliTest, ARetiredAgreementRefusesEveryAction) {
   std::string id = Wrote({"propose", "Phones off at dinner"});
   Ok({"retire", id.substr(0, 8), "--note", "we tried, it did not fit"});
   nlohmann::json show = Json({"show", id.substr(0, 8)});
-  EXPECT_EQ(show["show"]["agreement"]["status"], "retired");
+  EXPECT_EQ(show["show"]["agreement"]["status"], "AGREEMENT_STATUS_RETIRED");
   EXPECT_EQ(show["show"]["agreement"]["retire_note"], "we tried, it did not fit");
   for (std::vector<std::string> cmd :
        std::vector<std::vector<std::string>>{{"accept", id.substr(0, 8)},

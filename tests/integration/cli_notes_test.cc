@@ -103,10 +103,10 @@ TEST_F(CliTest, LogShowsEveryEntryAndVerifiesSignatures) {
   ASSERT_EQ(log["log"]["entries"].size(), 3u);
   EXPECT_EQ(log["log"]["verified"], "3");  // uint64: a JSON string
   EXPECT_EQ(log["log"]["failed"], "0");
-  EXPECT_EQ(log["log"]["entries"][0]["kind"], "member-created");
-  EXPECT_EQ(log["log"]["entries"][1]["kind"], "need");
-  EXPECT_EQ(log["log"]["entries"][2]["scope"], "private");
-  for (const auto& e : log["log"]["entries"]) EXPECT_EQ(e["signature"], "verified");
+  EXPECT_EQ(log["log"]["entries"][0]["kind"], "ENTRY_KIND_MEMBER_CREATED");
+  EXPECT_EQ(log["log"]["entries"][1]["kind"], "ENTRY_KIND_NEED");
+  EXPECT_EQ(log["log"]["entries"][2]["scope"], "SCOPE_PRIVATE");
+  for (const auto& e : log["log"]["entries"]) EXPECT_EQ(e["signature"], "SIGNATURE_VERIFIED");
   EXPECT_EQ(Json({"status"})["status"]["entries"], "3");
 }
 

@@ -125,7 +125,7 @@ TEST_F(CliTest, WatchPrintsEventsAsTheyHappen) {
   ASSERT_NE(seen.find("I need a long bath"), std::string::npos) << seen;
   std::string first_line = seen.substr(0, seen.find('\n'));
   nlohmann::json event = nlohmann::json::parse(first_line);
-  EXPECT_EQ(event["event"]["kind"], "need");
+  EXPECT_EQ(event["event"]["kind"], "ENTRY_KIND_NEED");
   EXPECT_EQ(event["event"]["author_name"], "Alice");
 }
 

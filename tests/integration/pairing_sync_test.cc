@@ -21,7 +21,7 @@ TEST_F(PactTest, PairingSharesTheInvitersLogButNotReflectionsAndShowsOneSafetyNu
   ASSERT_EQ(pair.invite_exit, 0);
   ASSERT_FALSE(pair.invite_lines.empty());
   const nlohmann::json& paired = pair.invite_lines.back()["invite"];
-  EXPECT_EQ(paired["state"], "paired");
+  EXPECT_EQ(paired["state"], "INVITE_STATE_PAIRED");
   EXPECT_EQ(paired["partner_name"], "bob");
   std::string safety = pair.join["join"]["safety_number"];
   EXPECT_EQ(paired["safety_number"], safety);
@@ -58,13 +58,15 @@ TEST_F(PactTest, AProposalOnOneSideAcceptedOnTheOtherIsActiveOnBoth) {
   EXPECT_EQ(Json(bob, {"status"})["status"]["waiting_for_me"].size(), 1u);
   Ok(bob, {"accept", id.substr(0, 8)});
   ASSERT_TRUE(WaitFor([&] {
-    return Json(alice, {"show", id.substr(0, 8)})["show"]["agreement"]["status"] == "active";
+    return Json(alice, {"show", id.substr(0, 8)})["show"]["agreement"]["status"] ==
+           "AGREEMENT_STATUS_ACTIVE";
   })) << alice.daemon->Log();
-  EXPECT_EQ(Json(bob, {"show", id.substr(0, 8)})["show"]["agreement"]["status"], "active");
+  EXPECT_EQ(Json(bob, {"show", id.substr(0, 8)})["show"]["agreement"]["status"],
+            "AGREEMENT_STATUS_ACTIVE");
   ASSERT_TRUE(WaitFor([&] { return Digest(alice) == Digest(bob); }));
   nlohmann::json peers = Json(alice, {"peers"});
   ASSERT_EQ(peers["peers"]["peers"].size(), 1u);
-  EXPECT_EQ(peers["peers"]["peers"][0]["state"], "connected");
+  EXPECT_EQ(peers["peers"]["peers"][0]["state"], "PEER_STATE_CONNECTED");
   EXPECT_EQ(peers["peers"]["peers"][0]["name"], "bob");
 }
 
@@ -93,7 +95,7 @@ TEST_F(PactTest, AThirdMemberConvergesThroughRelayWithADaemonItNeverMeets) {
       WaitFor([&] { return Digest(alice) == Digest(bob) && Digest(bob) == Digest(carol); }));
   const nlohmann::json peers = Json(carol, {"peers"});
   for (const auto& p : peers["peers"]["peers"]) {
-    if (p["name"] == "bob") EXPECT_NE(p["state"], "connected");
+    if (p["name"] == "bob") EXPECT_NE(p["state"], "PEER_STATE_CONNECTED");
   }
 }
 
@@ -170,7 +172,7 @@ TEST_F(PactTest, WatchShowsThePartnersEventsAsTheyArrive) {
   ::waitpid(pid, nullptr, 0);
   ASSERT_TRUE(found) << seen;
   nlohmann::json event = nlohmann::json::parse(seen.substr(0, seen.find('\n')));
-  EXPECT_EQ(event["event"]["kind"], "appreciation");
+  EXPECT_EQ(event["event"]["kind"], "ENTRY_KIND_APPRECIATION");
   EXPECT_EQ(event["event"]["author_name"], "alice");
 }
 

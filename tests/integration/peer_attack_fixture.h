@@ -51,7 +51,7 @@ class PeerAttackTest : public PactTest {
     PairResult pair = Pair(alice, bob);
     EXPECT_EQ(pair.join_exit, 0) << pair.join_err << alice.daemon->Log() << bob.daemon->Log();
     EXPECT_TRUE(WaitFor([&] { return Digest(alice) == Digest(bob); }, 60)) << bob.daemon->Log();
-    EXPECT_TRUE(WaitFor([&] { return PeerState(alice, bob.name) == "connected"; }));
+    EXPECT_TRUE(WaitFor([&] { return PeerState(alice, bob.name) == "PEER_STATE_CONNECTED"; }));
     return PactOf(pair);
   }
 
@@ -60,7 +60,7 @@ class PeerAttackTest : public PactTest {
   // dropped: the impostor, or the real device; neither is what these tests are about).
   void StopPeer(Person& at, Person& device) {
     EXPECT_EQ(device.daemon->Stop(), 0);
-    EXPECT_TRUE(WaitFor([&] { return PeerState(at, device.name) != "connected"; }));
+    EXPECT_TRUE(WaitFor([&] { return PeerState(at, device.name) != "PEER_STATE_CONNECTED"; }));
   }
 
   RawSession Handshake(const Person& to, const crypto::DhKeyPair& me, const log::PactId& pact) {

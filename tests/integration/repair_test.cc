@@ -59,7 +59,7 @@ TEST_F(RepairTest, ADamagedBodyIsReportedThenRepairedFromThePartnerAndSyncGoesOn
   nlohmann::json damaged = Status(bob)["damaged"];
   ASSERT_EQ(damaged.size(), 1u);
   EXPECT_EQ(damaged[0]["id"], victim);
-  EXPECT_EQ(damaged[0]["damage"], "body");
+  EXPECT_EQ(damaged[0]["damage"], "DAMAGE_BODY");
   EXPECT_NE(bob.daemon->Accord({"status"}).out.find("DAMAGED"), std::string::npos);
   EXPECT_EQ(Needs(bob), 29u);
 
@@ -72,7 +72,7 @@ TEST_F(RepairTest, ADamagedBodyIsReportedThenRepairedFromThePartnerAndSyncGoesOn
   Ok(bob, {"need", "add", "bob while alice is away"});
   std::optional<proto::Response> event = watch.Read();
   ASSERT_TRUE(event && event->has_event()) << bob.daemon->Log();
-  EXPECT_EQ(event->event().kind(), "need");
+  EXPECT_EQ(event->event().kind(), proto::ENTRY_KIND_NEED);
 
   // With Alice back, the body is repaired from her copy without any command.
   StartAgain(alice);
@@ -83,7 +83,8 @@ TEST_F(RepairTest, ADamagedBodyIsReportedThenRepairedFromThePartnerAndSyncGoesOn
   for (int i = 0; i < 20 && !repaired_shown; ++i) {  // the repaired need, then the repair
     event = watch.Read();
     if (!event) break;
-    repaired_shown = event->event().kind() == "repaired" && event->event().id() == victim;
+    repaired_shown =
+        event->event().kind() == proto::ENTRY_KIND_REPAIRED && event->event().id() == victim;
   }
   EXPECT_TRUE(repaired_shown);
   CommandResult clean = bob.daemon->Accord({"--json", "log", "--verify"});
@@ -120,11 +121,11 @@ TEST_F(RepairTest, AnEntryDamagedBeforeItWasSentGoesHeaderOnlyAndTheRestOfTheFee
   ASSERT_TRUE(WaitFor([&] { return Needs(bob) == 19; })) << bob.daemon->Log();
   nlohmann::json on_alice = Status(alice)["damaged"];
   ASSERT_EQ(on_alice.size(), 1u);
-  EXPECT_EQ(on_alice[0]["damage"], "body");
+  EXPECT_EQ(on_alice[0]["damage"], "DAMAGE_BODY");
   nlohmann::json on_bob = Status(bob)["damaged"];
   ASSERT_EQ(on_bob.size(), 1u);
   EXPECT_EQ(on_bob[0]["id"], victim);
-  EXPECT_EQ(on_bob[0]["damage"], "missing body");
+  EXPECT_EQ(on_bob[0]["damage"], "DAMAGE_MISSING_BODY");
   EXPECT_NE(bob.daemon->Accord({"log", "--verify"}).exit_code, 0);
 
   // And the other direction, and new entries after it, still flow.

@@ -14,7 +14,8 @@ TEST_F(CliTest, DataSurvivesACleanRestart) {
   ASSERT_TRUE(daemon_->Start()) << daemon_->Log();
   EXPECT_EQ(Json({"status"})["status"]["state_digest"], digest);
   EXPECT_EQ(Json({"needs"})["notes"]["notes"][0]["text"], "I need Sunday afternoons");
-  EXPECT_EQ(Json({"show", id.substr(0, 8)})["show"]["agreement"]["status"], "active");
+  EXPECT_EQ(Json({"show", id.substr(0, 8)})["show"]["agreement"]["status"],
+            "AGREEMENT_STATUS_ACTIVE");
   // And writing continues the same feed: no reused sequence numbers.
   Ok({"appreciate", "thanks"});
   nlohmann::json log = Json({"log", "--verify"});

@@ -130,7 +130,7 @@ size_t AwaitClose(int fd, int seconds) {
 
 bool Connected(const nlohmann::json& peers) {
   for (const auto& p : peers["peers"]["peers"])
-    if (p["state"] == "connected") return true;
+    if (p["state"] == "PEER_STATE_CONNECTED") return true;
   return false;
 }
 

@@ -52,7 +52,7 @@ TEST_F(SyncIdleTest, ASilentPeerIsCutOffWhileKeepalivesHoldAQuietSessionOpen) {
   EXPECT_GE(keepalives, 2);  // Alice kept telling the silent peer she was there
 
   // Meanwhile Alice and Bob, with nothing to say, kept their one session.
-  EXPECT_EQ(PeerState(alice, "bob"), "connected");
+  EXPECT_EQ(PeerState(alice, "bob"), "PEER_STATE_CONNECTED");
   EXPECT_EQ(Count(alice.daemon->Log(), bob_connected), bob_sessions) << alice.daemon->Log();
   Ok(bob, {"need", "add", "I need a quiet evening after travel"});
   EXPECT_TRUE(WaitFor(

@@ -111,7 +111,7 @@ TEST_F(SyncSecurityTest, AStrangersIkMessageOneGetsSilence) {
 
   EXPECT_EQ(alice.daemon->Accord({"status"}).exit_code, 0);
   EXPECT_EQ(Entries(alice), entries);
-  EXPECT_EQ(PeerState(alice, "bob"), "connected");
+  EXPECT_EQ(PeerState(alice, "bob"), "PEER_STATE_CONNECTED");
 }
 
 TEST_F(SyncSecurityTest, AReplayedMessageOneCreatesNoSession) {
@@ -141,7 +141,7 @@ TEST_F(SyncSecurityTest, AReplayedMessageOneCreatesNoSession) {
   EXPECT_TRUE(WaitFor([&] {
     return Json(alice, {"needs"}).dump().find("before making weekend plans") != std::string::npos;
   })) << alice.daemon->Log();
-  EXPECT_TRUE(WaitFor([&] { return PeerState(alice, "bob") == "connected"; }));
+  EXPECT_TRUE(WaitFor([&] { return PeerState(alice, "bob") == "PEER_STATE_CONNECTED"; }));
   EXPECT_TRUE(WaitFor([&] { return Digest(alice) == Digest(bob); }));
 }
 
@@ -291,7 +291,7 @@ TEST_F(SyncSecurityTest, AStalledOrDrippedHandshakeIsCutOffWithoutAReply) {
   EXPECT_TRUE(after_msg2.closed());
   EXPECT_EQ(after_msg2.received(), peer::kFrameHeaderBytes + peer::kSyncMessage2Bytes);
 
-  EXPECT_EQ(PeerState(alice, "bob"), "connected");  // the real Bob was never displaced
+  EXPECT_EQ(PeerState(alice, "bob"), "PEER_STATE_CONNECTED");  // the real Bob was never displaced
 }
 
 // A stale inbound session (a half-open connection: the peer lost power or network) must not

@@ -64,7 +64,7 @@ CREATE TABLE wrapped_keys (
 ) STRICT, WITHOUT ROWID;
 
 -- Addresses at which a device was reached, for reconnecting where beacons do not work.
--- last_seen is unix seconds, local only: it is never sent (it would be a presence signal).
+-- last_seen is unix milliseconds, local only: it is never sent (it would be a presence signal).
 CREATE TABLE peers (
   device_key BLOB    NOT NULL CHECK (length(device_key) = 32),
   address    TEXT    NOT NULL,

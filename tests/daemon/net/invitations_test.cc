@@ -40,7 +40,7 @@ TEST_F(InvitationsTest, AnOpenInvitationHasACodeThatLastsTheTimeout) {
   invitations_.SetListening(true);
   Result<proto::InviteUpdate> opened = invitations_.Open(false, seconds(120), false, Recorder());
   ASSERT_TRUE(opened.ok()) << opened.error().message;
-  EXPECT_EQ(opened->state(), "open");
+  EXPECT_EQ(opened->state(), proto::INVITE_STATE_OPEN);
   EXPECT_FALSE(opened->code().empty());
   EXPECT_EQ(opened->expires_ms(), node_->NowMs() + 120'000);
   EXPECT_NE(opened->message().find("2 minutes"), std::string::npos) << opened->message();
@@ -61,7 +61,7 @@ TEST_F(InvitationsTest, ANewInvitationEndsTheOpenOne) {
   Result<proto::InviteUpdate> second = invitations_.Open(false, seconds(60), false, nullptr);
   ASSERT_TRUE(second.ok());
   ASSERT_EQ(updates_.size(), 1u);
-  EXPECT_EQ(updates_[0].state(), "expired");
+  EXPECT_EQ(updates_[0].state(), proto::INVITE_STATE_EXPIRED);
   EXPECT_EQ(updates_[0].code(), first->code());
   EXPECT_NE(second->code(), first->code());
 }
@@ -71,7 +71,7 @@ TEST_F(InvitationsTest, AnUnusedCodeExpires) {
   ASSERT_TRUE(invitations_.Open(false, seconds(1), false, Recorder()).ok());
   io_.run_for(std::chrono::milliseconds(1500));
   ASSERT_EQ(updates_.size(), 1u);
-  EXPECT_EQ(updates_[0].state(), "expired");
+  EXPECT_EQ(updates_[0].state(), proto::INVITE_STATE_EXPIRED);
 }
 
 TEST_F(InvitationsTest, ADetachedClientHearsNothingMore) {

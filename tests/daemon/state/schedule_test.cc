@@ -4,8 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
-#include <optional>
 #include <string>
 
 namespace accord::state {
@@ -265,38 +263,6 @@ TEST(Schedule, ICalendarLinesStartInTheAnchorWeek) {
                                           "DTEND;TZID=UTC:20270105T000000",
                                           "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;WKST=MO"};
   EXPECT_EQ(ToICalendarLines(Parsed("daily 00:00-24:00", "UTC", kNow)), daily);
-}
-
-// Sets TZ for one test and puts the old value back.
-class LocalZone : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (const char* tz = std::getenv("TZ")) saved_ = tz;
-  }
-  void TearDown() override {
-    if (saved_) {
-      setenv("TZ", saved_->c_str(), 1);
-    } else {
-      unsetenv("TZ");
-    }
-  }
-  std::optional<std::string> saved_;
-};
-
-TEST_F(LocalZone, NameComesFromTzAndFallsBackToUtc) {
-  setenv("TZ", "Europe/Paris", 1);
-  EXPECT_EQ(LocalTimeZoneName(), "Europe/Paris");
-  setenv("TZ", ":Europe/Paris", 1);
-  EXPECT_EQ(LocalTimeZoneName(), "Europe/Paris");
-  setenv("TZ", "/usr/share/zoneinfo/Asia/Tokyo", 1);
-  EXPECT_EQ(LocalTimeZoneName(), "Asia/Tokyo");
-  for (const char* garbage : {"Not/A_Zone", "", ":", "CET-1CEST,M3.5.0,M10.5.0/3"}) {
-    setenv("TZ", garbage, 1);
-    EXPECT_EQ(LocalTimeZoneName(), "UTC") << garbage;
-  }
-  unsetenv("TZ");
-  const std::string system = LocalTimeZoneName();
-  EXPECT_TRUE(ParseSchedule("tue 19:00-21:00", system, kNow).ok()) << system;
 }
 
 }  // namespace
