@@ -19,6 +19,7 @@
 #include "daemon/net/address.h"
 #include "daemon/net/admission.h"
 #include "daemon/net/backoff.h"
+#include "daemon/net/network_options.h"
 #include "daemon/net/sync_connection.h"
 #include "daemon/node/node.h"
 #include "daemon/pairing/code.h"
@@ -30,7 +31,7 @@ constexpr std::chrono::minutes kDefaultInviteTimeout{10};  // SPEC §4: codes li
 
 class PeerManager {
  public:
-  PeerManager(asio::io_context& io, Node& node, std::string listen, std::vector<std::string> peers);
+  PeerManager(asio::io_context& io, Node& node, NetworkOptions options);
   ~PeerManager();
 
   // Binds the listener (if --listen was given) and starts dialing. kInvalidArgument for a bad
@@ -106,6 +107,7 @@ class PeerManager {
   Node& node_;
   std::string listen_option_;
   std::vector<std::string> peer_options_;
+  bool discovery_ = true;  // LAN beacons wanted (--no-discovery clears it); not built yet
   std::string listen_address_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   std::map<std::string, Target> targets_;  // by device hex + " " + address
