@@ -30,6 +30,7 @@ asio::awaitable<bool> FramedSocket::ReadByte(uint8_t& byte) {
 asio::awaitable<bool> FramedSocket::ReadFrame(Bytes& payload, size_t min_bytes) {
   reader_.set_min_frame_bytes(min_bytes);
   if (chunk_.empty()) chunk_.resize(kPeerReadChunkBytes);
+  bool waited = false;
   while (true) {
     // The reader sizes nothing by the peer's length: memory follows the bytes that came.
     Result<std::optional<Bytes>> next = reader_.Next();
@@ -42,8 +43,17 @@ asio::awaitable<bool> FramedSocket::ReadFrame(Bytes& payload, size_t min_bytes) 
       co_return true;
     }
     std::error_code ec;
-    const size_t n = co_await socket_.async_read_some(
-        asio::buffer(chunk_), asio::redirect_error(asio::use_awaitable, ec));
+    size_t n = 0;
+    if (waited && socket_.available(ec) > 0 && !ec) {
+      // The rest of a frame that has already arrived is taken now, not after another turn
+      // through the io_context's queue (behind a batch being stored): a sender whose frames
+      // are read a piece per turn is held back by its TCP window.
+      n = socket_.read_some(asio::buffer(chunk_), ec);
+    } else {
+      n = co_await socket_.async_read_some(asio::buffer(chunk_),
+                                           asio::redirect_error(asio::use_awaitable, ec));
+      waited = true;
+    }
     if (ec) co_return false;
     reader_.Feed(ByteView(chunk_.data(), n));
   }

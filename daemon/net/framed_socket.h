@@ -18,7 +18,8 @@ constexpr uint8_t kConnectionSync = 0x01;              // first byte of a sync c
 constexpr uint8_t kConnectionPairing = 0x02;           // first byte of a pairing connection
 constexpr std::chrono::seconds kHandshakeTimeout{10};  // handshake must finish in this time
 constexpr std::chrono::seconds kFirstByteTimeout{2};   // an inbound connection's type byte
-constexpr size_t kPeerReadChunkBytes = 16 << 10;       // bytes asked of the socket per read
+// bytes asked of the socket per read: one whole frame can arrive in a single read
+constexpr size_t kPeerReadChunkBytes = peer::kFrameHeaderBytes + peer::kMaxFrameBytes;
 
 class FramedSocket {
  public:
