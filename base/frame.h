@@ -12,6 +12,8 @@ namespace accord {
 
 constexpr size_t kFrameHeaderBytes = 4;            // bytes, u32 big-endian length
 constexpr uint32_t kMaxIpcFrameBytes = 16u << 20;  // bytes, checked before allocation
+// Request.protocol: what both programs speak; accordd refuses a request with another.
+constexpr uint32_t kIpcProtocolVersion = 1;
 
 // kTooLarge for a length above `max_bytes`. Zero is valid: an empty protobuf message.
 Result<uint32_t> DecodeFrameLength(const uint8_t (&header)[kFrameHeaderBytes],

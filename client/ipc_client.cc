@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/frame.h"
+#include "client/fd_io.h"
 
 namespace accord::client {
 
@@ -39,33 +40,6 @@ static_assert(static_cast<int>(ErrorCode::kFork) == proto::FORK);
 static_assert(static_cast<int>(ErrorCode::kFrozenAuthor) == proto::FROZEN_AUTHOR);
 static_assert(static_cast<int>(ErrorCode::kUnknownAuthor) == proto::UNKNOWN_AUTHOR);
 static_assert(static_cast<int>(ErrorCode::kTooLarge) == proto::TOO_LARGE);
-
-namespace {
-
-bool WriteAll(int fd, const uint8_t* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
-// Returns false on EOF or error before `n` bytes arrived.
-bool ReadAll(int fd, uint8_t* p, size_t n) {
-  while (n > 0) {
-    ssize_t r = ::read(fd, p, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<size_t>(r);
-  }
-  return true;
-}
-
-}  // namespace
 
 Result<IpcClient> IpcClient::Connect(const std::filesystem::path& socket) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -102,13 +76,13 @@ Status IpcClient::Send(const proto::Request& request) {
 
 Result<proto::Response> IpcClient::Receive() {
   uint8_t header[kFrameHeaderBytes];
-  if (!ReadAll(fd_, header, sizeof(header))) {
+  if (!ReadExact(fd_, header, sizeof(header))) {
     return MakeError(ErrorCode::kUnavailable, "the daemon closed the connection");
   }
   Result<uint32_t> length = DecodeFrameLength(header);
   if (!length.ok()) return length.error();
   std::string payload(*length, '\0');
-  if (!ReadAll(fd_, reinterpret_cast<uint8_t*>(payload.data()), payload.size())) {
+  if (!ReadExact(fd_, reinterpret_cast<uint8_t*>(payload.data()), payload.size())) {
     return MakeError(ErrorCode::kUnavailable, "the daemon closed the connection mid-response");
   }
   proto::Response response;

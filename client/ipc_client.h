@@ -6,11 +6,10 @@
 #include <filesystem>
 
 #include "accord/ipc.pb.h"
+#include "base/frame.h"  // kIpcProtocolVersion
 #include "base/result.h"
 
 namespace accord::client {
-
-constexpr uint32_t kIpcProtocolVersion = 1;
 
 class IpcClient {
  public:

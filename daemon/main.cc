@@ -89,8 +89,10 @@ Status Start(Context& ctx) {
   Result<std::unique_ptr<Node>> node = Node::Open(ctx.paths, SystemClock());
   if (!node.ok()) return node.error();
   ctx.node = std::move(*node);
-  ctx.peers =
-      std::make_unique<PeerManager>(ctx.io, *ctx.node, ctx.options.listen, ctx.options.peers);
+  ctx.peers = std::make_unique<PeerManager>(ctx.io, *ctx.node,
+                                            NetworkOptions{.listen = ctx.options.listen,
+                                                           .peers = ctx.options.peers,
+                                                           .discovery = !ctx.options.no_discovery});
   ACCORD_RETURN_IF_ERROR(ctx.peers->Start());
   if (!ctx.peers->listen_address().empty())
     LogInfo("listening for peers on " + ctx.peers->listen_address());

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <string>
 
 #include "base/frame.h"
 #include "crypto/key_file.h"
@@ -35,7 +36,9 @@ IpcSession::IpcSession(stream_protocol::socket socket, Dispatcher& dispatcher,
     : socket_(std::move(socket)),
       dispatcher_(dispatcher),
       idle_timeout_(idle_timeout),
-      idle_deadline_(socket_.get_executor()) {}
+      idle_deadline_(socket_.get_executor()) {
+  writes_.set_refill([this] { return NextPulled(); });
+}
 
 void IpcSession::ArmIdleDeadline() {
   idle_deadline_.expires_after(idle_timeout_);
@@ -101,10 +104,36 @@ asio::awaitable<void> IpcSession::ReadLoop() {
       CloseAfterWrites();
       break;
     }
+    // Checked once here, for every command: a client of another version may mean something
+    // else by the same fields, so nothing it asks is done, and the connection closes.
+    if (request.protocol() != kIpcProtocolVersion) {
+      SendError(ErrorCode::kInvalidArgument,
+                "accord speaks IPC protocol " + std::to_string(request.protocol()) +
+                    ", accordd speaks " + std::to_string(kIpcProtocolVersion) +
+                    ": use the same version of both");
+      CloseAfterWrites();
+      break;
+    }
     dispatcher_.Handle(request, self);
   }
-  if (!close_after_writes_) Close();
+  if (!writes_.closing()) Close();
 }
+
+namespace {
+
+Bytes ResponseFrame(const proto::Response& response) {
+  std::string payload;
+  if (!response.SerializeToString(&payload) || payload.size() > kMaxIpcFrameBytes) {
+    LogError("response too large to send");
+    proto::Response error;
+    error.mutable_error()->set_code(proto::TOO_LARGE);
+    error.mutable_error()->set_message("response too large; try --out FILE or a narrower query");
+    error.SerializeToString(&payload);
+  }
+  return EncodeFrame(AsBytes(payload));
+}
+
+}  // namespace
 
 void IpcSession::Send(const proto::Response& response) {
   if (!socket_.is_open()) return;
@@ -116,26 +145,22 @@ void IpcSession::Send(const proto::Response& response) {
     });
     return;
   }
-  Enqueue(response);
-  if (!writing_) WriteNext();
+  writes_.Push(ResponseFrame(response), shared_from_this());
 }
 
 void IpcSession::SendPulled(Pull next) {
   if (!socket_.is_open()) return;
   pulls_.push_back(std::move(next));
-  if (!writing_) WriteNext();
+  writes_.Resume(shared_from_this());
 }
 
-void IpcSession::Enqueue(const proto::Response& response) {
-  std::string payload;
-  if (!response.SerializeToString(&payload) || payload.size() > kMaxIpcFrameBytes) {
-    LogError("response too large to send");
-    proto::Response error;
-    error.mutable_error()->set_code(proto::TOO_LARGE);
-    error.mutable_error()->set_message("response too large; try --out FILE or a narrower query");
-    error.SerializeToString(&payload);
+std::optional<Bytes> IpcSession::NextPulled() {
+  while (!pulls_.empty()) {
+    std::optional<proto::Response> next = pulls_.front()();
+    if (next) return ResponseFrame(*next);
+    pulls_.pop_front();
   }
-  outbox_.push_back(EncodeFrame(AsBytes(payload)));
+  return std::nullopt;
 }
 
 void IpcSession::SendError(ErrorCode code, const std::string& message) {
@@ -145,39 +170,7 @@ void IpcSession::SendError(ErrorCode code, const std::string& message) {
   Send(response);
 }
 
-void IpcSession::CloseAfterWrites() {
-  close_after_writes_ = true;
-  if (!writing_) Close();
-}
-
-void IpcSession::WriteNext() {
-  while (outbox_.empty() && !pulls_.empty() && socket_.is_open()) {
-    std::optional<proto::Response> next = pulls_.front()();
-    if (next) {
-      Enqueue(*next);
-    } else {
-      pulls_.pop_front();
-    }
-  }
-  if (outbox_.empty()) {
-    writing_ = false;
-    if (close_after_writes_) Close();
-    return;
-  }
-  writing_ = true;
-  asio::async_write(socket_, asio::buffer(outbox_.front()),
-                    [self = shared_from_this()](std::error_code ec, size_t) {
-                      if (ec) {
-                        self->outbox_.clear();
-                        self->pulls_.clear();
-                        self->writing_ = false;
-                        self->Close();
-                        return;
-                      }
-                      self->outbox_.pop_front();
-                      self->WriteNext();
-                    });
-}
+void IpcSession::CloseAfterWrites() { writes_.CloseAfterWrites(); }
 
 void IpcSession::Close() {
   pulls_.clear();

@@ -18,6 +18,7 @@
 #include "accord/ipc.pb.h"
 #include "base/bytes.h"
 #include "base/result.h"
+#include "daemon/net/write_queue.h"
 
 namespace accord::daemon {
 
@@ -60,8 +61,8 @@ class IpcSession : public std::enable_shared_from_this<IpcSession> {
 
  private:
   asio::awaitable<void> ReadLoop();
-  void Enqueue(const proto::Response& response);
-  void WriteNext();
+  // The next pulled response as a frame, or nullopt when every pulled answer is done.
+  std::optional<Bytes> NextPulled();
   void ArmIdleDeadline();
 
   asio::local::stream_protocol::socket socket_;
@@ -69,10 +70,8 @@ class IpcSession : public std::enable_shared_from_this<IpcSession> {
   std::chrono::milliseconds idle_timeout_;
   asio::steady_timer idle_deadline_;
   bool awaiting_request_ = true;
-  std::deque<Bytes> outbox_;
-  bool writing_ = false;
-  bool close_after_writes_ = false;
   std::deque<Pull> pulls_;  // pulled answers still being sent, in request order
+  WriteQueue<asio::local::stream_protocol::socket> writes_{socket_, [this] { Close(); }};
 };
 
 class IpcServer {

@@ -17,6 +17,10 @@ FramedSocket::~FramedSocket() {
 }
 
 asio::awaitable<bool> FramedSocket::ReadByte(uint8_t& byte) {
+  if (std::optional<uint8_t> buffered = reader_.TakeByte()) {
+    byte = *buffered;
+    co_return true;
+  }
   std::error_code ec;
   co_await asio::async_read(socket_, asio::buffer(&byte, 1),
                             asio::redirect_error(asio::use_awaitable, ec));
@@ -24,53 +28,40 @@ asio::awaitable<bool> FramedSocket::ReadByte(uint8_t& byte) {
 }
 
 asio::awaitable<bool> FramedSocket::ReadFrame(Bytes& payload, size_t min_bytes) {
-  std::error_code ec;
-  uint8_t header[peer::kFrameHeaderBytes];
-  co_await asio::async_read(socket_, asio::buffer(header),
-                            asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return false;
-  const size_t length = static_cast<size_t>(header[0]) << 8 | header[1];
-  if (length < min_bytes) {  // 65535 at most by construction: no allocation is peer-sized
-    Close();
-    co_return false;
+  reader_.set_min_frame_bytes(min_bytes);
+  if (chunk_.empty()) chunk_.resize(kPeerReadChunkBytes);
+  bool waited = false;
+  while (true) {
+    // The reader sizes nothing by the peer's length: memory follows the bytes that came.
+    Result<std::optional<Bytes>> next = reader_.Next();
+    if (!next.ok()) {  // a length below the minimum: the stream cannot be trusted further
+      Close();
+      co_return false;
+    }
+    if (next->has_value()) {
+      payload = std::move(**next);
+      co_return true;
+    }
+    std::error_code ec;
+    size_t n = 0;
+    if (waited && socket_.available(ec) > 0 && !ec) {
+      // The rest of a frame that has already arrived is taken now, not after another turn
+      // through the io_context's queue (behind a batch being stored): a sender whose frames
+      // are read a piece per turn is held back by its TCP window.
+      n = socket_.read_some(asio::buffer(chunk_), ec);
+    } else {
+      n = co_await socket_.async_read_some(asio::buffer(chunk_),
+                                           asio::redirect_error(asio::use_awaitable, ec));
+      waited = true;
+    }
+    if (ec) co_return false;
+    reader_.Feed(ByteView(chunk_.data(), n));
   }
-  payload.resize(length);
-  co_await asio::async_read(socket_, asio::buffer(payload),
-                            asio::redirect_error(asio::use_awaitable, ec));
-  co_return !ec;
 }
 
-void FramedSocket::Send(Bytes bytes) {
-  if (!socket_.is_open()) return;
-  outbox_.push_back(std::move(bytes));
-  if (!writing_) WriteNext();
-}
+void FramedSocket::Send(Bytes bytes) { writes_.Push(std::move(bytes)); }
 
-void FramedSocket::WriteNext() {
-  if (outbox_.empty()) {
-    writing_ = false;
-    if (close_after_writes_) Close();
-    return;
-  }
-  writing_ = true;
-  asio::async_write(socket_, asio::buffer(outbox_.front()),
-                    [this, alive = alive_](std::error_code ec, size_t) {
-                      if (!*alive) return;
-                      if (ec) {
-                        outbox_.clear();
-                        writing_ = false;
-                        Close();
-                        return;
-                      }
-                      outbox_.pop_front();
-                      WriteNext();
-                    });
-}
-
-void FramedSocket::CloseAfterWrites() {
-  close_after_writes_ = true;
-  if (!writing_) Close();
-}
+void FramedSocket::CloseAfterWrites() { writes_.CloseAfterWrites(); }
 
 void FramedSocket::Close() {
   std::error_code ignored;

@@ -1,15 +1,16 @@
-// A TCP connection that reads and writes 2-byte-length frames (docs/transport.md), with a
-// deadline that closes it, and a write queue. Daemon thread only; the protocols on top
-// (sync, pairing) own what the frames mean.
+// A TCP connection that reads 2-byte-length frames through peer::FrameReader and writes
+// through a WriteQueue (docs/transport.md), with a deadline that closes it. Daemon thread
+// only; the protocols on top (sync, pairing) own what the frames mean.
 #ifndef ACCORD_DAEMON_NET_FRAMED_SOCKET_H_
 #define ACCORD_DAEMON_NET_FRAMED_SOCKET_H_
 
 #include <asio.hpp>
 #include <chrono>
-#include <deque>
 #include <memory>
 
 #include "base/bytes.h"
+#include "daemon/net/write_queue.h"
+#include "daemon/peer/frames.h"
 
 namespace accord::daemon {
 
@@ -17,6 +18,8 @@ constexpr uint8_t kConnectionSync = 0x01;              // first byte of a sync c
 constexpr uint8_t kConnectionPairing = 0x02;           // first byte of a pairing connection
 constexpr std::chrono::seconds kHandshakeTimeout{10};  // handshake must finish in this time
 constexpr std::chrono::seconds kFirstByteTimeout{2};   // an inbound connection's type byte
+// bytes asked of the socket per read: one whole frame can arrive in a single read
+constexpr size_t kPeerReadChunkBytes = peer::kFrameHeaderBytes + peer::kMaxFrameBytes;
 
 class FramedSocket {
  public:
@@ -24,8 +27,11 @@ class FramedSocket {
   ~FramedSocket();
 
   // Reads one frame of at least `min_bytes` payload bytes. Returns false on close, error,
-  // deadline, or a length below the minimum (then the socket is closed).
+  // deadline, or a length below the minimum (then the socket is closed). Bytes that arrive
+  // beyond the frame wait in the reader for the next call.
   asio::awaitable<bool> ReadFrame(Bytes& payload, size_t min_bytes);
+  // Reads one byte ahead of the frames (the connection-type byte). It never reads further
+  // than that byte, so the socket can still be handed on bare (socket()) after it.
   asio::awaitable<bool> ReadByte(uint8_t& byte);
   // Queues raw bytes (an encoded frame, or the connection-type byte).
   void Send(Bytes bytes);
@@ -35,24 +41,24 @@ class FramedSocket {
   // Bytes have arrived that no read has taken yet.
   bool unread_bytes_waiting() const {
     std::error_code ec;
-    return socket_.is_open() && socket_.available(ec) > 0 && !ec;
+    return socket_.is_open() && (reader_.buffered() > 0 || (socket_.available(ec) > 0 && !ec));
   }
 
   // Closes the socket when `after` passes, unless re-armed or cancelled.
   void ArmDeadline(std::chrono::steady_clock::duration after);
   void CancelDeadline();
 
+  // To hand the connection on bare. REQUIRES: no ReadFrame yet (its reader may hold bytes
+  // read ahead, which would stay here).
   asio::ip::tcp::socket& socket() { return socket_; }
   std::string remote() const;
 
  private:
-  void WriteNext();
-
   asio::ip::tcp::socket socket_;
   asio::steady_timer deadline_;
-  std::deque<Bytes> outbox_;
-  bool writing_ = false;
-  bool close_after_writes_ = false;
+  peer::FrameReader reader_;
+  Bytes chunk_;  // kPeerReadChunkBytes once the first frame is read
+  WriteQueue<asio::ip::tcp::socket> writes_{socket_, [this] { Close(); }};
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

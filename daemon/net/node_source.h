@@ -1,7 +1,7 @@
 // The sync session's view of this device's log (sync::SyncSource) for one peer device:
-// heads and ranges from the store; another member's private bodies are never offered, nor
-// is anything held damaged (a damaged body goes header-only, a damaged header not at all).
-// Daemon thread only.
+// heads and ranges from the store, and MaySend, the one rule for what this peer may have
+// (another member's private bodies never, a damaged body header-only, a damaged header not
+// at all), which the session applies to everything it sends. Daemon thread only.
 #ifndef ACCORD_DAEMON_NET_NODE_SOURCE_H_
 #define ACCORD_DAEMON_NET_NODE_SOURCE_H_
 
@@ -15,18 +15,21 @@ class NodeSource final : public sync::SyncSource {
   NodeSource(Node& node, const log::DeviceKey& peer) : node_(node), peer_(peer) {}
 
   std::map<log::DeviceKey, log::FeedHead> Heads() const override { return node_.store().Heads(); }
-  // Another member's private entries go without their bodies: header and signature keep the
-  // author's chain whole for the peer, the ciphertext stays here.
   Result<std::vector<log::Envelope>> Read(const log::DeviceKey& author, uint64_t from_seq,
-                                          size_t limit) const override;
-  bool MaySend(const log::EntryHeader& header) const override {
-    return !node_.HeaderDamaged(header.author, header.seq);
+                                          size_t limit) const override {
+    return node_.store().ReadRange(author, from_seq, limit);
   }
+  // A damaged header: nothing. Another member's private entry, or a body held damaged or
+  // missing: header-only (header and signature keep the author's chain whole for the peer,
+  // which fetches a missing body from whoever holds it). Anything else: whole.
+  sync::Share MaySend(const log::Envelope& entry, const log::EntryHeader& header) const override;
   std::vector<log::DeviceKey> SendOrder() const override { return node_.IntroductionOrder(); }
   std::vector<log::EntryId> WantedBodies(size_t limit) const override {
     return node_.WantedBodies(limit);
   }
-  Result<std::optional<log::Envelope>> IntactCopy(const log::EntryId& id) const override;
+  Result<std::optional<log::Envelope>> IntactCopy(const log::EntryId& id) const override {
+    return node_.IntactCopy(id);
+  }
 
  private:
   // Whether this peer may have the bodies of `author`'s private entries (same member).

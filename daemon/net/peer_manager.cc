@@ -14,12 +14,12 @@ std::string TargetKey(const DialTarget& t) { return ToHex(t.device) + " " + t.ad
 
 }  // namespace
 
-PeerManager::PeerManager(asio::io_context& io, Node& node, std::string listen,
-                         std::vector<std::string> peers)
+PeerManager::PeerManager(asio::io_context& io, Node& node, NetworkOptions options)
     : io_(io),
       node_(node),
-      listen_option_(std::move(listen)),
-      peer_options_(std::move(peers)),
+      listen_option_(std::move(options.listen)),
+      peer_options_(std::move(options.peers)),
+      discovery_(options.discovery),
       book_(node),
       invitations_(io, node, book_),
       joins_(io, node, book_) {}
@@ -58,6 +58,7 @@ Status PeerManager::Start() {
       if (e) LogError("peer accept loop ended by an unexpected exception");
     });
   }
+  LogInfo(discovery_ ? "LAN discovery: not built yet" : "LAN discovery: off");
   if (node_.has_identity()) book_.Load();
   asio::co_spawn(io_, DialLoop(), [](std::exception_ptr e) {
     if (e) LogError("dial loop ended by an unexpected exception");

@@ -21,6 +21,7 @@
 #include "daemon/net/backoff.h"
 #include "daemon/net/invitations.h"
 #include "daemon/net/join.h"
+#include "daemon/net/network_options.h"
 #include "daemon/net/sync_connection.h"
 #include "daemon/net/sync_host.h"
 #include "daemon/node/node.h"
@@ -30,7 +31,7 @@ namespace accord::daemon {
 
 class PeerManager final : public SyncHost {
  public:
-  PeerManager(asio::io_context& io, Node& node, std::string listen, std::vector<std::string> peers);
+  PeerManager(asio::io_context& io, Node& node, NetworkOptions options);
   ~PeerManager() override;
 
   // Binds the listener (if --listen was given) and starts dialing. kInvalidArgument for a bad
@@ -96,6 +97,7 @@ class PeerManager final : public SyncHost {
   Node& node_;
   std::string listen_option_;
   std::vector<std::string> peer_options_;
+  bool discovery_ = true;  // LAN beacons wanted (--no-discovery clears it); not built yet
   std::string listen_address_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   std::map<std::string, Target> targets_;  // by device hex + " " + address

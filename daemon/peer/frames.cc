@@ -37,6 +37,21 @@ void FrameReader::Feed(ByteView bytes) {
   AppendBytes(buffer_, bytes);
 }
 
+void FrameReader::set_min_frame_bytes(size_t min_frame_bytes) {
+  assert(min_frame_bytes <= kMaxFrameBytes);
+  min_frame_bytes_ = min_frame_bytes;
+}
+
+std::optional<uint8_t> FrameReader::TakeByte() {
+  if (failed_ || buffered() == 0) return std::nullopt;
+  const uint8_t byte = buffer_[start_++];
+  if (start_ == buffer_.size()) {
+    buffer_.clear();
+    start_ = 0;
+  }
+  return byte;
+}
+
 Result<std::optional<Bytes>> FrameReader::Next() {
   if (failed_) {
     return MakeError(ErrorCode::kInvalidArgument, "frame: stream already failed");

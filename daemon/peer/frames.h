@@ -29,6 +29,12 @@ class FrameReader {
   explicit FrameReader(size_t min_frame_bytes = 1);
 
   void Feed(ByteView bytes);
+  // The minimum for the frames still to come (a connection's handshake frames may be
+  // shorter than its transport frames). REQUIRES: min_frame_bytes <= kMaxFrameBytes
+  void set_min_frame_bytes(size_t min_frame_bytes);
+  // One byte ahead of the frames (daemon/net's connection-type byte), or nullopt if none is
+  // buffered. REQUIRES: no frame is partly taken (call it only between frames).
+  std::optional<uint8_t> TakeByte();
   // The next whole frame's payload, or nullopt while more bytes are needed. A length below
   // the minimum is kInvalidArgument, and the reader stays failed: a byte stream cannot be
   // resynchronised once one length is wrong.

@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <cctype>
 #include <limits>
 #include <string>
 #include <utility>
@@ -31,33 +30,6 @@ log::Envelope EnvelopeFrom(const Query& q, int first) {
   e.sealed_body = q.Blob(first + 1);  // empty when NULL (erased)
   e.signature = q.Blob(first + 2);
   return e;
-}
-
-// [low, high) bounds of the ids starting with a hex prefix; an odd final digit is the high
-// nibble of a byte. `high` is empty when the range is open upwards (prefix of all f).
-struct IdRange {
-  Bytes low;
-  Bytes high;
-};
-
-std::optional<IdRange> RangeForPrefix(std::string_view hex) {
-  if (hex.empty() || hex.size() > 2 * std::tuple_size_v<EntryId>) return std::nullopt;
-  for (char c : hex) {
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
-  }
-  std::string padded(hex);
-  if (padded.size() % 2 == 1) padded += '0';
-  std::optional<Bytes> low = FromHex(padded);
-  if (!low) return std::nullopt;
-  IdRange range{*low, *low};
-  unsigned carry = hex.size() % 2 == 1 ? 0x10 : 0x01;
-  for (size_t i = range.high.size(); i-- > 0 && carry != 0;) {
-    const unsigned sum = range.high[i] + carry;
-    range.high[i] = static_cast<uint8_t>(sum & 0xff);
-    carry = sum >> 8;
-  }
-  if (carry != 0) range.high.clear();
-  return range;
 }
 
 }  // namespace
@@ -277,37 +249,6 @@ Status Store::ReplaceEntryBytes(const EntryId& id, const log::Envelope& envelope
     return MakeError(ErrorCode::kNotFound, "no stored entry " + ToHex(id) + " to repair");
   }
   return txn.Commit();
-}
-
-Result<std::vector<EntryId>> Store::FindByIdPrefix(std::string_view hex_prefix,
-                                                   size_t limit) const {
-  std::optional<IdRange> range = RangeForPrefix(hex_prefix);
-  if (!range) {
-    return MakeError(
-        ErrorCode::kInvalidArgument,
-        "'" + std::string(hex_prefix) + "' is not an entry id prefix (1 to 64 hex digits)");
-  }
-  std::vector<EntryId> out;
-  if (limit == 0) return out;
-  // Both forms scan the entry_id index from `low`; blobs compare bytewise, then by length.
-  const bool bounded = !range->high.empty();
-  Result<Query> q = db_->Prepare(
-      bounded ? "SELECT entry_id FROM entries WHERE entry_id >= ? AND entry_id < ? "
-                "ORDER BY entry_id LIMIT ?"
-              : "SELECT entry_id FROM entries WHERE entry_id >= ? ORDER BY entry_id LIMIT ?");
-  if (!q.ok()) return q.error();
-  int index = 1;
-  q->Bind(index++, range->low);
-  if (bounded) q->Bind(index++, range->high);
-  q->Bind(index, SqlInt(std::min<uint64_t>(limit, kMaxSqlInt)));
-  while (true) {
-    Result<bool> row = q->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return out;
-    EntryId id;
-    if (!q->Fixed(0, id)) return Corrupt("entry id size");
-    out.push_back(id);
-  }
 }
 
 Result<uint64_t> Store::EntryCount() const {

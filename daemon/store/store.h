@@ -94,9 +94,6 @@ class Store {
   // Puts a whole copy in place of the stored bytes of entry `id` (a repair: integrity.h).
   // REQUIRES: log::IsIntactCopy(id, envelope). kNotFound if no such entry is stored.
   Status ReplaceEntryBytes(const EntryId& id, const log::Envelope& envelope);
-  // Ids starting with the hex prefix (1..64 digits, odd lengths allowed), ascending, at most
-  // `limit`. kInvalidArgument for an empty or non-hex prefix.
-  Result<std::vector<EntryId>> FindByIdPrefix(std::string_view hex_prefix, size_t limit) const;
   Result<uint64_t> EntryCount() const;  // counted in the database
   // The same number from the heads cache, without touching the database: feeds are contiguous
   // from seq 1 (checked when the store opens, kept by every append), so it is the sum of heads.

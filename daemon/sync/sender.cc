@@ -112,7 +112,9 @@ Result<bool> Sender::Fill(const log::DeviceKey& author, const log::FeedHead& hea
     if (c.evidence_seq == 0) return true;
     auto entry = ReadOne(source_, author, c.evidence_seq);
     if (!entry.ok()) return entry.error();
-    if (source_.MaySend(entry->second)) {
+    const Share share = source_.MaySend(entry->first, entry->second);
+    if (share != Share::kNothing) {
+      if (share == Share::kHeaderOnly) entry->first.sealed_body.clear();
       if (batch.entries.size() == kMaxEntriesPerBatch ||
           bytes + EntryCost(entry->first) > kMaxPeerMessageBytes) {
         return false;
@@ -141,10 +143,12 @@ Result<bool> Sender::Fill(const log::DeviceKey& author, const log::FeedHead& hea
         return Corrupt("asked for seq " + std::to_string(next) + " and got another entry");
       }
       // The peer cannot take anything after a gap, so a withheld entry ends the feed here.
-      if (!source_.MaySend(*header)) {
+      const Share share = source_.MaySend(entry, *header);
+      if (share == Share::kNothing) {
         c.withheld_at = next;
         return true;
       }
+      if (share == Share::kHeaderOnly) entry.sealed_body.clear();
       if (bytes + EntryCost(entry) > kMaxPeerMessageBytes) return false;
       add(std::move(entry), next);
       c.sent = next++;

@@ -49,7 +49,7 @@ class Sender {
   bool Idle() const { return in_flight_.empty() && told_behind_ == 0; }
   // Entries sent in this session whose batch the peer has not acknowledged.
   size_t in_flight_batches() const { return in_flight_.size(); }
-  // Entries refused by MaySend may be sendable now (a damaged header was repaired): ask again.
+  // Entries MaySend withheld may be sendable now (a damaged header was repaired): ask again.
   void ForgetWithheld();
   // Per author, the seqs [first, last] sent and not yet acknowledged.
   std::map<log::DeviceKey, std::pair<uint64_t, uint64_t>> Unacked() const;
@@ -58,7 +58,7 @@ class Sender {
   struct Cursor {
     uint64_t peer_has = 0;      // the peer holds 1..peer_has (Hello, acks, what it sent us)
     uint64_t sent = 0;          // highest seq sent in this session (acked or not)
-    uint64_t withheld_at = 0;   // MaySend refused this seq: the feed stops before it
+    uint64_t withheld_at = 0;   // MaySend withheld this seq: the feed stops before it
     bool forked = false;        // the peer's feed differs from ours: send nothing more
     uint64_t evidence_seq = 0;  // our entry at this seq still goes out as fork evidence
   };

@@ -169,6 +169,9 @@ void SyncSession::HandleBodyRequest(const std::vector<log::EntryId>& ids,
     Result<std::optional<log::Envelope>> copy = source_.IntactCopy(id);
     if (!copy.ok()) return Close("cannot read the local log: " + copy.error().message, out);
     if (!copy->has_value()) continue;
+    // A copy goes whole or not at all: a body this peer may not have stays here.
+    Result<log::EntryHeader> header = log::DecodeHeader((*copy)->header);
+    if (!header.ok() || source_.MaySend(**copy, *header) != Share::kWhole) continue;
     const size_t cost = EntryCost(**copy);
     if (!reply.empty() && bytes + cost > kMaxPeerMessageBytes) {
       out.push_back(SendMessage{EncodeBodyReply(reply)});

@@ -28,6 +28,14 @@ constexpr size_t kMaxPeerMessageBytes = 65279;  // bytes: one padded channel pla
 constexpr size_t kMaxInFlightBatches = 4;       // unacknowledged batches per direction
 constexpr size_t kMaxEntriesPerBatch = 1024;    // refused above this before anything else
 
+// How much of one entry a peer may have (SyncSource::MaySend).
+enum class Share {
+  kWhole,       // header, signature and body
+  kHeaderOnly,  // header and signature: the author's chain stays whole, the body stays here
+                // (another member's private entry, or a body held damaged or missing)
+  kNothing,     // not even the header (one held damaged): the feed stops before it
+};
+
 // What the session may ask of this device's log. Implemented by the edge (store + membership).
 class SyncSource {
  public:
@@ -36,14 +44,15 @@ class SyncSource {
   // `author`'s envelopes with seq >= from_seq, ascending, at most `limit`.
   virtual Result<std::vector<log::Envelope>> Read(const log::DeviceKey& author, uint64_t from_seq,
                                                   size_t limit) const = 0;
-  // False for entries this peer must not get (another member's private entries).
-  virtual bool MaySend(const log::EntryHeader& header) const = 0;
+  // How much of `entry` (whose header decodes to `header`) this peer may have. Everything
+  // the session sends, in batches, as fork evidence and as repair copies, goes through this.
+  virtual Share MaySend(const log::Envelope& entry, const log::EntryHeader& header) const = 0;
   // Authors whose feeds go first, in this order (the rest follow in key order). A device's
   // entries only validate after the entry that introduced it, so introducers come first.
   virtual std::vector<log::DeviceKey> SendOrder() const { return {}; }
   // Repair (docs/sync.md): ids of entries held damaged or without a body this peer may have
-  // whole, at most `limit`; and a whole copy of entry `id` for this peer, if held intact and
-  // the peer may have its body (nullopt otherwise).
+  // whole, at most `limit`; and a whole copy of entry `id`, if held intact (nullopt
+  // otherwise); the session sends it only where MaySend says kWhole.
   virtual std::vector<log::EntryId> WantedBodies(size_t /*limit*/) const { return {}; }
   virtual Result<std::optional<log::Envelope>> IntactCopy(const log::EntryId& /*id*/) const {
     return std::optional<log::Envelope>();
@@ -97,7 +106,7 @@ class SyncSession {
                                      const log::Envelope& conflicting);  // pass the proof on
   // The source wants more bodies repaired (new damage found): ask the peer for them.
   std::vector<Action> OnRepairWanted();
-  // Entries the source held damaged were repaired: what MaySend refused may go now.
+  // Entries the source held damaged were repaired: what MaySend withheld may go now.
   std::vector<Action> OnRepaired();
 
   uint64_t entries_behind() const;  // entries we know the peer still lacks (for status)

@@ -127,6 +127,7 @@ TEST_F(IpcLimitsTest, AConnectionThatNeverSendsAWholeRequestIsClosedButAQuietWat
   ASSERT_TRUE(silent.connected() && half.connected() && watch.connected());
   half.Write(DeclaredMaximum());
   proto::Request request;
+  request.set_protocol(1);
   request.mutable_watch();
   const std::string payload = request.SerializeAsString();
   watch.Write(EncodeFrame(AsBytes(payload)));

@@ -14,6 +14,7 @@
 
 #include "accord/ipc.pb.h"
 #include "base/frame.h"
+#include "client/fd_io.h"
 
 namespace accord::testing {
 
@@ -42,15 +43,16 @@ class RawIpc {
   bool connected() const { return fd_ >= 0; }
   bool SendPayload(const std::string& payload) {
     Bytes frame = EncodeFrame(AsBytes(payload));
-    return fd_ >= 0 &&
-           ::write(fd_, frame.data(), frame.size()) == static_cast<ssize_t>(frame.size());
+    return fd_ >= 0 && client::WriteAll(fd_, frame.data(), frame.size());
   }
   bool Send(const proto::Request& request) { return SendPayload(request.SerializeAsString()); }
   std::optional<proto::Response> Read() {
     uint8_t header[kFrameHeaderBytes];
-    if (!ReadExact(header, sizeof(header))) return std::nullopt;
+    if (!client::ReadExact(fd_, header, sizeof(header))) return std::nullopt;
     std::string body(GetU32Be(header), '\0');
-    if (!ReadExact(reinterpret_cast<uint8_t*>(body.data()), body.size())) return std::nullopt;
+    if (!client::ReadExact(fd_, reinterpret_cast<uint8_t*>(body.data()), body.size())) {
+      return std::nullopt;
+    }
     proto::Response r;
     if (!r.ParseFromString(body)) return std::nullopt;
     return r;
@@ -61,15 +63,6 @@ class RawIpc {
   }
 
  private:
-  bool ReadExact(uint8_t* p, size_t n) {
-    while (n > 0) {
-      ssize_t r = ::read(fd_, p, n);
-      if (r <= 0) return false;
-      p += r;
-      n -= static_cast<size_t>(r);
-    }
-    return true;
-  }
   int fd_ = -1;
 };
 

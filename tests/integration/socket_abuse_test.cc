@@ -1,6 +1,6 @@
 // Bad input on the local socket: oversized lengths, truncated frames, garbage, unknown
-// requests, and connections from another uid. The daemon answers with an error or closes that
-// connection, and keeps serving everyone else.
+// requests, another IPC protocol version, and connections from another uid. The daemon answers with
+// an error or closes that connection, and keeps serving everyone else.
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -13,6 +13,7 @@
 #include "base/frame.h"
 #include "crypto/random.h"
 #include "tests/integration/cli_fixture.h"
+#include "tests/integration/ipc_pipe.h"
 
 namespace accord::testing {
 namespace {
@@ -147,6 +148,21 @@ TEST_F(SocketAbuseTest, AValidFrameWithAnUnknownRequestGetsAnErrorAndTheConnecti
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0].error().code(), proto::INVALID_ARGUMENT);
   EXPECT_TRUE(r[1].has_status());
+  ExpectStillServing();
+}
+
+TEST_F(SocketAbuseTest, ARequestOfAnotherIpcProtocolIsRefusedWithAClearErrorAndAClose) {
+  RawIpc ipc(daemon_->socket());
+  ASSERT_TRUE(ipc.connected());
+  proto::Request status;
+  status.set_protocol(99);
+  status.mutable_status();
+  std::optional<proto::Response> r = ipc.Call(status);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->error().code(), proto::INVALID_ARGUMENT);
+  EXPECT_EQ(r->error().message(),
+            "accord speaks IPC protocol 99, accordd speaks 1: use the same version of both");
+  EXPECT_FALSE(ipc.Read().has_value()) << "the connection is closed after the error";
   ExpectStillServing();
 }
 

@@ -26,7 +26,7 @@ class SyncHostTest : public NetFixture {
     EXPECT_TRUE(alice_->Write(Need(2)).ok());
     EXPECT_TRUE(bob_->JoinPact(alice_->pact(), alice_->EpochKeysForPartner()).ok());
     bob_->TrustDevice(alice_->device_key());
-    manager_ = std::make_unique<PeerManager>(io_, *bob_, "", std::vector<std::string>{});
+    manager_ = std::make_unique<PeerManager>(io_, *bob_, NetworkOptions{});
     EXPECT_TRUE(manager_->Start().ok());
     bob_->AddChangeListener([this](const Node::ChangeNotice& n) { notices_.push_back(n); });
   }

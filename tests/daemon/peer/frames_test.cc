@@ -108,6 +108,29 @@ TEST(Frames, MinimumLengthFrameIsAccepted) {
   EXPECT_EQ(Drain(reader), std::vector<Bytes>{Pattern(kMinTransportFrameBytes, 9)});
 }
 
+TEST(Frames, ARaisedMinimumAppliesToTheFramesThatFollow) {
+  FrameReader reader(1);
+  Bytes stream = EncodeFrame(Pattern(1, 4));
+  AppendBytes(stream, EncodeFrame(Pattern(1, 5)));
+  reader.Feed(stream);
+  EXPECT_EQ(Drain(reader).size(), 1u + 1u);
+  reader.Feed(EncodeFrame(Pattern(kMinTransportFrameBytes - 1, 6)));
+  reader.set_min_frame_bytes(kMinTransportFrameBytes);
+  EXPECT_EQ(reader.Next().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(Frames, AByteAheadOfTheFramesIsTakenAloneAndTheFramesFollowWhole) {
+  FrameReader reader;
+  EXPECT_FALSE(reader.TakeByte().has_value());  // nothing buffered yet
+  Bytes stream = {0x01};
+  AppendBytes(stream, EncodeFrame(Pattern(20, 7)));
+  reader.Feed(stream);
+  EXPECT_EQ(reader.TakeByte(), std::optional<uint8_t>(0x01));
+  EXPECT_EQ(reader.buffered(), stream.size() - 1);
+  EXPECT_EQ(Drain(reader), std::vector<Bytes>{Pattern(20, 7)});
+  EXPECT_FALSE(reader.TakeByte().has_value());
+}
+
 TEST(Frames, LargestFrameIsAcceptedAndNothingIsReservedBeforeItsBytesArrive) {
   const Bytes payload = Pattern(kMaxFrameBytes, 3);
   const Bytes frame = EncodeFrame(payload);

@@ -139,55 +139,6 @@ TEST_F(StoreTest, ReadRangeHonoursItsBounds) {
   EXPECT_TRUE(store->ReadRange(feed_.device(2), 1, 10)->empty());
 }
 
-TEST_F(StoreTest, FindByIdPrefixMatchesExactlyTheIdsWithThatPrefix) {
-  std::unique_ptr<Store> store = OpenStore();
-  ASSERT_TRUE(store);
-  std::vector<log::VerifiedEntry> entries;
-  for (int i = 0; i < 40; ++i) entries.push_back(Next(i % 3, NeedBody(std::to_string(i))));
-  ASSERT_TRUE(store->AppendBatch(entries).ok());
-  std::vector<std::string> hex_ids;
-  for (const auto& e : entries) hex_ids.push_back(ToHex(e.id));
-
-  auto expected = [&](const std::string& prefix) {
-    std::vector<std::string> out;
-    for (const auto& h : hex_ids)
-      if (h.rfind(prefix, 0) == 0) out.push_back(h);
-    std::sort(out.begin(), out.end());
-    return out;
-  };
-  auto found = [&](const std::string& prefix) {
-    Result<std::vector<EntryId>> ids = store->FindByIdPrefix(prefix, 100);
-    EXPECT_TRUE(ids.ok()) << prefix;
-    std::vector<std::string> out;
-    if (ids.ok())
-      for (const EntryId& id : *ids) out.push_back(ToHex(id));
-    return out;
-  };
-  size_t ambiguous = 0;
-  for (const std::string& h : hex_ids) {
-    for (size_t len = 1; len <= 64; ++len) {
-      const std::vector<std::string> want = expected(h.substr(0, len));
-      ASSERT_EQ(found(h.substr(0, len)), want) << "prefix " << h.substr(0, len);
-      if (len == 64) {
-        EXPECT_EQ(want, std::vector<std::string>{h});  // unique
-      }
-      if (want.size() > 1) ++ambiguous;
-    }
-  }
-  EXPECT_GT(ambiguous, 0u) << "40 ids share first digits, so some prefixes are ambiguous";
-  // Upper-case digits, prefixes of all f (no upper bound), and no match at all.
-  std::string upper = hex_ids[0].substr(0, 5);
-  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-  EXPECT_EQ(found(upper), expected(hex_ids[0].substr(0, 5)));
-  EXPECT_EQ(found("f"), expected("f"));
-  EXPECT_EQ(found("fff"), expected("fff"));
-  EXPECT_EQ(found(std::string(64, 'f')), expected(std::string(64, 'f')));
-  EXPECT_EQ(store->FindByIdPrefix(hex_ids[0].substr(0, 1), 1)->size(), 1u);
-  EXPECT_EQ(store->FindByIdPrefix("", 10).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(store->FindByIdPrefix("12g", 10).code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(store->FindByIdPrefix(std::string(65, '0'), 10).code(), ErrorCode::kInvalidArgument);
-}
-
 TEST_F(StoreTest, ForEachEntryVisitsInArrivalOrderAndGetEnvelopeFindsById) {
   std::unique_ptr<Store> store = OpenStore();
   ASSERT_TRUE(store);

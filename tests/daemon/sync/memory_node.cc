@@ -87,9 +87,17 @@ std::vector<log::EntryId> MemoryNode::WantedBodies(size_t limit) const {
   return out;
 }
 
+Share MemoryNode::MaySend(const log::Envelope& entry, const log::EntryHeader& header) const {
+  if (!may_send_(header)) return Share::kNothing;
+  if (header_only_(header) || wanted_.contains(log::ComputeEntryId(entry.header))) {
+    return Share::kHeaderOnly;
+  }
+  return Share::kWhole;
+}
+
 Result<std::optional<log::Envelope>> MemoryNode::IntactCopy(const log::EntryId& id) const {
   std::optional<log::Envelope> held = Get(id);
-  if (!held || wanted_.contains(id) || !may_send_(*log::DecodeHeader(held->header))) {
+  if (!held || wanted_.contains(id)) {
     return std::optional<log::Envelope>();
   }
   return held;
@@ -124,8 +132,6 @@ Result<std::vector<log::Envelope>> MemoryNode::Read(const log::DeviceKey& author
   const std::vector<log::Envelope>& entries = it->second.entries;
   for (uint64_t seq = from_seq; seq <= entries.size() && out.size() < limit; ++seq) {
     out.push_back(entries[seq - 1]);
-    // As the daemon's source: a wanted body is not sent (the header keeps the chain).
-    if (wanted_.contains(it->second.ids[seq - 1])) out.back().sealed_body.clear();
   }
   return out;
 }

@@ -27,9 +27,14 @@ class MemoryNode : public SyncSource, public log::LogView {
 
   // Adds an own or pre-shared entry. REQUIRES: it is its author's next entry here.
   void Append(const log::Envelope& entry);
-  // What MaySend answers (default: everything may go).
+  // Whether MaySend lets an entry go at all (default: everything may go).
   void SetPolicy(std::function<bool(const log::EntryHeader&)> may_send) {
     may_send_ = std::move(may_send);
+  }
+  // Which entries MaySend lets go header-only, as the daemon's source does another member's
+  // private entries (default: none; a wanted body always goes header-only).
+  void SetHeaderOnly(std::function<bool(const log::EntryHeader&)> header_only) {
+    header_only_ = std::move(header_only);
   }
 
   struct StoreReport {
@@ -58,7 +63,8 @@ class MemoryNode : public SyncSource, public log::LogView {
   std::map<log::DeviceKey, log::FeedHead> Heads() const override;
   Result<std::vector<log::Envelope>> Read(const log::DeviceKey& author, uint64_t from_seq,
                                           size_t limit) const override;
-  bool MaySend(const log::EntryHeader& header) const override { return may_send_(header); }
+  // As the daemon's source: what the policy refuses, nothing; a wanted body, header-only.
+  Share MaySend(const log::Envelope& entry, const log::EntryHeader& header) const override;
   std::vector<log::DeviceKey> SendOrder() const override { return send_order_; }
   std::vector<log::EntryId> WantedBodies(size_t limit) const override;
   Result<std::optional<log::Envelope>> IntactCopy(const log::EntryId& id) const override;
@@ -86,6 +92,9 @@ class MemoryNode : public SyncSource, public log::LogView {
   std::vector<log::ForkProof> forks_;
   std::function<bool(const log::EntryHeader&)> may_send_ = [](const log::EntryHeader&) {
     return true;
+  };
+  std::function<bool(const log::EntryHeader&)> header_only_ = [](const log::EntryHeader&) {
+    return false;
   };
   std::vector<log::DeviceKey> send_order_;
   std::set<log::EntryId> wanted_;

@@ -247,6 +247,31 @@ TEST_F(SyncSessionTest, PrivateEntriesRefusedByMaySendAreNeverSent) {
   EXPECT_TRUE(pair.session(kR).initial_sync_done());
 }
 
+TEST_F(SyncSessionTest, EntriesMaySendSharesHeaderOnlyGoWithoutTheirBodyAndTheFeedFollows) {
+  auto a = NewNode();
+  auto b = NewNode();
+  for (const log::Envelope& e : {Write(0), WritePrivate(0), Write(0)}) a->Append(e);
+  a->SetHeaderOnly([](const log::EntryHeader& h) { return h.scope == log::Scope::kPrivate; });
+  SyncPair pair(*a, *b);
+  pair.Start();
+  ASSERT_TRUE(pair.RunUntilQuiet());
+  size_t private_sent = 0;
+  for (const PeerMsg& m : pair.sent(kI)) {
+    if (const auto* batch = std::get_if<BatchMsg>(&m)) {
+      for (size_t i = 0; i < batch->entries.size(); ++i) {
+        const bool is_private = batch->headers[i].scope == log::Scope::kPrivate;
+        private_sent += is_private ? 1 : 0;
+        EXPECT_EQ(batch->entries[i].sealed_body.empty(), is_private);
+      }
+    }
+  }
+  EXPECT_EQ(private_sent, 1u);
+  // The chain stays whole: the peer holds the whole feed, the private entry as a header.
+  EXPECT_EQ(a->Feeds(), b->Feeds());
+  EXPECT_TRUE(pair.closes(kR).empty());
+  EXPECT_TRUE(pair.session(kI).initial_sync_done());
+}
+
 TEST_F(SyncSessionTest, PrivateEntriesGoToAPeerMaySendAllows) {
   auto a = NewNode();
   auto b = NewNode();
@@ -418,7 +443,9 @@ class ManyAuthorsSource : public SyncSource {
   Result<std::vector<log::Envelope>> Read(const log::DeviceKey&, uint64_t, size_t) const override {
     return std::vector<log::Envelope>{};
   }
-  bool MaySend(const log::EntryHeader&) const override { return true; }
+  Share MaySend(const log::Envelope&, const log::EntryHeader&) const override {
+    return Share::kWhole;
+  }
 };
 
 TEST_F(SyncSessionTest, AHelloThatWouldNotFitOneMessageClosesInstead) {
