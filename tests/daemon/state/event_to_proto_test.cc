@@ -14,6 +14,7 @@
 #include "daemon/log/author.h"
 #include "daemon/state/event_from_proto.h"
 #include "tests/daemon/state/history.h"
+#include "tests/daemon/state/property_run.h"
 
 namespace accord::state {
 namespace {
@@ -157,22 +158,12 @@ void EncodeThenDecodeGivesTheSameEvent() {
 }
 
 TEST(EventToProto, EveryKindSurvivesEncodeAndDecodeUnchanged) {
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = std::max(params.maxSuccess, kCases);
-  rc::detail::TestMetadata metadata;
-  metadata.id = "EventToProto/RoundTrip";
-  metadata.description = "event -> body -> bytes -> body -> event is the identity";
-  const auto result =
-      rc::detail::checkTestable(&EncodeThenDecodeGivesTheSameEvent, metadata, params);
-  if (!result.is<rc::detail::SuccessResult>()) {
-    std::ostringstream message;
-    rc::detail::printResultMessage(result, message);
-    FAIL() << message.str();
-  }
-  const auto& success = result.get<rc::detail::SuccessResult>();
-  EXPECT_GE(success.numSuccess, kCases);
+  const std::optional<rc::detail::SuccessResult> success =
+      RunProperty(&EncodeThenDecodeGivesTheSameEvent, "EventToProto/RoundTrip",
+                  "event -> body -> bytes -> body -> event is the identity", kCases);
+  if (!success) return;
   std::vector<bool> seen(kKinds, false);
-  for (const auto& [tags, count] : success.distribution) {
+  for (const auto& [tags, count] : success->distribution) {
     for (const std::string& tag : tags) {
       for (int i = 0; i < kKinds; ++i)
         if (tag.find("kind " + std::to_string(i) + "\"") != std::string::npos) seen[i] = true;

@@ -16,6 +16,7 @@
 #include "daemon/state/digest.h"
 #include "daemon/state/fold.h"
 #include "tests/daemon/state/history_sim.h"
+#include "tests/daemon/state/property_run.h"
 
 namespace accord::state {
 namespace {
@@ -127,31 +128,19 @@ void FoldIsAFunctionOfTheSet() {
 }
 
 TEST(FoldProperty, AnyOrderAnyDuplicationIncrementalOrFrozenGivesOneState) {
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = std::max(params.maxSuccess, kCases);
-  rc::detail::TestMetadata metadata;
-  metadata.id = "FoldProperty/AnyOrder";
-  metadata.description = "fold is a function of the set of entries";
-  const auto result = rc::detail::checkTestable(&FoldIsAFunctionOfTheSet, metadata, params);
-  if (!result.is<rc::detail::SuccessResult>()) {
-    std::ostringstream message;
-    rc::detail::printResultMessage(result, message);
-    FAIL() << message.str();
-  }
-  const auto& success = result.get<rc::detail::SuccessResult>();
-  EXPECT_GE(success.numSuccess, kCases);
+  const std::optional<rc::detail::SuccessResult> success =
+      RunProperty(&FoldIsAFunctionOfTheSet, "FoldProperty/AnyOrder",
+                  "fold is a function of the set of entries", kCases);
+  if (!success) return;
   // The generator must reach the interesting states, or the property proves little.
   int active = 0;
   int concurrent = 0;
-  for (const auto& [tags, count] : success.distribution) {
+  for (const auto& [tags, count] : success->distribution) {
     for (const std::string& tag : tags) {  // rapidcheck quotes string tags
       if (tag.find("active agreement") != std::string::npos) active += count;
       if (tag.find("concurrent pending versions") != std::string::npos) concurrent += count;
     }
   }
-  std::ostringstream shown;
-  rc::detail::printResultMessage(result, shown);
-  std::cout << shown.str() << "\n";
   EXPECT_GE(active, kCases / 4) << "too few histories with an active agreement";
   EXPECT_GE(concurrent, kCases / 20) << "too few histories with concurrent counters";
 }
