@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -89,41 +90,47 @@ void LearnDevicesFrom(const VerifiedEntry& entry, OverlayView& overlay) {
   }
 }
 
-// "entry 3 of the batch (author 0123456789abcdef, seq 7): <why>"
-Error InContext(size_t index, const Envelope& envelope, const Error& error) {
+// "entry 3 of the batch (author 0123456789abcdef, seq 7): <why>"; `header` is null when the
+// entry's header does not decode.
+Error InContext(size_t index, const EntryHeader* header, const Error& error) {
   std::string where = "entry " + std::to_string(index) + " of the batch";
-  Result<EntryHeader> header = DecodeHeader(envelope.header);
-  if (header.ok()) {
+  if (header != nullptr) {
     where += " (author " + ToHex(ByteView(header->author.data(), kAuthorHexBytes)) + ", seq " +
              std::to_string(header->seq) + ")";
   }
   return MakeError(error.code, where + ": " + error.message);
 }
 
-}  // namespace
-
-Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
-                               const LogView& view, const KeyRing& keys) {
-  return IngestBatch(batch, pact, view, keys, SignatureThreads());
+// Every header of `batch`, decoded; nullopt if any does not decode (validation then reports
+// the first failure in batch order, as it would without this).
+std::optional<std::vector<EntryHeader>> DecodeAll(std::span<const Envelope> batch) {
+  std::vector<EntryHeader> headers;
+  headers.reserve(batch.size());
+  for (const Envelope& envelope : batch) {
+    Result<EntryHeader> header = DecodeHeader(envelope.header);
+    if (!header.ok()) return std::nullopt;
+    headers.push_back(*header);
+  }
+  return headers;
 }
 
-Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
-                               const LogView& view, const KeyRing& keys,
-                               unsigned signature_threads) {
-  const std::vector<SignatureVerdict> signatures = VerifySignatures(batch, signature_threads);
-  return IngestBatch(batch, pact, view, keys, signatures);
-}
-
-Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
-                               const LogView& view, const KeyRing& keys,
-                               std::span<const SignatureVerdict> signatures) {
+// The batch loop, shared by every IngestBatch. `headers` is empty (each entry's header is
+// decoded where it is validated) or holds every entry's decoded header.
+Result<IngestPlan> Ingest(std::span<const Envelope> batch, std::span<const EntryHeader> headers,
+                          const PactId& pact, const LogView& view, const KeyRing& keys,
+                          std::span<const SignatureVerdict> signatures) {
   if (signatures.size() != batch.size()) {
     return MakeError(ErrorCode::kInternal, "signature verdicts do not match the batch");
+  }
+  if (!headers.empty() && headers.size() != batch.size()) {
+    return MakeError(ErrorCode::kInternal, "decoded headers do not match the batch");
   }
   OverlayView overlay(view);
   IngestPlan plan;
   for (size_t i = 0; i < batch.size(); ++i) {
-    Result<Validation> checked = ValidateEntry(batch[i], pact, overlay, keys, signatures[i]);
+    Result<Validation> checked =
+        headers.empty() ? ValidateEntry(batch[i], pact, overlay, keys, signatures[i])
+                        : ValidateEntry(batch[i], headers[i], pact, overlay, keys, signatures[i]);
     if (!checked.ok()) {
       // Frozen is checked after the signature and body hash, so this entry is authentic;
       // a peer that has not seen the fork yet keeps relaying the feed, which is no fault.
@@ -131,7 +138,9 @@ Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pa
         ++plan.frozen_skipped;
         continue;
       }
-      return InContext(i, batch[i], checked.error());
+      if (!headers.empty()) return InContext(i, &headers[i], checked.error());
+      Result<EntryHeader> header = DecodeHeader(batch[i].header);
+      return InContext(i, header.ok() ? &*header : nullptr, checked.error());
     }
     Validation& v = *checked;
     switch (v.outcome) {
@@ -150,6 +159,42 @@ Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pa
     }
   }
   return plan;
+}
+
+}  // namespace
+
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
+                               const LogView& view, const KeyRing& keys) {
+  return IngestBatch(batch, pact, view, keys, SignatureThreads());
+}
+
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
+                               const LogView& view, const KeyRing& keys,
+                               unsigned signature_threads) {
+  const std::optional<std::vector<EntryHeader>> headers = DecodeAll(batch);
+  if (!headers) {
+    return Ingest(batch, {}, pact, view, keys, VerifySignatures(batch, signature_threads));
+  }
+  return IngestBatch(batch, *headers, pact, view, keys,
+                     VerifySignatures(batch, *headers, signature_threads));
+}
+
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
+                               const LogView& view, const KeyRing& keys,
+                               std::span<const SignatureVerdict> signatures) {
+  const std::optional<std::vector<EntryHeader>> headers = DecodeAll(batch);
+  if (!headers) return Ingest(batch, {}, pact, view, keys, signatures);
+  return Ingest(batch, *headers, pact, view, keys, signatures);
+}
+
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch,
+                               std::span<const EntryHeader> headers, const PactId& pact,
+                               const LogView& view, const KeyRing& keys,
+                               std::span<const SignatureVerdict> signatures) {
+  if (headers.size() != batch.size()) {
+    return MakeError(ErrorCode::kInternal, "decoded headers do not match the batch");
+  }
+  return Ingest(batch, headers, pact, view, keys, signatures);
 }
 
 }  // namespace accord::log

@@ -42,6 +42,14 @@ Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pa
 Result<IngestPlan> IngestBatch(std::span<const Envelope> batch, const PactId& pact,
                                const LogView& view, const KeyRing& keys,
                                std::span<const SignatureVerdict> signatures);
+// The same with every header decoded ahead (where the batch was parsed), so none is decoded
+// again. REQUIRES: headers[i] is DecodeHeader(batch[i].header); kInternal if the counts differ.
+// The overloads above decode each header once too, up front; only a batch with a header that
+// does not decode is validated decoding entry by entry, so its first failure is reported.
+Result<IngestPlan> IngestBatch(std::span<const Envelope> batch,
+                               std::span<const EntryHeader> headers, const PactId& pact,
+                               const LogView& view, const KeyRing& keys,
+                               std::span<const SignatureVerdict> signatures);
 
 }  // namespace accord::log
 

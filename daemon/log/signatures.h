@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "daemon/log/entry.h"
+#include "daemon/log/header.h"
 
 namespace accord::log {
 
@@ -27,6 +28,11 @@ constexpr unsigned kMaxSignatureThreads = 4;  // threads, the caller's included
 // One verdict per entry of `batch`, in order. Uses up to `threads` threads (at least one:
 // the caller's), each on its own contiguous slice.
 std::vector<SignatureVerdict> VerifySignatures(std::span<const Envelope> batch, unsigned threads);
+// The same with the headers decoded ahead (where the batch was parsed), so none is decoded
+// again here. REQUIRES: headers[i] is DecodeHeader(batch[i].header) for every i.
+std::vector<SignatureVerdict> VerifySignatures(std::span<const Envelope> batch,
+                                               std::span<const EntryHeader> headers,
+                                               unsigned threads);
 
 // The thread count VerifySignatures should use on this machine.
 unsigned SignatureThreads();

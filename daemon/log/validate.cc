@@ -17,14 +17,17 @@ namespace {
 Error Fail(ErrorCode code, std::string why) { return MakeError(code, std::move(why)); }
 
 // Sizes first, so nothing below works on lengths a peer chose without a check.
-Result<EntryHeader> CheckStructure(const Envelope& envelope) {
+Status CheckBodyCap(const Envelope& envelope) {
   if (envelope.sealed_body.size() > kMaxSealedBodyBytes) {
     return Fail(
         ErrorCode::kTooLarge,
         "sealed body of " + std::to_string(envelope.sealed_body.size()) + " bytes exceeds the cap");
   }
-  Result<EntryHeader> header = DecodeHeader(envelope.header);
-  if (!header.ok()) return header.error();
+  return Status::Ok();
+}
+
+// The envelope's sizes against its decoded header.
+Status CheckShape(const EntryHeader& header, const Envelope& envelope) {
   if (envelope.signature.size() != kSignatureBytes) {
     return Fail(ErrorCode::kMalformedEntry, "malformed entry: signature of " +
                                                 std::to_string(envelope.signature.size()) +
@@ -33,13 +36,13 @@ Result<EntryHeader> CheckStructure(const Envelope& envelope) {
   // An entry may travel without its body (the chain stays whole: the signed header commits
   // to the withheld ciphertext's hash): another member's private entry always does, and any
   // entry whose body the sender holds damaged or never received (docs/log-format.md).
-  if (envelope.sealed_body.empty() && header->body_len > 0) return header;
-  if (envelope.sealed_body.size() != header->body_len) {
+  if (envelope.sealed_body.empty() && header.body_len > 0) return Status::Ok();
+  if (envelope.sealed_body.size() != header.body_len) {
     return Fail(ErrorCode::kMalformedEntry,
                 "malformed entry: sealed body of " + std::to_string(envelope.sealed_body.size()) +
-                    " bytes, header says " + std::to_string(header->body_len));
+                    " bytes, header says " + std::to_string(header.body_len));
   }
-  return header;
+  return Status::Ok();
 }
 
 bool SignatureVerifies(const EntryHeader& header, const Envelope& envelope) {
@@ -105,22 +108,11 @@ Status OpenAndParse(const EntryHeader& header, const Envelope& envelope, const K
   return Status::Ok();
 }
 
-}  // namespace
-
-bool IsWithheld(const EntryHeader& header, const Envelope& envelope) {
-  return envelope.sealed_body.empty() && header.body_len > 0;
-}
-
-Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
-                                 const KeyRing& keys) {
-  return ValidateEntry(envelope, pact, view, keys, SignatureVerdict::kUnchecked);
-}
-
-Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
-                                 const KeyRing& keys, SignatureVerdict signature) {
-  Result<EntryHeader> decoded = CheckStructure(envelope);
-  if (!decoded.ok()) return decoded.error();
-  const EntryHeader& header = *decoded;
+// Everything after the body cap and the header's decoding, shared by both ValidateEntry.
+Result<Validation> ValidateDecoded(const Envelope& envelope, const EntryHeader& header,
+                                   const PactId& pact, const LogView& view, const KeyRing& keys,
+                                   SignatureVerdict signature) {
+  ACCORD_RETURN_IF_ERROR(CheckShape(header, envelope));
 
   if (header.pact != pact) return Fail(ErrorCode::kWrongPact, "entry belongs to another pact");
   const bool verifies = signature == SignatureVerdict::kUnchecked
@@ -153,6 +145,32 @@ Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, c
   entry.envelope = envelope;
   if (!withheld) ACCORD_RETURN_IF_ERROR(OpenAndParse(header, envelope, keys, entry.body));
   return out;
+}
+
+}  // namespace
+
+bool IsWithheld(const EntryHeader& header, const Envelope& envelope) {
+  return envelope.sealed_body.empty() && header.body_len > 0;
+}
+
+Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
+                                 const KeyRing& keys) {
+  return ValidateEntry(envelope, pact, view, keys, SignatureVerdict::kUnchecked);
+}
+
+Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
+                                 const KeyRing& keys, SignatureVerdict signature) {
+  ACCORD_RETURN_IF_ERROR(CheckBodyCap(envelope));
+  Result<EntryHeader> header = DecodeHeader(envelope.header);
+  if (!header.ok()) return header.error();
+  return ValidateDecoded(envelope, *header, pact, view, keys, signature);
+}
+
+Result<Validation> ValidateEntry(const Envelope& envelope, const EntryHeader& header,
+                                 const PactId& pact, const LogView& view, const KeyRing& keys,
+                                 SignatureVerdict signature) {
+  ACCORD_RETURN_IF_ERROR(CheckBodyCap(envelope));
+  return ValidateDecoded(envelope, header, pact, view, keys, signature);
 }
 
 }  // namespace accord::log

@@ -66,6 +66,11 @@ Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, c
 // (signatures.h); kUnchecked verifies here.
 Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
                                  const KeyRing& keys, SignatureVerdict signature);
+// The same checks in the same order on a header decoded ahead (where the batch was parsed),
+// so it is not decoded again. REQUIRES: `header` is DecodeHeader(envelope.header).
+Result<Validation> ValidateEntry(const Envelope& envelope, const EntryHeader& header,
+                                 const PactId& pact, const LogView& view, const KeyRing& keys,
+                                 SignatureVerdict signature);
 
 }  // namespace accord::log
 

@@ -279,13 +279,30 @@ void PeerManager::OnClosed(SyncConnection* c) {
 
 void PeerManager::VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
                                      VerdictsDone done) {
-  // Only the immutable entries cross to the verification thread; `done` (which may own a
-  // connection) goes there and back inside one handler and is run and destroyed here.
+  auto verify = [entries = std::move(entries)] {
+    return log::VerifySignatures(*entries, log::SignatureThreads());
+  };
+  VerifyOnPool(std::move(verify), std::move(done));
+}
+
+void PeerManager::VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
+                                     std::shared_ptr<const std::vector<log::EntryHeader>> headers,
+                                     VerdictsDone done) {
+  auto verify = [entries = std::move(entries), headers = std::move(headers)] {
+    return log::VerifySignatures(*entries, *headers, log::SignatureThreads());
+  };
+  VerifyOnPool(std::move(verify), std::move(done));
+}
+
+void PeerManager::VerifyOnPool(std::function<std::vector<log::SignatureVerdict>()> verify,
+                               VerdictsDone done) {
+  // Only `verify` (which owns nothing but immutable entries) crosses to the verification
+  // thread; `done` (which may own a connection) goes there and back inside one handler and is
+  // run and destroyed here.
   auto finish = std::make_shared<VerdictsDone>(std::move(done));
-  asio::post(verify_pool_, [entries = std::move(entries), finish, io = io_.get_executor(),
+  asio::post(verify_pool_, [verify = std::move(verify), finish, io = io_.get_executor(),
                             alive = alive_]() mutable {
-    std::vector<log::SignatureVerdict> verdicts =
-        log::VerifySignatures(*entries, log::SignatureThreads());
+    std::vector<log::SignatureVerdict> verdicts = verify();
     asio::post(io, [finish = std::move(finish), verdicts = std::move(verdicts), alive]() mutable {
       if (*alive) (*finish)(std::move(verdicts));
     });
@@ -376,8 +393,9 @@ std::unique_ptr<sync::SyncSource> PeerManager::SourceFor(const log::DeviceKey& p
 }
 
 Result<size_t> PeerManager::StoreBatch(std::span<const log::Envelope> entries,
+                                       std::span<const log::EntryHeader> headers,
                                        std::span<const log::SignatureVerdict> verdicts) {
-  Result<Node::ReceiveReport> report = node_.Receive(entries, verdicts);
+  Result<Node::ReceiveReport> report = node_.Receive(entries, headers, verdicts);
   if (!report.ok()) return report.error();
   return report->stored;
 }

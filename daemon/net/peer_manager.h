@@ -48,6 +48,9 @@ class PeerManager final : public SyncHost {
   // Also for `log --verify` (LogStream).
   void VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
                           VerdictsDone done) override;
+  void VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
+                          std::shared_ptr<const std::vector<log::EntryHeader>> headers,
+                          VerdictsDone done) override;
 
  private:
   struct Target {
@@ -66,12 +69,15 @@ class PeerManager final : public SyncHost {
   void OnClosed(SyncConnection* connection) override;
   std::unique_ptr<sync::SyncSource> SourceFor(const log::DeviceKey& peer) override;
   Result<size_t> StoreBatch(std::span<const log::Envelope> entries,
+                            std::span<const log::EntryHeader> headers,
                             std::span<const log::SignatureVerdict> verdicts) override;
   Status KeepForkProof(const log::Envelope& existing, const log::Envelope& conflicting) override;
   Result<size_t> Repair(std::span<const log::Envelope> entries, const std::string& from) override;
   void NotePeerHeads(const log::DeviceKey& peer,
                      const std::map<log::DeviceKey, log::FeedHead>& heads) override;
   Result<size_t> CheckSent(const log::DeviceKey& author, uint64_t first, uint64_t last) override;
+  // Runs `verify` on the verification pool and `done` with its verdicts on the daemon thread.
+  void VerifyOnPool(std::function<std::vector<log::SignatureVerdict>()> verify, VerdictsDone done);
 
   // The Node's change notice (its one notification that the log changed), for every
   // connection. Each kind is posted: it is told in the middle of a store or a session step.

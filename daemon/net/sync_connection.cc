@@ -201,15 +201,18 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
 
 void SyncConnection::QueueBatch(sync::StoreBatch batch) {
   if (pending_.empty() && batch.entries.size() < log::kMinParallelSignatures) {
-    Store(batch.batch_id, batch.entries, log::VerifySignatures(batch.entries, 1));
+    Store(batch.batch_id, batch.entries, batch.headers,
+          log::VerifySignatures(batch.entries, batch.headers, 1));
     return;
   }
   auto entries = std::make_shared<const std::vector<log::Envelope>>(std::move(batch.entries));
-  pending_.push_back(PendingBatch{batch.batch_id, entries, std::nullopt});
-  host_.VerifyInBackground(entries, [self = shared_from_this(), id = batch.batch_id](
-                                        std::vector<log::SignatureVerdict> verdicts) {
-    self->OnVerified(id, std::move(verdicts));
-  });
+  auto headers = std::make_shared<const std::vector<log::EntryHeader>>(std::move(batch.headers));
+  pending_.push_back(PendingBatch{batch.batch_id, entries, headers, std::nullopt});
+  host_.VerifyInBackground(entries, headers,
+                           [self = shared_from_this(),
+                            id = batch.batch_id](std::vector<log::SignatureVerdict> verdicts) {
+                             self->OnVerified(id, std::move(verdicts));
+                           });
 }
 
 void SyncConnection::OnVerified(uint64_t batch_id, std::vector<log::SignatureVerdict> verdicts) {
@@ -230,15 +233,16 @@ void SyncConnection::StoreReady() {
   while (!closed_ && !pending_.empty() && pending_.front().verdicts) {
     PendingBatch next = std::move(pending_.front());
     pending_.pop_front();
-    Store(next.id, *next.entries, *next.verdicts);
+    Store(next.id, *next.entries, *next.headers, *next.verdicts);
   }
   storing_ = false;
 }
 
 void SyncConnection::Store(uint64_t batch_id, std::span<const log::Envelope> entries,
+                           std::span<const log::EntryHeader> headers,
                            std::span<const log::SignatureVerdict> verdicts) {
   // What was new (and any fork it revealed) reaches every connection through the host.
-  Result<size_t> stored = host_.StoreBatch(entries, verdicts);
+  Result<size_t> stored = host_.StoreBatch(entries, headers, verdicts);
   if (!stored.ok()) {
     LogWarning("sync: rejected a batch from device " + Short(device_) + ": " +
                stored.error().message);

@@ -74,6 +74,7 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   void OnVerified(uint64_t batch_id, std::vector<log::SignatureVerdict> verdicts);
   void StoreReady();
   void Store(uint64_t batch_id, std::span<const log::Envelope> entries,
+             std::span<const log::EntryHeader> headers,
              std::span<const log::SignatureVerdict> verdicts);
   void Send(const Bytes& plaintext);
 
@@ -91,7 +92,8 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   struct PendingBatch {
     uint64_t id;
     std::shared_ptr<const std::vector<log::Envelope>> entries;
-    std::optional<std::vector<log::SignatureVerdict>> verdicts;  // set once checked
+    std::shared_ptr<const std::vector<log::EntryHeader>> headers;  // decoded by the wire
+    std::optional<std::vector<log::SignatureVerdict>> verdicts;    // set once checked
   };
   std::deque<PendingBatch> pending_;  // in the order the session asked to store them
   bool storing_ = false;              // StoreReady is on the stack

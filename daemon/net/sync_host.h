@@ -55,9 +55,16 @@ class SyncHost {
   using VerdictsDone = std::function<void(std::vector<log::SignatureVerdict>)>;
   virtual void VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
                                   VerdictsDone done) = 0;
-  // Validates and stores a received batch (all or nothing), with its verdicts checked ahead.
+  // The same with the headers the wire decoded, so they are not decoded again. REQUIRES:
+  // (*headers)[i] is DecodeHeader((*entries)[i].header); neither changes meanwhile.
+  virtual void VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
+                                  std::shared_ptr<const std::vector<log::EntryHeader>> headers,
+                                  VerdictsDone done) = 0;
+  // Validates and stores a received batch (all or nothing), with its verdicts checked ahead
+  // and its headers decoded by the wire (headers[i] is DecodeHeader(entries[i].header)).
   // Returns how many entries were new. Every connection hears of them through the host.
   virtual Result<size_t> StoreBatch(std::span<const log::Envelope> entries,
+                                    std::span<const log::EntryHeader> headers,
                                     std::span<const log::SignatureVerdict> verdicts) = 0;
   // Keeps a fork proof the peer relayed; an error if it proves nothing.
   virtual Status KeepForkProof(const log::Envelope& existing, const log::Envelope& conflicting) = 0;

@@ -95,6 +95,10 @@ class Node {
   // With the batch's signature verdicts checked ahead (log::VerifySignatures).
   Result<ReceiveReport> Receive(std::span<const log::Envelope> batch,
                                 std::span<const log::SignatureVerdict> signatures);
+  // With the headers decoded where the batch was parsed, too (log::IngestBatch's REQUIRES).
+  Result<ReceiveReport> Receive(std::span<const log::Envelope> batch,
+                                std::span<const log::EntryHeader> headers,
+                                std::span<const log::SignatureVerdict> signatures);
   // Keeps a fork proof relayed by a peer: both headers must verify and conflict
   // (log::CheckForkProof). A proof that newly freezes a feed is told as a kForkProof notice.
   Status ReceiveForkProof(const log::Envelope& existing, const log::Envelope& conflicting);
@@ -227,6 +231,8 @@ class Node {
   Status FinishInit();
   // Receive's second half: records the plan's forks (their notices go to `forks`) and folds
   // what it stored.
+  // Receive's store, fold and notices once the batch has been validated.
+  Result<ReceiveReport> StoreReceived(const log::IngestPlan& plan);
   Status RecordAndFold(const log::IngestPlan& plan, ReceiveReport& report,
                        std::vector<ChangeNotice>& forks);
   // Write for any kind, control ones included (init, pairing).

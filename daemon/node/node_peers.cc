@@ -33,18 +33,32 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
       *store_, [this](const log::DeviceKey& d) { return named_devices_.count(d) != 0; });
   Result<log::IngestPlan> plan = log::IngestBatch(batch, pact_, view, keys_, signatures);
   if (!plan.ok()) return plan.error();
-  ACCORD_RETURN_IF_ERROR(store_->AppendBatch(plan->to_store));
+  return StoreReceived(*plan);
+}
+
+Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
+                                          std::span<const log::EntryHeader> headers,
+                                          std::span<const log::SignatureVerdict> signatures) {
+  store::StoreLogView view(
+      *store_, [this](const log::DeviceKey& d) { return named_devices_.count(d) != 0; });
+  Result<log::IngestPlan> plan = log::IngestBatch(batch, headers, pact_, view, keys_, signatures);
+  if (!plan.ok()) return plan.error();
+  return StoreReceived(*plan);
+}
+
+Result<Node::ReceiveReport> Node::StoreReceived(const log::IngestPlan& plan) {
+  ACCORD_RETURN_IF_ERROR(store_->AppendBatch(plan.to_store));
   // Entries of our own feed from a peer (this device was restored from an older copy): the
   // author continues after them.
-  if (std::any_of(plan->to_store.begin(), plan->to_store.end(),
+  if (std::any_of(plan.to_store.begin(), plan.to_store.end(),
                   [this](const log::VerifiedEntry& e) { return e.header.author == device_key_; })) {
     author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
   }
   ReceiveReport report;
-  report.stored = plan->to_store.size();
-  report.duplicates = plan->duplicates;
+  report.stored = plan.to_store.size();
+  report.duplicates = plan.duplicates;
   std::vector<ChangeNotice> forks;
-  Status folded = RecordAndFold(*plan, report, forks);
+  Status folded = RecordAndFold(plan, report, forks);
   // Stored is stored: peers hear of it even if folding failed part way.
   if (folded.ok()) {
     for (const ChangeNotice& fork : forks) NotifyChange(fork);

@@ -103,8 +103,8 @@ std::vector<Action> SyncSession::OnMessage(ByteView plaintext) {
   } else if (!Ready()) {
     Close("protocol violation: a message before the Hellos", out);
   } else if (auto* batch = std::get_if<BatchMsg>(&msg)) {
-    HandleBatch(batch->batch_id, std::move(batch->entries), batch->headers, batch->total_behind,
-                out);
+    HandleBatch(batch->batch_id, std::move(batch->entries), std::move(batch->headers),
+                batch->total_behind, out);
   } else if (auto* ack = std::get_if<AckMsg>(&msg)) {
     HandleAck(ack->batch_id, out);
   } else if (auto* fork = std::get_if<ForkMsg>(&msg)) {
@@ -211,7 +211,7 @@ std::vector<Action> SyncSession::OnRepairWanted() {
 }
 
 void SyncSession::HandleBatch(uint64_t batch_id, std::vector<log::Envelope> entries,
-                              const std::vector<log::EntryHeader>& headers, uint64_t total_behind,
+                              std::vector<log::EntryHeader> headers, uint64_t total_behind,
                               std::vector<Action>& out) {
   if (pending_.size() >= kMaxInFlightBatches) {
     return Close("protocol violation: more batches than the flow-control window", out);
@@ -243,7 +243,7 @@ void SyncSession::HandleBatch(uint64_t batch_id, std::vector<log::Envelope> entr
     return;
   }
   pending_.push_back(PendingStore{batch_id, false});
-  out.push_back(StoreBatch{batch_id, std::move(entries)});
+  out.push_back(StoreBatch{batch_id, std::move(entries), std::move(headers)});
 }
 
 void SyncSession::HandleAck(uint64_t batch_id, std::vector<Action>& out) {

@@ -65,6 +65,7 @@ struct SendMessage {  // one serialized PeerMessage, <= kMaxPeerMessageBytes
 struct StoreBatch {  // edge: IngestBatch + AppendBatch, then OnBatchStored
   uint64_t batch_id;
   std::vector<log::Envelope> entries;
+  std::vector<log::EntryHeader> headers;  // entries[i].header, decoded once by the wire
 };
 struct RecordFork {  // a received proof for the edge to verify and keep
   log::Envelope existing;
@@ -135,7 +136,7 @@ class SyncSession {
 
   void HandleHello(const std::map<log::DeviceKey, log::FeedHead>& heads, std::vector<Action>& out);
   void HandleBatch(uint64_t batch_id, std::vector<log::Envelope> entries,
-                   const std::vector<log::EntryHeader>& headers, uint64_t total_behind,
+                   std::vector<log::EntryHeader> headers, uint64_t total_behind,
                    std::vector<Action>& out);
   void HandleAck(uint64_t batch_id, std::vector<Action>& out);
   void HandleFork(log::Envelope existing, log::Envelope conflicting, std::vector<Action>& out);

@@ -151,6 +151,36 @@ TEST_F(IngestTest, AFeedFrozenBeforeTheBatchIsSkippedNotAnError) {
   EXPECT_EQ(Ingest({forged, b1.envelope}).code(), ErrorCode::kBadSignature);
 }
 
+TEST_F(IngestTest, HeadersDecodedAheadGiveTheSamePlanAsTheEnvelopesAlone) {
+  std::vector<AuthoredEntry> written;
+  for (int i = 0; i < 5; ++i) written.push_back(feed_.Write(i % 2, NeedBody("n")));
+  const std::vector<Envelope> batch = Envelopes(written);
+  std::vector<EntryHeader> headers;
+  for (const AuthoredEntry& e : written) headers.push_back(e.header);
+  Result<IngestPlan> plan = IngestBatch(batch, headers, feed_.pact(), log_, feed_.keys(),
+                                        VerifySignatures(batch, headers, 1));
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(Ids(plan->to_store), Ids(Ingest(batch)->to_store));
+}
+
+TEST_F(IngestTest, HeadersThatDoNotMatchTheBatchAreAnInternalError) {
+  const std::vector<Envelope> batch = {feed_.Write(0, NeedBody("1")).envelope};
+  EXPECT_EQ(
+      IngestBatch(batch, {}, feed_.pact(), log_, feed_.keys(), VerifySignatures(batch, 1)).code(),
+      ErrorCode::kInternal);
+}
+
+TEST_F(IngestTest, AHeaderThatDoesNotDecodeIsReportedAtItsIndex) {
+  std::vector<Envelope> batch = {feed_.Write(0, NeedBody("1")).envelope,
+                                 feed_.Write(0, NeedBody("2")).envelope};
+  batch[1].header[0] ^= 0x01;  // the magic
+  Result<IngestPlan> plan = Ingest(batch);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.code(), ErrorCode::kMalformedEntry);
+  EXPECT_NE(plan.error().message.find("entry 1 of the batch: "), std::string::npos)
+      << plan.error().message;
+}
+
 TEST_F(IngestTest, AnEmptyBatchIsAnEmptyPlan) {
   Result<IngestPlan> plan = Ingest({});
   ASSERT_TRUE(plan.ok());

@@ -53,6 +53,18 @@ TEST_F(SignaturesTest, VerdictsMatchCheckingEachEntryAloneForEveryThreadCount) {
   }
 }
 
+TEST_F(SignaturesTest, HeadersDecodedAheadGiveTheSameVerdicts) {
+  batch_[0].signature[0] ^= 0x01;
+  batch_[150].header[40] ^= 0x80;  // still decodes; the signature no longer covers it
+  batch_[77].signature.pop_back();
+  std::vector<EntryHeader> headers;
+  for (const Envelope& e : batch_) headers.push_back(*DecodeHeader(e.header));
+  for (unsigned threads : {1u, 3u}) {
+    EXPECT_EQ(VerifySignatures(batch_, headers, threads), VerifySignatures(batch_, threads))
+        << threads << " threads";
+  }
+}
+
 TEST_F(SignaturesTest, AnEmptyOrSmallBatchIsCheckedOnTheCallersThread) {
   EXPECT_TRUE(VerifySignatures({}, 4).empty());
   const std::vector<SignatureVerdict> v = VerifySignatures(std::span(batch_).first(3), 4);

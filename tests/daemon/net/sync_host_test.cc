@@ -39,7 +39,9 @@ class SyncHostTest : public NetFixture {
     return feed.ok() ? *feed : std::vector<log::Envelope>{};
   }
   Result<size_t> Store(const std::vector<log::Envelope>& batch) {
-    return host().StoreBatch(batch, log::VerifySignatures(batch, 1));
+    std::vector<log::EntryHeader> headers;  // as the wire decodes them
+    for (const log::Envelope& e : batch) headers.push_back(*log::DecodeHeader(e.header));
+    return host().StoreBatch(batch, headers, log::VerifySignatures(batch, headers, 1));
   }
   // Alice's entry at seq 2 written again, differently: the other half of a fork proof.
   log::Envelope AliceSecondSeqTwo() {
