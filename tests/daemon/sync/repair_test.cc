@@ -75,7 +75,9 @@ TEST_F(SyncRepairTest, ABodyNobodyHoldsWholeGoesHeaderOnlyAndTheRestOfTheFeedFol
   EXPECT_EQ(b->wanted(), (std::set<log::EntryId>{victim}));
   const std::vector<log::EntryId> ids = b->Feeds().at(feed_.device(0));
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (ids[i] != victim) EXPECT_FALSE(b->Get(ids[i])->sealed_body.empty()) << "seq " << i + 1;
+    if (ids[i] != victim) {
+      EXPECT_FALSE(b->Get(ids[i])->sealed_body.empty()) << "seq " << i + 1;
+    }
   }
   EXPECT_EQ(pair.repaired(kI), 0u);
   EXPECT_EQ(pair.repaired(kR), 0u);
