@@ -173,9 +173,9 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
           LogInfo("pairing: a connection ended before trying the code; the code stays open");
           co_return;
         }
-        End(proto::INVITE_STATE_FAILED, machine.burned()
-                          ? "someone tried a wrong code; make a new one with accord invite"
-                          : "the pairing connection ended early; make a new code");
+        End(proto::INVITE_STATE_FAILED,
+            machine.burned() ? "someone tried a wrong code; make a new one with accord invite"
+                             : "the pairing connection ended early; make a new code");
       }
       co_return;
     }
@@ -184,9 +184,9 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
       LogWarning("pairing: " + out.error().message);
       socket->Close();
       if (release_unguessed()) co_return;
-      End(proto::INVITE_STATE_FAILED, machine.burned()
-                        ? "someone tried a wrong code; make a new one with accord invite"
-                        : "the pairing failed: " + out.error().message);
+      End(proto::INVITE_STATE_FAILED,
+          machine.burned() ? "someone tried a wrong code; make a new one with accord invite"
+                           : "the pairing failed: " + out.error().message);
       co_return;
     }
     SendAll(*socket, *out);
