@@ -83,31 +83,6 @@ Result<std::optional<Validation>> CheckChain(const EntryHeader& header, const En
   return std::optional<Validation>();
 }
 
-// Opens the sealed body and parses it into `body` (the entry's own, so nothing is copied).
-Status OpenAndParse(const EntryHeader& header, const Envelope& envelope, const KeyRing& keys,
-                    proto::Body& body) {
-  const crypto::SecretKey* key = keys.KeyFor(header.scope, header.epoch);
-  if (key == nullptr) {
-    return Fail(ErrorCode::kUnknownEpoch,
-                "no key for epoch " + std::to_string(header.epoch) + " of this scope");
-  }
-  Result<Bytes> plaintext = crypto::OpenBody(
-      *key, header.nonce, ByteView(envelope.header.data(), kHeaderAdBytes), envelope.sealed_body);
-  if (!plaintext.ok()) {
-    return Fail(ErrorCode::kDecryptFailed, "entry body does not open with the epoch key");
-  }
-  const bool parsed = body.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size()));
-  crypto::Wipe(*plaintext);
-  if (!parsed) return Fail(ErrorCode::kBadBody, "entry body does not parse");
-  if (body.kind_case() == proto::Body::KIND_NOT_SET) {
-    return Fail(ErrorCode::kBadBody, "entry body has no known kind");
-  }
-  if (ScopeOf(body) != header.scope) {
-    return Fail(ErrorCode::kBadBody, "entry body kind does not belong to the header's scope");
-  }
-  return Status::Ok();
-}
-
 // Everything after the body cap and the header's decoding, shared by both ValidateEntry.
 Result<Validation> ValidateDecoded(const Envelope& envelope, const EntryHeader& header,
                                    const PactId& pact, const LogView& view, const KeyRing& keys,
@@ -143,11 +118,35 @@ Result<Validation> ValidateDecoded(const Envelope& envelope, const EntryHeader& 
   entry.id = id;
   entry.header = header;
   entry.envelope = envelope;
-  if (!withheld) ACCORD_RETURN_IF_ERROR(OpenAndParse(header, envelope, keys, entry.body));
+  if (!withheld) ACCORD_RETURN_IF_ERROR(OpenEntryBody(header, envelope, keys, entry.body));
   return out;
 }
 
 }  // namespace
+
+Status OpenEntryBody(const EntryHeader& header, const Envelope& envelope, const KeyRing& keys,
+                     proto::Body& body) {
+  const crypto::SecretKey* key = keys.KeyFor(header.scope, header.epoch);
+  if (key == nullptr) {
+    return Fail(ErrorCode::kUnknownEpoch,
+                "no key for epoch " + std::to_string(header.epoch) + " of this scope");
+  }
+  Result<Bytes> plaintext = crypto::OpenBody(
+      *key, header.nonce, ByteView(envelope.header.data(), kHeaderAdBytes), envelope.sealed_body);
+  if (!plaintext.ok()) {
+    return Fail(ErrorCode::kDecryptFailed, "entry body does not open with the epoch key");
+  }
+  const bool parsed = body.ParseFromArray(plaintext->data(), static_cast<int>(plaintext->size()));
+  crypto::Wipe(*plaintext);
+  if (!parsed) return Fail(ErrorCode::kBadBody, "entry body does not parse");
+  if (body.kind_case() == proto::Body::KIND_NOT_SET) {
+    return Fail(ErrorCode::kBadBody, "entry body has no known kind");
+  }
+  if (ScopeOf(body) != header.scope) {
+    return Fail(ErrorCode::kBadBody, "entry body kind does not belong to the header's scope");
+  }
+  return Status::Ok();
+}
 
 bool IsWithheld(const EntryHeader& header, const Envelope& envelope) {
   return envelope.sealed_body.empty() && header.body_len > 0;

@@ -60,6 +60,12 @@ struct Validation {
 // It is validated as far as the chain goes; its body is empty.
 bool IsWithheld(const EntryHeader& header, const Envelope& envelope);
 
+// Opens an entry's sealed body with the ring's key and parses it into `body` (no signature
+// or chain check). kUnknownEpoch, kDecryptFailed, kBadBody (does not parse, no known kind, or
+// a kind outside the header's scope).
+Status OpenEntryBody(const EntryHeader& header, const Envelope& envelope, const KeyRing& keys,
+                     proto::Body& body);
+
 Result<Validation> ValidateEntry(const Envelope& envelope, const PactId& pact, const LogView& view,
                                  const KeyRing& keys);
 // The same checks in the same order, with the signature's verdict computed ahead

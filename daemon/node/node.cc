@@ -32,18 +32,8 @@ constexpr std::string_view kInitProfileAd = "accord/init-profile/v1";
 
 Result<proto::Body> OpenStoredBody(const log::EntryHeader& header, const log::Envelope& envelope,
                                    const log::KeyRing& keys) {
-  const crypto::SecretKey* key = keys.KeyFor(header.scope, header.epoch);
-  if (key == nullptr) return MakeError(ErrorCode::kUnknownEpoch, "no key for this entry");
-  Result<Bytes> plain =
-      crypto::OpenBody(*key, header.nonce, ByteView(envelope.header.data(), log::kHeaderAdBytes),
-                       envelope.sealed_body);
-  if (!plain.ok()) return plain.error();
   proto::Body body;
-  bool parsed = body.ParseFromArray(plain->data(), static_cast<int>(plain->size()));
-  crypto::Wipe(*plain);
-  if (!parsed || body.kind_case() == proto::Body::KIND_NOT_SET) {
-    return MakeError(ErrorCode::kBadBody, "stored body does not parse");
-  }
+  ACCORD_RETURN_IF_ERROR(log::OpenEntryBody(header, envelope, keys, body));
   return body;
 }
 
