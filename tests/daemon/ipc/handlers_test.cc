@@ -344,7 +344,8 @@ TEST_F(HandlersTest, AcceptingOnesOwnProposalIsRefused) {
 TEST_F(HandlersTest, AcceptAndDeclineWriteAStanceOnThePartnersVersion) {
   InitAlice();
   AddBob();
-  Result<log::EntryId> v1 = bob_->Write(state::Proposed{std::nullopt, std::nullopt, "walks"});
+  Result<log::EntryId> v1 =
+      bob_->Write(state::Proposed{std::nullopt, std::nullopt, "walks", std::nullopt, 0});
   ASSERT_TRUE(v1.ok());
   ToAlice();
   WrittenId(Ask(Action(proto::AgreementActionRequest::DECLINE, ToHex(*v1), "not yet")));
@@ -371,12 +372,13 @@ TEST_F(HandlersTest, AcceptAndDeclineWriteAStanceOnThePartnersVersion) {
 TEST_F(HandlersTest, TwoPendingVersionsMakeAnUnnamedAcceptAmbiguous) {
   InitAlice();
   AddBob();
-  Result<log::EntryId> v1 = bob_->Write(state::Proposed{std::nullopt, std::nullopt, "walks"});
+  Result<log::EntryId> v1 =
+      bob_->Write(state::Proposed{std::nullopt, std::nullopt, "walks", std::nullopt, 0});
   ASSERT_TRUE(v1.ok());
   ToAlice();
   WrittenId(Ask(Accept(*v1)));
   // Both counter the active version without seeing each other's counter.
-  ASSERT_TRUE(bob_->Write(state::Proposed{*v1, *v1, "long walks"}).ok());
+  ASSERT_TRUE(bob_->Write(state::Proposed{*v1, *v1, "long walks", std::nullopt, 0}).ok());
   WrittenId(Ask(Counter(*v1, "short walks")));
   ToAlice();
   ASSERT_EQ(OnlyAgreement().pending.size(), 2u);

@@ -88,7 +88,8 @@ TEST_F(NodeTest, AProposalKeepsItsScheduleAndCadenceAcrossAReopen) {
 TEST_F(NodeTest, AgreementAndSpaceKindsBetweenTwoMembersFoldOnBothSides) {
   PairAliceAndBob();
   // Bob proposes and asks for space; Alice answers each.
-  Result<log::EntryId> v1 = bob_->Write(state::Proposed{std::nullopt, std::nullopt, "walks"});
+  Result<log::EntryId> v1 =
+      bob_->Write(state::Proposed{std::nullopt, std::nullopt, "walks", std::nullopt, 0});
   ASSERT_TRUE(v1.ok()) << v1.error().message;
   Result<log::EntryId> ask = bob_->Write(state::SpaceAsked{kHourMs, "a long walk"});
   ASSERT_TRUE(ask.ok());
@@ -97,7 +98,7 @@ TEST_F(NodeTest, AgreementAndSpaceKindsBetweenTwoMembersFoldOnBothSides) {
   ASSERT_TRUE(alice_->Write(state::Accepted{*v1, *v1}).ok());
   ASSERT_TRUE(alice_->Write(state::SpaceAcked{*ask, "take your time"}).ok());
   ASSERT_TRUE(bob_->Write(state::SpaceEnded{*ask}).ok());
-  Result<log::EntryId> v2 = alice_->Write(state::Proposed{*v1, *v1, "long walks"});
+  Result<log::EntryId> v2 = alice_->Write(state::Proposed{*v1, *v1, "long walks", std::nullopt, 0});
   ASSERT_TRUE(v2.ok());
   ASSERT_TRUE(alice_->Write(state::Retired{*v1, "we moved"}).ok());
   ASSERT_TRUE(Sync(*alice_, *bob_).ok());
