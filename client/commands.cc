@@ -126,20 +126,31 @@ std::vector<CommandRow> MakeTable() {
         return r;
       });
   row(
-      "join", "CODE --peer HOST:PORT", "join your partner's pact with the code they gave you",
+      "join", "CODE [--peer HOST:PORT] [--name NAME]",
+      "join your partner's pact with the code they gave you (found on the home network, or at "
+      "--peer)",
       [](CLI::App& c, Args& a) {
         c.add_option("CODE", a.code, "the code, like 7-crossbow-meadow-ember")->required();
-        c.add_option("--peer", a.peer, "your partner's daemon, as shown by their accord status");
+        c.add_option("--peer", a.peer,
+                     "your partner's daemon, as their accord invite or accord status shows it "
+                     "(without it, their invitation is found on the home network)");
+        c.add_option("--name", a.name,
+                     "your name as your partner will see it (creates this device's identity if "
+                     "accord init has not run)");
       },
       [](const Args& a) -> Result<Request> {
-        if (a.peer.empty()) {
-          return Usage(
-              "give your partner's address with --peer HOST:PORT (their accord status "
-              "shows it)");
-        }
         Request r;
         r.mutable_join()->set_code(a.code);
         r.mutable_join()->set_peer(a.peer);
+        r.mutable_join()->set_name(a.name);
+        return r;
+      });
+  row("doctor", "",
+      "check this machine's set-up and the path to each partner device; says what fixes each "
+      "problem",
+      none, [](const Args&) -> Result<Request> {
+        Request r;
+        r.mutable_doctor();
         return r;
       });
   row("peers", "", "devices, addresses, connected or last seen, entries behind", none,

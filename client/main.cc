@@ -45,6 +45,33 @@ int LogDamage(const proto::LogResponse& log) {
                   "; accordd repairs them from a peer that holds a good copy (see accord status)");
 }
 
+// `doctor`: exit 0 only when no check failed (warnings do not fail it).
+int DoctorExit(const proto::DoctorResponse& doctor) {
+  int failed = 0;
+  for (const proto::DoctorCheck& c : doctor.checks()) failed += c.result() == proto::CHECK_RESULT_FAILED;
+  if (failed == 0) return 0;
+  std::cerr << "accord: error: " << failed << (failed == 1 ? " check" : " checks")
+            << " failed; each says what fixes it\n";
+  return 1;
+}
+
+// `doctor` with no daemon to ask: that is its first finding, printed like the others.
+int DoctorWithoutDaemon(const Error& error, bool json) {
+  proto::Response out;
+  proto::DoctorCheck* c = out.mutable_doctor()->add_checks();
+  c->set_name("daemon");
+  c->set_result(proto::CHECK_RESULT_FAILED);
+  c->set_detail(error.message);
+  c->set_fix("systemctl --user start accordd (or run accordd in a terminal)");
+  if (json) {
+    std::cout << ToJson(out, false) << "\n";
+  } else {
+    RenderText(out, 0, std::cout);
+  }
+  std::cout.flush();
+  return ExitCodeFor(ErrorCode::kUnavailable);
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -200,6 +227,7 @@ int Run(int argc, char** argv) {
       ResolveInstancePaths(home.empty() ? std::nullopt : std::optional<std::string>(home));
   if (!paths.ok()) return Fail(paths.code(), paths.error().message);
   Result<IpcClient> client = IpcClient::Connect(paths->socket);
+  if (!client.ok() && request->has_doctor()) return DoctorWithoutDaemon(client.error(), json);
   if (!client.ok()) return Fail(client.code(), client.error().message);
   if (Status s = client->Send(*request); !s.ok()) return Fail(s.code(), s.error().message);
   if (request->has_export_()) return ReceiveExport(*client, std::move(export_file), json);
@@ -242,6 +270,7 @@ int Run(int argc, char** argv) {
     }
     std::cout.flush();
     if (response->has_log() && response->log().failed() > 0) return LogDamage(response->log());
+    if (response->has_doctor()) return DoctorExit(response->doctor());
     if (response->has_invite() && response->invite().state() == proto::INVITE_STATE_PAIRED) break;
   } while (streaming || (joined_log.has_log() && joined_log.log().more()));
   return 0;

@@ -106,7 +106,13 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
     out << " " << S(m.name()) << (m.is_me() ? " (me)" : "") << (m.left() ? " (left)" : "");
   }
   out << "\n";
-  if (!s.listen_address().empty()) out << "listening on " << S(s.listen_address()) << "\n";
+  if (s.listen_addresses_size() > 0) {
+    out << "listening on";
+    for (const std::string& address : s.listen_addresses()) out << " " << S(address);
+    out << "\n";
+  } else if (!s.listen_address().empty()) {
+    out << "listening on " << S(s.listen_address()) << "\n";
+  }
   for (const auto& p : s.peers()) Peer(p, now_ms, out);
   out << "entries: " << s.entries() << "\n";
   for (const auto& a : s.waiting_for_me())
@@ -156,6 +162,14 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       break;
     case R::kStatus:
       Status(r.status(), now_ms, out);
+      break;
+    case R::kDoctor:
+      for (const auto& c : r.doctor().checks()) {
+        std::string word(proto::WordFor(c.result()));
+        word.resize(std::max<size_t>(word.size(), 8), ' ');
+        out << word << S(c.name()) << ": " << S(c.detail()) << "\n";
+        if (!c.fix().empty()) out << "        fix: " << S(c.fix()) << "\n";
+      }
       break;
     case R::kPeers:
       if (r.peers().peers_size() == 0)
@@ -241,6 +255,10 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       RenderExportChunk(r.export_().content(), out);
       break;
     case R::kEvent:
+      if (r.event().has_peer()) {
+        out << Clock(r.event().time_ms()) << "  " << S(r.event().summary()) << "\n";
+        break;
+      }
       out << Clock(r.event().time_ms()) << "  " << S(r.event().author_name()) << "  "
           << S(r.event().summary()) << "\n";
       break;

@@ -7,6 +7,7 @@
 
 #include "base/text.h"
 #include "daemon/export/export.h"
+#include "daemon/ipc/doctor.h"
 #include "daemon/ipc/event_summary.h"
 #include "daemon/ipc/log_stream.h"
 #include "daemon/ipc/resolve.h"
@@ -63,6 +64,19 @@ bool NeedsIdentity(proto::Request::CommandCase command) {
 
 Handlers::Handlers(Node& node, PeerManager* peers) : node_(node), peers_(peers) {
   node_.AddEventListener([this](const state::Event& e) { OnEvent(e); });
+  if (peers_) {
+    peers_->AddPeerListener([this](const proto::PeerEvent& p) {
+      proto::Response out;
+      proto::Event* e = out.mutable_event();
+      e->set_time_ms(node_.NowMs());
+      *e->mutable_peer() = p;
+      e->set_summary(p.name() + "'s device " + p.device_key().substr(0, 8) +
+                     (p.state() == proto::PEER_STATE_CONNECTED ? " connected" : " disconnected") +
+                     (p.address().empty() ? "" : " (" + p.address() + ")") +
+                     (p.reason().empty() ? "" : ": " + p.reason()));
+      SendToWatchers(out);
+    });
+  }
   node_.AddChangeListener([this](const Node::ChangeNotice& n) {
     if (n.kind == Node::ChangeNotice::Kind::kIntegrity) OnIntegrity(n.integrity);
   });
@@ -87,6 +101,18 @@ void Handlers::Handle(const proto::Request& q, const std::shared_ptr<IpcSession>
       return Invite(q.invite(), session);
     case R::kJoin:
       return Join(q.join(), session);
+    case R::kDoctor: {
+      if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
+      std::weak_ptr<IpcSession> weak = session;
+      RunDoctor(node_, *peers_, [weak](proto::DoctorResponse checks) {
+        auto s = weak.lock();
+        if (!s) return;
+        proto::Response out;
+        *out.mutable_doctor() = std::move(checks);
+        s->Send(out);
+      });
+      return;
+    }
     case R::kInviteConsent: {
       accord::Status s = peers_ ? peers_->invitations().Consent(q.invite_consent().accept())
                                 : accord::Status(MakeError(ErrorCode::kNotFound, "no invitation"));
@@ -178,7 +204,8 @@ Result<proto::Response> Handlers::Status() {
   auto* st = out.mutable_status();
   for (const state::Member& m : s.members) *st->add_members() = v.Member(m);
   if (peers_) {
-    st->set_listen_address(peers_->listen_address());
+    for (const std::string& address : peers_->ListenAddresses()) st->add_listen_addresses(address);
+    if (st->listen_addresses_size() > 0) st->set_listen_address(st->listen_addresses(0));
     for (proto::PeerView& p : peers_->Peers()) *st->add_peers() = std::move(p);
   }
   for (const state::Agreement& a : s.agreements)
@@ -401,15 +428,23 @@ void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSe
   if (!opened.ok()) return session->SendError(opened.code(), opened.error().message);
   proto::Response out;
   *out.mutable_invite() = *opened;
+  for (const std::string& address : peers_->ListenAddresses())
+    out.mutable_invite()->add_addresses(address);
   session->Send(out);
 }
 
 void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session) {
   if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
-  if (r.peer().empty()) {
-    return session->SendError(ErrorCode::kInvalidArgument,
-                              "give the inviter's address with --peer HOST:PORT (it is shown by "
-                              "accord status on their machine)");
+  if (!node_.has_identity() && !r.name().empty()) {
+    proto::InitRequest init;
+    init.set_name(r.name());
+    Result<proto::Response> made = Init(init);
+    if (!made.ok()) return session->SendError(made.code(), made.error().message);
+  }
+  if (!node_.has_identity()) {
+    return session->SendError(ErrorCode::kRefused,
+                              "this device has no identity yet: add --name NAME (or run accord "
+                              "init --name NAME first)");
   }
   std::weak_ptr<IpcSession> weak = session;
   peers_->joins().Join(r.code(), r.peer(), [weak](Result<proto::JoinResponse> result) {

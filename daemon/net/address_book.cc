@@ -18,16 +18,27 @@ void AddressBook::Load() {
   if (!rows.ok()) return;
   for (const auto& row : *rows) {
     std::optional<std::string> plain = node_.OpenLocal(kAddressPurpose, row.sealed_address);
-    if (!plain || plain->size() < 65) continue;  // x25519 hex, a space, the address (or none)
+    // x25519 hex, then a space before each address (newest first; none for a device never
+    // seen). Rows of one address, from before addresses were kept per device, read the same.
+    if (!plain || plain->size() < 65 || (*plain)[64] != ' ') continue;
     std::optional<Bytes> x = FromHex(plain->substr(0, 64));
     if (!x || x->size() != 32) continue;
     DialTarget t;
     t.device = row.device;
     std::copy(x->begin(), x->end(), t.x25519.begin());
-    t.address = plain->substr(65);
     pinned_[t.device] = t.x25519;
     node_.TrustDevice(t.device);
-    AddAddress(t);
+    std::vector<std::string>& list = remembered_[t.device];
+    size_t at = 65;
+    while (at < plain->size() && list.size() < kMaxAddressesPerDevice) {
+      size_t end = std::min(plain->find(' ', at), plain->size());
+      t.address = plain->substr(at, end - at);
+      if (!t.address.empty()) {
+        list.push_back(t.address);
+        AddAddress(t);
+      }
+      at = end + 1;
+    }
   }
 }
 
@@ -35,8 +46,21 @@ void AddressBook::Pin(const log::DeviceKey& device, const crypto::DhPublicKey& x
   pinned_[device] = x25519;
 }
 
+bool AddressBook::Knows(const log::DeviceKey& device, const std::string& address) const {
+  auto it = remembered_.find(device);
+  return it != remembered_.end() &&
+         std::find(it->second.begin(), it->second.end(), address) != it->second.end();
+}
+
 void AddressBook::Remember(const DialTarget& target) {
-  std::string plain = ToHex(target.x25519) + " " + target.address;
+  std::vector<std::string>& list = remembered_[target.device];
+  if (!target.address.empty()) {
+    std::erase(list, target.address);
+    list.insert(list.begin(), target.address);
+    if (list.size() > kMaxAddressesPerDevice) list.resize(kMaxAddressesPerDevice);
+  }
+  std::string plain = ToHex(target.x25519);
+  for (const std::string& address : list) plain += " " + address;
   // A device known only by key (from a pairing bundle) was never seen: no "last seen".
   Status s = node_.RememberPeer(target.device, node_.SealLocal(kAddressPurpose, plain),
                                 target.address.empty() ? 0 : node_.NowMs());

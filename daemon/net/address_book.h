@@ -8,12 +8,15 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "daemon/net/dial_target.h"
 #include "daemon/node/node.h"
 
 namespace accord::daemon {
+
+constexpr size_t kMaxAddressesPerDevice = 6;  // IPv4 and IPv6 on a couple of networks
 
 class AddressBook {
  public:
@@ -25,14 +28,21 @@ class AddressBook {
   void Load();
   // A device known from pairing: its handshakes are admitted before any entry names it.
   void Pin(const log::DeviceKey& device, const crypto::DhPublicKey& x25519);
-  // Keeps where `target` was reached, now (or, without an address, that it is known: it was
-  // never seen), and dials it from now on. Not pinned by this alone.
+  // Keeps where `target` was reached or beaconed from, now (or, without an address, that it
+  // is known: it was never seen), and dials it from now on. A device keeps its last
+  // kMaxAddressesPerDevice addresses, newest first. Not pinned by this alone.
   void Remember(const DialTarget& target);
+  // Whether `address` is among the ones kept for `device`.
+  bool Knows(const log::DeviceKey& device, const std::string& address) const;
 
   const std::map<log::DeviceKey, crypto::DhPublicKey>& pinned() const { return pinned_; }
   std::optional<log::DeviceKey> PinnedDevice(const crypto::DhPublicKey& x25519) const;
   // Addresses learned from pairing or remembered, to dial beside --peer; no two alike.
   const std::vector<DialTarget>& addresses() const { return addresses_; }
+  // The addresses kept per device, newest first.
+  const std::map<log::DeviceKey, std::vector<std::string>>& remembered() const {
+    return remembered_;
+  }
   // When each remembered device was last seen (unix ms; 0: never).
   std::map<log::DeviceKey, int64_t> LastSeen() const;
 
@@ -42,6 +52,7 @@ class AddressBook {
   Node& node_;
   std::map<log::DeviceKey, crypto::DhPublicKey> pinned_;
   std::vector<DialTarget> addresses_;
+  std::map<log::DeviceKey, std::vector<std::string>> remembered_;  // newest first
 };
 
 }  // namespace accord::daemon

@@ -13,6 +13,7 @@ struct DialTarget {
   log::DeviceKey device{};
   crypto::DhPublicKey x25519{};
   std::string address;  // HOST:PORT; empty for a device known only by its keys
+  std::string via;      // how the address was learned, for `watch`: "beacon", "--peer", ...
 };
 
 }  // namespace accord::daemon

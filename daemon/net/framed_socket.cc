@@ -1,5 +1,9 @@
 #include "daemon/net/framed_socket.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include "daemon/net/address.h"
 #include "daemon/peer/frames.h"
 
@@ -9,6 +13,12 @@ FramedSocket::FramedSocket(asio::ip::tcp::socket socket)
     : socket_(std::move(socket)), deadline_(socket_.get_executor()) {
   std::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // Data unacknowledged this long means the path is gone (a partition, a peer that moved):
+  // the connection fails and is redialed, rather than waiting out TCP's retransmission
+  // backoff, which grows to minutes.
+  const unsigned timeout_ms = static_cast<unsigned>(kUnackedDataTimeout.count());
+  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms,
+               sizeof timeout_ms);
 }
 
 FramedSocket::~FramedSocket() {
@@ -79,6 +89,18 @@ void FramedSocket::ArmDeadline(std::chrono::steady_clock::duration after) {
 }
 
 void FramedSocket::CancelDeadline() { deadline_.cancel(); }
+
+asio::ip::address FramedSocket::local_address() const {
+  std::error_code ec;
+  auto endpoint = socket_.local_endpoint(ec);
+  return ec ? asio::ip::address() : endpoint.address();
+}
+
+asio::ip::address FramedSocket::remote_address() const {
+  std::error_code ec;
+  auto endpoint = socket_.remote_endpoint(ec);
+  return ec ? asio::ip::address() : endpoint.address();
+}
 
 std::string FramedSocket::remote() const {
   std::error_code ec;

@@ -17,6 +17,7 @@ namespace accord::daemon {
 constexpr uint8_t kConnectionSync = 0x01;              // first byte of a sync connection
 constexpr uint8_t kConnectionPairing = 0x02;           // first byte of a pairing connection
 constexpr std::chrono::seconds kHandshakeTimeout{10};  // handshake must finish in this time
+constexpr std::chrono::seconds kUnackedDataTimeout{8};  // TCP_USER_TIMEOUT of every peer socket
 constexpr std::chrono::seconds kFirstByteTimeout{2};   // an inbound connection's type byte
 // bytes asked of the socket per read: one whole frame can arrive in a single read
 constexpr size_t kPeerReadChunkBytes = peer::kFrameHeaderBytes + peer::kMaxFrameBytes;
@@ -52,6 +53,9 @@ class FramedSocket {
   // read ahead, which would stay here).
   asio::ip::tcp::socket& socket() { return socket_; }
   std::string remote() const;
+  // The local address the connection is bound to (unspecified if it cannot be read).
+  asio::ip::address local_address() const;
+  asio::ip::address remote_address() const;  // unspecified if it cannot be read
 
  private:
   asio::ip::tcp::socket socket_;

@@ -64,8 +64,9 @@ struct Invitations::Invitation {
   asio::steady_timer expiry;
 };
 
-Invitations::Invitations(asio::io_context& io, Node& node, AddressBook& book)
-    : io_(io), node_(node), book_(book) {}
+Invitations::Invitations(asio::io_context& io, Node& node, AddressBook& book,
+                         Discovery& discovery)
+    : io_(io), node_(node), book_(book), discovery_(discovery) {}
 
 Invitations::~Invitations() { *alive_ = false; }
 
@@ -78,7 +79,10 @@ Result<proto::InviteUpdate> Invitations::Open(bool no_wait, std::chrono::seconds
   }
   if (invitation_) End(proto::INVITE_STATE_EXPIRED, "replaced by a new invitation");
   invitation_ = std::make_unique<Invitation>(io_);
-  invitation_->code = pairing::GenerateCode();
+  // A nameplate no other invitation on this LAN is using, so that the joiner finds this one.
+  invitation_->code = discovery_.enabled() ? pairing::GenerateCode(discovery_.FreeNameplate())
+                                           : pairing::GenerateCode();
+  discovery_.OpenPairing(invitation_->code.nameplate);
   invitation_->no_wait = no_wait;
   invitation_->share_history = share_history;
   invitation_->notify = std::move(notify);
@@ -112,6 +116,7 @@ void Invitations::End(proto::InviteState state, const std::string& message) {
   update.set_state(state);
   update.set_message(message);
   Notify(update);
+  discovery_.ClosePairing();
   std::error_code ignored;
   invitation_->expiry.cancel();
   invitation_->consent_signal.cancel();

@@ -13,6 +13,7 @@
 
 #include "accord/ipc.pb.h"
 #include "daemon/net/address_book.h"
+#include "daemon/net/discovery.h"
 #include "daemon/net/framed_socket.h"
 #include "daemon/node/node.h"
 
@@ -25,7 +26,8 @@ class Invitations {
   // Updates go to `notify` while it is set.
   using InviteNotify = std::function<void(const proto::InviteUpdate&)>;
 
-  Invitations(asio::io_context& io, Node& node, AddressBook& book);
+  // Pairing beacons go out through `discovery` while an invitation is open.
+  Invitations(asio::io_context& io, Node& node, AddressBook& book, Discovery& discovery);
   ~Invitations();
 
   // Whether this daemon listens for peers (a joiner could not reach it otherwise).
@@ -54,6 +56,7 @@ class Invitations {
   asio::io_context& io_;
   Node& node_;
   AddressBook& book_;
+  Discovery& discovery_;
   bool listening_ = false;
   std::unique_ptr<Invitation> invitation_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -7,22 +7,61 @@
 
 namespace accord::daemon {
 
-Joins::Joins(asio::io_context& io, Node& node, AddressBook& book)
-    : io_(io), node_(node), book_(book) {}
+Joins::Joins(asio::io_context& io, Node& node, AddressBook& book, Discovery& discovery)
+    : io_(io), node_(node), book_(book), discovery_(discovery) {}
 
 Joins::~Joins() { *alive_ = false; }
 
 void Joins::Join(const std::string& code, const std::string& address, JoinDone done) {
   Result<pairing::PairingCode> parsed = pairing::ParseCode(code);
   if (!parsed.ok()) return done(parsed.error());
-  Result<HostPort> hp = ParseHostPort(address);
-  if (!hp.ok()) return done(hp.error());
   if (!node_.HasOnlyGenesis()) {
     return done(MakeError(ErrorCode::kRefused,
                           "this device already has entries of its own; invite your partner from "
                           "this device instead (accord invite)"));
   }
-  asio::co_spawn(io_, Run(*parsed, *hp, std::move(done)), [](std::exception_ptr e) {
+  if (address.empty()) return FindInviter(*parsed, std::move(done));
+  Result<HostPort> hp = ParseHostPort(address);
+  if (!hp.ok()) return done(hp.error());
+  Start(*parsed, *hp, std::move(done));
+}
+
+void Joins::FindInviter(pairing::PairingCode code, JoinDone done) {
+  if (!discovery_.enabled()) {
+    return done(MakeError(ErrorCode::kInvalidArgument,
+                          "LAN discovery is off (accordd --no-discovery): give the inviter's "
+                          "address with --peer HOST:PORT (their accord invite shows it)"));
+  }
+  const uint32_t nameplate = code.nameplate;
+  discovery_.FindInviter(nameplate, [this, code = std::move(code), done = std::move(done),
+                                     nameplate, alive = alive_](discovery::InviterChoice choice) {
+    if (!*alive) return;
+    using Kind = discovery::InviterChoice::Kind;
+    const std::string plate = std::to_string(nameplate);
+    if (choice.kind == Kind::kNone) {
+      return done(MakeError(
+          ErrorCode::kUnavailable,
+          "no invitation " + plate + "-... was heard on this network; check that your partner's "
+          "accord invite is still waiting and that both machines are on the same network, or "
+          "give its address with --peer HOST:PORT (accord invite prints it)"));
+    }
+    if (choice.kind == Kind::kAmbiguous) {
+      std::string where;
+      for (const discovery::HeardInvite& c : choice.candidates)
+        where += (where.empty() ? "" : ", ") + HostPort{c.host, c.beacon.tcp_port}.ToString();
+      return done(MakeError(ErrorCode::kUnavailable,
+                            "two invitations numbered " + plate + " are open on this network (" +
+                                where +
+                                "); ask your partner which address their accord invite "
+                                "printed and run join again with --peer ADDRESS"));
+    }
+    const discovery::HeardInvite& inviter = choice.candidates.front();
+    Start(code, HostPort{inviter.host, inviter.beacon.tcp_port}, std::move(done));
+  });
+}
+
+void Joins::Start(pairing::PairingCode code, HostPort address, JoinDone done) {
+  asio::co_spawn(io_, Run(std::move(code), std::move(address), std::move(done)), [](std::exception_ptr e) {
     if (e) LogError("join ended by an unexpected exception");
   });
 }
@@ -91,6 +130,7 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
   response.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
   response.set_pact_id(ToHex(bundle.pact));
   LogInfo("pairing: joined a pact");
+  discovery_.BeaconNow();  // under the pact's keys now: the inviter hears this device
   done(response);
 }
 

@@ -2,7 +2,10 @@
 
 #include "crypto/random.h"
 #include "daemon/logging.h"
+#include "daemon/net/interfaces.h"
+#include "daemon/net/kept_port.h"
 #include "daemon/net/node_source.h"
+#include "daemon/peer/tai64n.h"
 
 namespace accord::daemon {
 
@@ -18,11 +21,12 @@ PeerManager::PeerManager(asio::io_context& io, Node& node, NetworkOptions option
     : io_(io),
       node_(node),
       listen_option_(std::move(options.listen)),
+      kept_port_file_(std::move(options.kept_port_file)),
       peer_options_(std::move(options.peers)),
-      discovery_(options.discovery),
       book_(node),
-      invitations_(io, node, book_),
-      joins_(io, node, book_) {}
+      discovery_(io, node, options.discovery),
+      invitations_(io, node, book_, discovery_),
+      joins_(io, node, book_, discovery_) {}
 
 PeerManager::~PeerManager() {
   *alive_ = false;
@@ -35,30 +39,20 @@ Status PeerManager::Start() {
     Result<HostPort> hp = ParseHostPort(p);
     if (!hp.ok()) return hp.error();
   }
-  if (!listen_option_.empty()) {
-    Result<HostPort> hp = ParseHostPort(listen_option_);
-    if (!hp.ok()) return hp.error();
-    Result<std::vector<asio::ip::tcp::endpoint>> endpoints = Resolve(io_, *hp);
-    if (!endpoints.ok()) return endpoints.error();
-    std::error_code ec;
-    acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(io_);
-    const asio::ip::tcp::endpoint& endpoint = endpoints->front();
-    acceptor_->open(endpoint.protocol(), ec);
-    if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_->bind(endpoint, ec);
-    if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      return MakeError(ErrorCode::kIo, "cannot listen on " + listen_option_ + ": " + ec.message());
-    }
-    listen_address_ = EndpointString(acceptor_->local_endpoint(ec));
-    invitations_.SetListening(true);
-    std::error_code port_ec;
-    joins_.SetListenPort(acceptor_->local_endpoint(port_ec).port());
-    asio::co_spawn(io_, AcceptLoop(), [](std::exception_ptr e) {
-      if (e) LogError("peer accept loop ended by an unexpected exception");
-    });
-  }
-  LogInfo(discovery_ ? "LAN discovery: not built yet" : "LAN discovery: off");
+  ACCORD_RETURN_IF_ERROR(Listen());
+  std::error_code port_ec;
+  listen_port_ = acceptor_->local_endpoint(port_ec).port();
+  invitations_.SetListening(true);
+  joins_.SetListenPort(listen_port_);
+  asio::co_spawn(io_, AcceptLoop(), [](std::exception_ptr e) {
+    if (e) LogError("peer accept loop ended by an unexpected exception");
+  });
+  discovery_.Start(
+      listen_port_,
+      [this](const Discovery::DevicePrefix& device, const std::string& address) {
+        OnBeaconHeard(device, address);
+      },
+      [this] { OnNetworkChanged(); });
   if (node_.has_identity()) book_.Load();
   asio::co_spawn(io_, DialLoop(), [](std::exception_ptr e) {
     if (e) LogError("dial loop ended by an unexpected exception");
@@ -69,14 +63,92 @@ Status PeerManager::Start() {
   return Status::Ok();
 }
 
+std::error_code PeerManager::Bind(const asio::ip::tcp::endpoint& endpoint) {
+  std::error_code ec;
+  acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(io_);
+  acceptor_->open(endpoint.protocol(), ec);
+  if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
+  // [::] takes IPv4 too (as ::ffff:a.b.c.d), so one acceptor serves both families.
+  if (!ec && endpoint.address().is_v6() && endpoint.address().is_unspecified())
+    acceptor_->set_option(asio::ip::v6_only(false), ec);
+  if (!ec) acceptor_->bind(endpoint, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) acceptor_.reset();
+  return ec;
+}
+
+// Without --listen: every interface, both families, on the port kept in the home (picked the
+// first time). A kept port another program took since is not given up: this run uses a new
+// one and says so; the next run tries the kept one again.
+std::error_code PeerManager::BindAllInterfaces(uint16_t port) {
+  std::error_code ec = Bind({asio::ip::address_v6::any(), port});
+  if (ec == asio::error::address_family_not_supported)
+    ec = Bind({asio::ip::address_v4::any(), port});
+  return ec;
+}
+
+Status PeerManager::Listen() {
+  if (!listen_option_.empty()) {
+    Result<HostPort> hp = ParseHostPort(listen_option_);
+    if (!hp.ok()) return hp.error();
+    Result<std::vector<asio::ip::tcp::endpoint>> endpoints = Resolve(io_, *hp);
+    if (!endpoints.ok()) return endpoints.error();
+    std::error_code ec = Bind(endpoints->front());
+    if (ec) {
+      return MakeError(ErrorCode::kIo, "cannot listen on " + listen_option_ + ": " + ec.message());
+    }
+    wildcard_listen_ = endpoints->front().address().is_unspecified();
+    return Status::Ok();
+  }
+  wildcard_listen_ = true;
+  Result<uint16_t> kept = ReadKeptPort(kept_port_file_);
+  if (!kept.ok() && kept.error().code != ErrorCode::kNotFound) return kept.error();
+  if (kept.ok()) {
+    std::error_code ec = BindAllInterfaces(*kept);
+    if (!ec) return Status::Ok();
+    LogWarning("the kept peer port " + std::to_string(*kept) + " is in use (" + ec.message() +
+               "); listening on another port for this run; partners find it by beacon");
+  }
+  std::error_code ec = BindAllInterfaces(0);
+  if (ec) return MakeError(ErrorCode::kIo, "cannot listen for peers: " + ec.message());
+  if (!kept.ok()) {
+    std::error_code port_ec;
+    Status s = KeepPort(kept_port_file_, acceptor_->local_endpoint(port_ec).port());
+    if (!s.ok()) LogWarning("cannot keep the peer port: " + s.error().message);
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> PeerManager::ListenAddresses() const {
+  if (!acceptor_) return {};
+  std::error_code ec;
+  const asio::ip::tcp::endpoint local = acceptor_->local_endpoint(ec);
+  if (ec) return {};
+  if (!wildcard_listen_) return {EndpointString(local)};
+  std::vector<std::string> out;
+  for (const InterfaceAddress& a : UpInterfaceAddresses()) {
+    if (local.address().is_v4() && !a.address.is_v4()) continue;
+    out.push_back(AddressText(a, listen_port_));
+  }
+  if (out.empty()) out.push_back("127.0.0.1:" + std::to_string(listen_port_));  // no network
+  return out;
+}
+
+std::string PeerManager::listen_address() const {
+  std::vector<std::string> all = ListenAddresses();
+  return all.empty() ? std::string() : all.front();
+}
+
 void PeerManager::Stop() {
   if (stopped_) return;
   stopped_ = true;
   verify_pool_.stop();  // checks not yet started are dropped
+  discovery_.Stop();
   std::error_code ignored;
   if (acceptor_) acceptor_->close(ignored);
   auto connections = all_;
   for (const auto& c : connections) c->Close("shutting down");
+  peer_listeners_.clear();  // they may not outlive this daemon's shutdown
 }
 
 asio::awaitable<void> PeerManager::AcceptLoop() {
@@ -153,6 +225,7 @@ void PeerManager::AddTarget(const DialTarget& target) {
   if (targets_.count(key)) return;
   Target t;
   t.dial = target;
+  t.lost_at = std::chrono::steady_clock::now();
   targets_.emplace(key, std::move(t));
 }
 
@@ -160,13 +233,68 @@ void PeerManager::AddTarget(const DialTarget& target) {
 // pact (IK needs the key up front).
 void PeerManager::RefreshTargets() {
   if (!node_.has_identity()) return;
-  for (const DialTarget& target : book_.addresses()) AddTarget(target);
+  for (DialTarget target : book_.addresses()) {
+    target.via = "remembered address";
+    AddTarget(target);
+  }
   if (peer_options_.empty()) return;
   std::vector<std::pair<log::DeviceKey, crypto::DhPublicKey>> devices;
   for (const state::Device& d : node_.PeerDevices()) devices.emplace_back(d.key, d.x25519);
   for (const auto& [key, x] : book_.pinned()) devices.emplace_back(key, x);
   for (const std::string& address : peer_options_) {
-    for (const auto& [device, x25519] : devices) AddTarget(DialTarget{device, x25519, address});
+    for (const auto& [device, x25519] : devices)
+      AddTarget(DialTarget{device, x25519, address, "--peer"});
+  }
+}
+
+void PeerManager::OnBeaconHeard(const Discovery::DevicePrefix& prefix, const std::string& address) {
+  if (!node_.has_identity()) return;
+  std::optional<DialTarget> heard;
+  auto match = [&](const log::DeviceKey& device, const crypto::DhPublicKey& x25519) {
+    if (std::equal(prefix.begin(), prefix.end(), device.begin()))
+      heard = DialTarget{device, x25519, address};
+  };
+  for (const state::Device& d : node_.PeerDevices()) match(d.key, d.x25519);
+  for (const auto& [device, x25519] : book_.pinned()) match(device, x25519);
+  if (!heard) return;  // a device this pact does not (yet) know
+  if (!book_.Knows(heard->device, address)) book_.Remember(*heard);
+  // Connected already: the beacon says nothing new (a peer that moved or restarted dials
+  // us itself, and its new connection replaces the stale one).
+  if (established_.count(heard->device)) return;
+  AddTarget(*heard);
+  Target& target = targets_.at(TargetKey(*heard));
+  if (target.dialing) return;
+  target.dial.via = "beacon";
+  target.backoff.Reset();
+  target.next_attempt = std::chrono::steady_clock::now();  // the dial loop's next tick
+}
+
+void PeerManager::OnNetworkChanged() {
+  std::set<asio::ip::address> local;
+  for (const InterfaceAddress& a : UpInterfaceAddresses()) local.insert(a.address);
+  std::vector<std::shared_ptr<SyncConnection>> gone;
+  for (const auto& [device, c] : established_) {
+    asio::ip::address at = c->local_address();
+    if (at.is_v6() && at.to_v6().is_v4_mapped())
+      at = asio::ip::make_address_v4(asio::ip::v4_mapped, at.to_v6());
+    if (at.is_loopback() || at.is_unspecified()) continue;
+    bool kept = false;
+    for (const asio::ip::address& l : local) {
+      // Compare without the IPv6 scope: the socket's address may not carry it.
+      if (l.is_v6() && at.is_v6()) {
+        kept = kept || l.to_v6().to_bytes() == at.to_v6().to_bytes();
+      } else {
+        kept = kept || l == at;
+      }
+    }
+    if (!kept) gone.push_back(c);
+  }
+  for (const auto& c : gone) c->Close("this host's address changed");
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& [key, target] : targets_) {
+    target.backoff.Reset();
+    target.lost_at = now;
+    if (!target.dialing) target.next_attempt = now;
   }
 }
 
@@ -223,7 +351,9 @@ asio::awaitable<void> PeerManager::Dial(std::string key) {
 void PeerManager::RetryLater(Target& target) {
   target.dialing = false;
   double unit = crypto::RandomUniform(1u << 20) / double(1u << 20);
-  target.next_attempt = std::chrono::steady_clock::now() + target.backoff.Next(unit);
+  const auto now = std::chrono::steady_clock::now();
+  const auto since_lost = std::chrono::duration_cast<std::chrono::milliseconds>(now - target.lost_at);
+  target.next_attempt = now + target.backoff.Next(unit, since_lost);
 }
 
 bool PeerManager::OnEstablished(const std::shared_ptr<SyncConnection>& c) {
@@ -246,7 +376,17 @@ bool PeerManager::OnEstablished(const std::shared_ptr<SyncConnection>& c) {
     it->second->Close("replaced by a newer connection");
   }
   established_[c->device()] = c;
-  if (c->initiator()) book_.Remember(*c->target());
+  TellPeerListeners(*c, proto::PEER_STATE_CONNECTED,
+                    c->initiator() ? (c->target()->via.empty() ? "dialed" : c->target()->via)
+                                   : "it dialed this device");
+  if (c->initiator()) {
+    book_.Remember(*c->target());
+  } else {
+    asio::ip::address from = c->remote_address();
+    if (from.is_v6() && from.to_v6().is_v4_mapped())
+      from = asio::ip::make_address_v4(asio::ip::v4_mapped, from.to_v6());
+    if (!from.is_loopback() && !from.is_unspecified()) last_inbound_lan_ms_ = node_.NowMs();
+  }
   return true;
 }
 
@@ -258,6 +398,7 @@ void PeerManager::OnClosed(SyncConnection* c) {
         // The peer took the session: it worked, so redial at once (it may have ended for
         // its lifetime, or the peer restarted).
         t->second.backoff.Reset();
+        t->second.lost_at = std::chrono::steady_clock::now();
         t->second.dialing = false;
         t->second.next_attempt = std::chrono::steady_clock::now();
       } else {
@@ -266,7 +407,14 @@ void PeerManager::OnClosed(SyncConnection* c) {
     }
   }
   auto it = established_.find(c->device());
-  if (it != established_.end() && it->second.get() == c) established_.erase(it);
+  if (it != established_.end() && it->second.get() == c) {
+    established_.erase(it);
+    TellPeerListeners(*c, proto::PEER_STATE_OFFLINE, c->close_reason());
+    // Lost just now: its addresses are retried often for a while (Backoff::kRecentWindow).
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [key, target] : targets_)
+      if (target.dial.device == c->device()) target.lost_at = now;
+  }
   for (auto i = all_.begin(); i != all_.end(); ++i) {
     if (i->get() == c) {
       // Keep the object alive until its own coroutine unwinds: drop it on the next turn.
@@ -385,6 +533,8 @@ std::optional<log::DeviceKey> PeerManager::AdmitHandshake(const crypto::DhPublic
     LogWarning("sync: a device is handshaking too often; ignoring it for now");
     return std::nullopt;
   }
+  const int64_t sent_ms = peer::UnixNanosFromTai64n(t) / 1'000'000;
+  if (sent_ms > 0) clock_skew_ms_[*device] = sent_ms - node_.NowMs();
   return device;
 }
 
@@ -418,6 +568,29 @@ Result<size_t> PeerManager::CheckSent(const log::DeviceKey& author, uint64_t fir
   return node_.CheckSent(author, first, last);
 }
 
+std::string PeerManager::NameOf(const log::DeviceKey& device) {
+  std::optional<state::MemberId> member = node_.MemberOf(device);
+  for (const state::Member& m : node_.Members())
+    if (member && m.id == *member) return m.name;
+  return "partner (not yet synced)";
+}
+
+void PeerManager::TellPeerListeners(const SyncConnection& c, proto::PeerState state,
+                                    std::string reason) {
+  if (peer_listeners_.empty()) return;
+  proto::PeerEvent event;
+  event.set_device_key(ToHex(c.device()));
+  event.set_name(NameOf(c.device()));
+  event.set_state(state);
+  event.set_address(c.initiator() ? c.target()->address : c.remote());
+  event.set_reason(std::move(reason));
+  for (const PeerListener& listener : peer_listeners_) listener(event);
+}
+
+PeerManager::Health PeerManager::health() const {
+  return Health{last_inbound_lan_ms_, clock_skew_ms_, book_.remembered()};
+}
+
 std::vector<proto::PeerView> PeerManager::Peers() {
   std::map<log::DeviceKey, proto::PeerView> views;
   auto view_for = [&](const log::DeviceKey& device) -> proto::PeerView& {
@@ -425,11 +598,7 @@ std::vector<proto::PeerView> PeerManager::Peers() {
     if (v.device_key().empty()) {
       v.set_device_key(ToHex(device));
       v.set_state(proto::PEER_STATE_OFFLINE);
-      std::optional<state::MemberId> member = node_.MemberOf(device);
-      const state::Member* m = nullptr;
-      for (const state::Member& candidate : node_.Members())
-        if (member && candidate.id == *member) m = &candidate;
-      v.set_name(m ? m->name : "partner (not yet synced)");
+      v.set_name(NameOf(device));
     }
     return v;
   };

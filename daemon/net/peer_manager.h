@@ -19,6 +19,7 @@
 #include "daemon/net/address_book.h"
 #include "daemon/net/admission.h"
 #include "daemon/net/backoff.h"
+#include "daemon/net/discovery.h"
 #include "daemon/net/invitations.h"
 #include "daemon/net/join.h"
 #include "daemon/net/network_options.h"
@@ -34,16 +35,34 @@ class PeerManager final : public SyncHost {
   PeerManager(asio::io_context& io, Node& node, NetworkOptions options);
   ~PeerManager() override;
 
-  // Binds the listener (if --listen was given) and starts dialing. kInvalidArgument for a bad
-  // address, kIo if the port cannot be bound.
+  // Binds the listener (at --listen, else on every interface at the kept port) and starts
+  // dialing. kInvalidArgument for a bad address, kIo if no port can be bound, kCorrupt for a
+  // damaged kept-port file.
   Status Start();
   void Stop();
-  std::string listen_address() const { return listen_address_; }
+  // Where partners reach this daemon: the bound address, or for 0.0.0.0/[::] the address of
+  // every up interface (never the wildcard). listen_address() is the first of them.
+  std::vector<std::string> ListenAddresses() const;
+  std::string listen_address() const;
+  uint16_t listen_port() const { return listen_port_; }
+  asio::io_context& io() { return io_; }
   std::vector<proto::PeerView> Peers();
 
   // The inviter's and the joiner's side of pairing (pairing connections are served here).
   Invitations& invitations() { return invitations_; }
   Joins& joins() { return joins_; }
+  // LAN beacons (for pairing and `accord doctor`).
+  Discovery& discovery() { return discovery_; }
+  // What `accord doctor` asks of the network side.
+  struct Health {
+    int64_t last_inbound_lan_ms = 0;  // a peer device connected to us from off this host
+    std::map<log::DeviceKey, int64_t> clock_skew_ms;  // its clock minus ours, at its handshake
+    std::map<log::DeviceKey, std::vector<std::string>> remembered;  // addresses, newest first
+  };
+  Health health() const;
+  // Told of every peer device connecting or disconnecting (for `watch`).
+  using PeerListener = std::function<void(const proto::PeerEvent&)>;
+  void AddPeerListener(PeerListener listener) { peer_listeners_.push_back(std::move(listener)); }
 
   // Also for `log --verify` (LogStream).
   void VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
@@ -57,6 +76,7 @@ class PeerManager final : public SyncHost {
     DialTarget dial;
     Backoff backoff;
     std::chrono::steady_clock::time_point next_attempt{};
+    std::chrono::steady_clock::time_point lost_at{};  // added, or its last connection ended
     bool dialing = false;  // from the TCP connect until the connection closes
   };
 
@@ -91,25 +111,37 @@ class PeerManager final : public SyncHost {
   // A newly recorded fork: every connection passes the proof on.
   void OnFork(const log::Envelope& existing, const log::Envelope& conflicting);
   std::optional<log::DeviceKey> DeviceForX25519(const crypto::DhPublicKey& key);
+  std::string NameOf(const log::DeviceKey& device);
+  void TellPeerListeners(const SyncConnection& c, proto::PeerState state, std::string reason);
 
+  Status Listen();
+  std::error_code Bind(const asio::ip::tcp::endpoint& endpoint);
+  std::error_code BindAllInterfaces(uint16_t port);
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> DialLoop();
   asio::awaitable<void> Dial(std::string key);
   void AddTarget(const DialTarget& target);
   void RetryLater(Target& target);
   void RefreshTargets();
+  // A pact device's beacon: dial it at once at that address unless connected.
+  void OnBeaconHeard(const Discovery::DevicePrefix& device, const std::string& address);
+  // Addresses changed: connections on an address this host no longer has are dead; every
+  // target is tried again at once.
+  void OnNetworkChanged();
 
   asio::io_context& io_;
   Node& node_;
   std::string listen_option_;
+  std::filesystem::path kept_port_file_;
   std::vector<std::string> peer_options_;
-  bool discovery_ = true;  // LAN beacons wanted (--no-discovery clears it); not built yet
-  std::string listen_address_;
+  uint16_t listen_port_ = 0;
+  bool wildcard_listen_ = false;  // bound to 0.0.0.0 or [::]: status shows interface addresses
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   std::map<std::string, Target> targets_;  // by device hex + " " + address
   std::map<log::DeviceKey, std::shared_ptr<SyncConnection>> established_;
   std::set<std::shared_ptr<SyncConnection>> all_;
   AddressBook book_;
+  Discovery discovery_;  // before the pairing sides, which beacon through it
   Invitations invitations_;
   Joins joins_;
   peer::ReplayGuard replay_guard_;
@@ -117,6 +149,9 @@ class PeerManager final : public SyncHost {
   HandshakeSlots inbound_slots_;
   HandshakeRate<crypto::DhPublicKey> handshake_rate_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::vector<PeerListener> peer_listeners_;
+  int64_t last_inbound_lan_ms_ = 0;
+  std::map<log::DeviceKey, int64_t> clock_skew_ms_;
   bool push_scheduled_ = false;
   bool repair_scheduled_ = false;
   bool stopped_ = false;

@@ -284,6 +284,7 @@ void SyncConnection::Push() {
 void SyncConnection::Close(const std::string& reason) {
   if (closed_) return;
   closed_ = true;
+  close_reason_ = reason;
   if (channel_ && !channel_->dead() && session_) {
     proto::PeerMessage bye;
     bye.mutable_close()->set_reason(reason);

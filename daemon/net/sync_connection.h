@@ -58,6 +58,9 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   uint64_t received() const { return received_; }
   uint64_t receiving_total() const { return receiving_total_; }
   std::string remote() const { return socket_.remote(); }
+  asio::ip::address local_address() const { return socket_.local_address(); }
+  asio::ip::address remote_address() const { return socket_.remote_address(); }
+  const std::string& close_reason() const { return close_reason_; }
   bool unread_bytes_waiting() const { return socket_.unread_bytes_waiting(); }
 
  private:
@@ -100,6 +103,7 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   uint64_t received_ = 0;
   uint64_t receiving_total_ = 0;
   bool closed_ = false;
+  std::string close_reason_;
 };
 
 }  // namespace accord::daemon

@@ -127,6 +127,9 @@ class Node {
   std::optional<state::MemberId> MemberOf(const log::DeviceKey& device);
   // Copies of the pact keys for a partner joining by the first pairing (SPEC §4).
   std::vector<std::pair<uint64_t, crypto::SecretKey>> EpochKeysForPartner() const;
+  // The LAN beacon keys (SECURITY §7.2) of the newest epoch and the one before, newest first;
+  // the epoch keys themselves stay here.
+  std::vector<std::pair<uint64_t, crypto::SecretKey>> DiscoveryKeys() const;
   // Seals / opens small local secrets (peer addresses) under the storage key.
   std::string SealLocal(std::string_view purpose, std::string_view plaintext) const;
   std::optional<std::string> OpenLocal(std::string_view purpose, std::string_view sealed) const;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "crypto/aead.h"
+#include "daemon/discovery/beacon.h"
 #include "daemon/log/fork_proof.h"
 #include "daemon/log/ingest.h"
 #include "daemon/log/validate.h"
@@ -161,6 +162,14 @@ Status Node::JoinPact(const log::PactId& pact,
 std::vector<std::pair<uint64_t, crypto::SecretKey>> Node::EpochKeysForPartner() const {
   std::vector<std::pair<uint64_t, crypto::SecretKey>> out;
   for (const auto& [epoch, key] : keys_.epoch_keys()) out.emplace_back(epoch, key.Clone());
+  return out;
+}
+
+std::vector<std::pair<uint64_t, crypto::SecretKey>> Node::DiscoveryKeys() const {
+  std::vector<std::pair<uint64_t, crypto::SecretKey>> out;
+  const auto& epochs = keys_.epoch_keys();
+  for (auto it = epochs.rbegin(); it != epochs.rend() && out.size() < 2; ++it)
+    out.emplace_back(it->first, discovery::DiscoveryKey(it->second));
   return out;
 }
 

@@ -75,8 +75,12 @@ std::string CanonicalCodeText(uint32_t nameplate, const std::array<uint8_t, kCod
 }
 
 PairingCode GenerateCode() {
+  return GenerateCode(kMinNameplate + crypto::RandomUniform(kMaxNameplate - kMinNameplate + 1));
+}
+
+PairingCode GenerateCode(uint32_t nameplate) {
   PairingCode code;
-  code.nameplate = kMinNameplate + crypto::RandomUniform(kMaxNameplate - kMinNameplate + 1);
+  code.nameplate = nameplate;
   for (uint8_t& index : code.secret) {
     index = static_cast<uint8_t>(crypto::RandomUniform(kWordCount));
   }

@@ -27,8 +27,10 @@ struct PairingCode {
 // "7-crossbow-meadow-ember" for the given parts. REQUIRES: nameplate in 1..99.
 std::string CanonicalCodeText(uint32_t nameplate, const std::array<uint8_t, kCodeWords>& secret);
 
-// A fresh code from the OS CSPRNG: nameplate uniform in 1..99, words uniform.
+// A fresh code from the OS CSPRNG: nameplate uniform in 1..99 (or the one given: a nameplate
+// not in use on the LAN), words uniform. REQUIRES: nameplate in 1..99.
 PairingCode GenerateCode();
+PairingCode GenerateCode(uint32_t nameplate);
 
 // Accepts what a person types: surrounding white space, any letter case, and runs of spaces or
 // '-' between the parts. kInvalidArgument with a message that says what is wrong (for an

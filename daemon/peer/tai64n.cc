@@ -23,4 +23,12 @@ Tai64n Tai64nFromUnixNanos(int64_t unix_nanos) {
   return out;
 }
 
+int64_t UnixNanosFromTai64n(const Tai64n& label) {
+  const uint64_t biased = GetU64Be(label.data());
+  const uint32_t nanos = GetU32Be(label.data() + 8);
+  // Past 2^62 + 2^33 s (year 2242) is not a clock anyone runs: read as 0, like before 1970.
+  if (biased < kTai64Bias || biased - kTai64Bias > (uint64_t{1} << 33)) return 0;
+  return static_cast<int64_t>(biased - kTai64Bias) * kNanosPerSecond + nanos;
+}
+
 }  // namespace accord::peer

@@ -17,6 +17,8 @@ constexpr size_t kTai64nBytes = 12;  // bytes
 // Unix time, not TAI: no leap-second offset is added, since only the ordering of labels
 // from one initiator's clock matters. Times before 1970 floor to the second below.
 Tai64n Tai64nFromUnixNanos(int64_t unix_nanos);
+// The inverse, for labels from 1970 on (for clock-skew reports); earlier ones read as 0.
+int64_t UnixNanosFromTai64n(const Tai64n& label);
 
 }  // namespace accord::peer
 

@@ -186,4 +186,20 @@ std::string_view WordFor(PeerState state) {
   return kUnknown;
 }
 
+std::string_view WordFor(CheckResult result) {
+  switch (result) {
+    case CHECK_RESULT_OK:
+      return "ok";
+    case CHECK_RESULT_WARNING:
+      return "warning";
+    case CHECK_RESULT_FAILED:
+      return "FAILED";
+    case CHECK_RESULT_UNSPECIFIED:
+    case CheckResult_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case CheckResult_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
+  }
+  return kUnknown;
+}
+
 }  // namespace accord::proto

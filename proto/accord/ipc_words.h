@@ -20,6 +20,7 @@ std::string_view WordFor(Signature signature);
 std::string_view WordFor(Damage damage);
 std::string_view WordFor(InviteState state);
 std::string_view WordFor(PeerState state);
+std::string_view WordFor(CheckResult result);
 
 }  // namespace accord::proto
 

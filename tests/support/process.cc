@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -115,6 +116,11 @@ bool Daemon::Start() {
   std::filesystem::permissions(home_, std::filesystem::perms::owner_all);
   std::vector<std::string> argv = {AccorddBinary(), "--home", home_.string()};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  // These tests run on the machine's real network: no beacons on it, and no listener beyond
+  // loopback. The LAN tests (tests/lan) run daemons with discovery inside namespaces.
+  argv.push_back("--no-discovery");
+  if (std::find(extra_args_.begin(), extra_args_.end(), "--listen") == extra_args_.end())
+    argv.insert(argv.end(), {"--listen", "127.0.0.1:0"});
   std::string log = (home_ / "accordd.log").string();
   pid_ = ::fork();
   if (pid_ == 0) {

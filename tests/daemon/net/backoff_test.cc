@@ -31,5 +31,15 @@ TEST(BackoffTest, ResetStartsOverFromTheInitialDelay) {
   EXPECT_EQ(b.Next(0.5), Backoff::kInitial);
 }
 
+TEST(BackoffTest, APeerLostRecentlyIsRetriedOftenThenBackedOffFully) {
+  Backoff b;
+  for (int i = 0; i < 20; ++i) b.Next(0.5, milliseconds(1000));
+  EXPECT_EQ(b.Next(0.5, milliseconds(1000)), Backoff::kRecentMax);
+  EXPECT_EQ(b.Next(0.5, Backoff::kRecentWindow - milliseconds(1)), Backoff::kRecentMax);
+  EXPECT_EQ(b.Next(0.5, Backoff::kRecentWindow), Backoff::kMax);
+  Backoff fresh;
+  EXPECT_EQ(fresh.Next(0.5, milliseconds(0)), Backoff::kInitial);  // never above the doubling
+}
+
 }  // namespace
 }  // namespace accord::daemon

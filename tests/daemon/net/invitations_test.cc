@@ -17,7 +17,10 @@ using std::chrono::seconds;
 class InvitationsTest : public NetFixture {
  protected:
   InvitationsTest()
-      : node_(InitNode("a", "Alice")), book_(*node_), invitations_(io_, *node_, book_) {}
+      : node_(InitNode("a", "Alice")),
+        book_(*node_),
+        discovery_(io_, *node_, /*enabled=*/false),
+        invitations_(io_, *node_, book_, discovery_) {}
 
   Invitations::InviteNotify Recorder() {
     return [this](const proto::InviteUpdate& update) { updates_.push_back(update); };
@@ -25,6 +28,7 @@ class InvitationsTest : public NetFixture {
 
   std::unique_ptr<Node> node_;
   AddressBook book_;
+  Discovery discovery_;
   Invitations invitations_;
   std::vector<proto::InviteUpdate> updates_;
 };
@@ -103,7 +107,11 @@ TEST_F(InvitationsTest, APactOfTwoLetsAThirdPersonInOnlyWithSharedHistory) {
 // Joins refuse before dialing anything.
 class JoinsTest : public NetFixture {
  protected:
-  JoinsTest() : node_(InitNode("b", "Bob")), book_(*node_), joins_(io_, *node_, book_) {}
+  JoinsTest()
+      : node_(InitNode("b", "Bob")),
+        book_(*node_),
+        discovery_(io_, *node_, /*enabled=*/false),
+        joins_(io_, *node_, book_, discovery_) {}
 
   Result<proto::JoinResponse> JoinNow(const std::string& code, const std::string& address) {
     std::optional<Result<proto::JoinResponse>> out;
@@ -114,8 +122,16 @@ class JoinsTest : public NetFixture {
 
   std::unique_ptr<Node> node_;
   AddressBook book_;
+  Discovery discovery_;
   Joins joins_;
 };
+
+TEST_F(JoinsTest, WithoutAnAddressAndWithDiscoveryOffTheJoinerIsToldToGiveOne) {
+  Result<proto::JoinResponse> r = JoinNow(pairing::GenerateCode().text, "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("--peer"), std::string::npos) << r.error().message;
+}
 
 TEST_F(JoinsTest, AMalformedCodeIsRefusedAtOnce) {
   EXPECT_FALSE(JoinNow("not a code", "127.0.0.1:7001").ok());

@@ -26,7 +26,8 @@ class SyncHostTest : public NetFixture {
     EXPECT_TRUE(alice_->Write(Need(2)).ok());
     EXPECT_TRUE(bob_->JoinPact(alice_->pact(), alice_->EpochKeysForPartner()).ok());
     bob_->TrustDevice(alice_->device_key());
-    manager_ = std::make_unique<PeerManager>(io_, *bob_, NetworkOptions{});
+    manager_ = std::make_unique<PeerManager>(
+        io_, *bob_, NetworkOptions{.listen = "127.0.0.1:0", .discovery = false});
     EXPECT_TRUE(manager_->Start().ok());
     bob_->AddChangeListener([this](const Node::ChangeNotice& n) { notices_.push_back(n); });
   }
