@@ -11,6 +11,7 @@ namespace accord::daemon {
 namespace {
 
 constexpr std::chrono::seconds kResendAfterChange{2};  // a new address may need a moment
+constexpr std::chrono::seconds kMinAnswerGap{5};       // answers to new instances, at most
 
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -162,6 +163,17 @@ void Discovery::OnBeacon(ByteView payload, const asio::ip::udp::endpoint& from) 
   }
   const std::string address = DialAddress(from.address(), c.tcp_port);
   report_.heard[c.device] = Report::Heard{node_.NowMs(), address};
+  // A device just started (or one we have not heard since we started): answer with a beacon
+  // at once, so that it hears us now rather than at our next turn in up to 54 s.
+  auto [known, added] = instances_.try_emplace(c.device, c.instance);
+  if (added || known->second != c.instance) {
+    known->second = c.instance;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_answer_ >= kMinAnswerGap) {
+      last_answer_ = now;
+      BeaconNow();
+    }
+  }
   if (heard_) heard_(c.device, address);
 }
 

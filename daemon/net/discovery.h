@@ -106,6 +106,8 @@ class Discovery {
   Report report_;
   std::optional<discovery::PairingBeacon> open_pairing_;  // ours, while an invite is open
   std::map<uint32_t, std::chrono::steady_clock::time_point> heard_nameplates_;
+  std::map<DevicePrefix, uint64_t> instances_;  // the last instance heard of each device
+  std::chrono::steady_clock::time_point last_answer_{};
   std::unique_ptr<Search> search_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -1,5 +1,7 @@
 #include "daemon/net/peer_manager.h"
 
+#include <algorithm>
+
 #include "crypto/random.h"
 #include "daemon/logging.h"
 #include "daemon/net/interfaces.h"
@@ -131,6 +133,8 @@ std::vector<std::string> PeerManager::ListenAddresses() const {
     out.push_back(AddressText(a, listen_port_));
   }
   if (out.empty()) out.push_back("127.0.0.1:" + std::to_string(listen_port_));  // no network
+  // IPv4 first: the address most people can read out and type.
+  std::stable_partition(out.begin(), out.end(), [](const std::string& a) { return a[0] != '['; });
   return out;
 }
 

@@ -39,6 +39,28 @@ TEST_F(AddressBookTest, ARememberedAddressIsDialedAgainAfterARestart) {
   EXPECT_EQ(book->PinnedDevice(bob_at_.x25519), bob_at_.device);
 }
 
+TEST_F(AddressBookTest, EveryAddressADeviceWasReachedAtIsKeptNewestFirstUpToTheBound) {
+  {
+    AddressBook book(*node_);
+    for (int i = 0; i < static_cast<int>(kMaxAddressesPerDevice) + 2; ++i) {
+      DialTarget t = bob_at_;
+      t.address = "10.0.0." + std::to_string(i) + ":7001";
+      book.Remember(t);
+    }
+    DialTarget again = bob_at_;
+    again.address = "10.0.0.3:7001";  // seen again: moves to the front, not kept twice
+    book.Remember(again);
+    EXPECT_TRUE(book.Knows(bob_at_.device, "10.0.0.3:7001"));
+    EXPECT_FALSE(book.Knows(bob_at_.device, "10.0.0.0:7001"));  // the oldest fell off
+  }
+  std::unique_ptr<AddressBook> book = Reopened();
+  const std::vector<std::string>& kept = book->remembered().at(bob_at_.device);
+  ASSERT_EQ(kept.size(), kMaxAddressesPerDevice);
+  EXPECT_EQ(kept.front(), "10.0.0.3:7001");
+  EXPECT_EQ(kept[1], "10.0.0.7:7001");
+  EXPECT_EQ(book->addresses().size(), kMaxAddressesPerDevice);  // each one is dialed
+}
+
 TEST_F(AddressBookTest, ADeviceRememberedWithoutAnAddressIsPinnedButNeverDialed) {
   AddressBook(*node_).Remember(DialTarget{bob_at_.device, bob_at_.x25519, ""});
   std::unique_ptr<AddressBook> book = Reopened();
