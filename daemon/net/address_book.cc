@@ -59,8 +59,8 @@ void AddressBook::Remember(const DialTarget& target) {
     list.insert(list.begin(), target.address);
     if (list.size() > kMaxAddressesPerDevice) list.resize(kMaxAddressesPerDevice);
   }
-  std::string plain = ToHex(target.x25519);
-  for (const std::string& address : list) plain += " " + address;
+  std::string plain = ToHex(target.x25519) + " ";
+  for (size_t i = 0; i < list.size(); ++i) plain += (i ? " " : "") + list[i];
   // A device known only by key (from a pairing bundle) was never seen: no "last seen".
   Status s = node_.RememberPeer(target.device, node_.SealLocal(kAddressPurpose, plain),
                                 target.address.empty() ? 0 : node_.NowMs());
