@@ -52,12 +52,13 @@ Status CheckText(const std::string& text, const char* what) {
   return Status::Ok();
 }
 
-// Every command but the first one (init), watch (it only listens) and consent to an
-// invitation (it answers a pairing under way) needs this device's identity.
+// Every command but the first one (init), watch (it only listens), consent to an invitation
+// (it answers a pairing under way), join (with --name it creates the identity) and doctor
+// (it says what is missing) needs this device's identity.
 bool NeedsIdentity(proto::Request::CommandCase command) {
   using R = proto::Request;
   return command != R::COMMAND_NOT_SET && command != R::kInit && command != R::kWatch &&
-         command != R::kInviteConsent;
+         command != R::kInviteConsent && command != R::kJoin && command != R::kDoctor;
 }
 
 }  // namespace
