@@ -435,7 +435,6 @@ void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSe
 }
 
 void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session) {
-  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
   if (!node_.has_identity() && !r.name().empty()) {
     proto::InitRequest init;
     init.set_name(r.name());
@@ -447,6 +446,7 @@ void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSessio
                               "this device has no identity yet: add --name NAME (or run accord "
                               "init --name NAME first)");
   }
+  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
   std::weak_ptr<IpcSession> weak = session;
   peers_->joins().Join(r.code(), r.peer(), [weak](Result<proto::JoinResponse> result) {
     auto s = weak.lock();

@@ -64,8 +64,7 @@ void BeaconSockets::Close() {
   joined_.clear();
 }
 
-void BeaconSockets::SendAll(ByteView payload) {
-  const asio::const_buffer data(payload.data(), payload.size());
+void BeaconSockets::SendAll(const std::function<Bytes()>& make) {
   std::set<unsigned> v6_sent;
   for (const InterfaceAddress& a : UpInterfaceAddresses()) {
     std::error_code ec;
@@ -76,7 +75,8 @@ void BeaconSockets::SendAll(ByteView payload) {
       to.sin_family = AF_INET;
       to.sin_port = htons(port_);
       to.sin_addr.s_addr = htonl(INADDR_BROADCAST);
-      iovec iov{const_cast<uint8_t*>(payload.data()), payload.size()};
+      Bytes payload = make();
+      iovec iov{payload.data(), payload.size()};
       alignas(cmsghdr) uint8_t control[CMSG_SPACE(sizeof(in_pktinfo))] = {};
       msghdr msg{};
       msg.msg_name = &to;
@@ -98,14 +98,14 @@ void BeaconSockets::SendAll(ByteView payload) {
         ++sent_;
       }
       if (a.broadcast) {
-        v4_.send_to(data, {*a.broadcast, port_}, 0, ec);
+        v4_.send_to(asio::buffer(make()), {*a.broadcast, port_}, 0, ec);
         ec ? ++send_errors_ : ++sent_;
       }
     } else if (a.address.is_v6() && a.link_local && v6_.is_open() && !v6_sent.count(a.index)) {
       v6_sent.insert(a.index);
       asio::ip::address_v6 to = group_;
       to.scope_id(a.index);
-      v6_.send_to(data, {to, port_}, 0, ec);
+      v6_.send_to(asio::buffer(make()), {to, port_}, 0, ec);
       ec ? ++send_errors_ : ++sent_;
     }
   }

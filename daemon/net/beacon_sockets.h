@@ -36,8 +36,9 @@ class BeaconSockets {
   void Close();
 
   // Out of every up non-loopback interface: 255.255.255.255, the interface's broadcast
-  // address, and the IPv6 group. Failures are counted, not fatal.
-  void SendAll(ByteView payload);
+  // address, and the IPv6 group, each datagram made by `payload` (sealed beacons are sealed
+  // afresh for each: no two datagrams on the wire share bytes). Failures are counted.
+  void SendAll(const std::function<Bytes()>& payload);
   void OnDatagram(OnDatagramFn fn) { on_datagram_ = std::move(fn); }
 
   uint64_t sent() const { return sent_; }

@@ -137,7 +137,9 @@ void Discovery::SendBeacon() {
   content.tcp_port = tcp_port_;
   content.unix_minutes = static_cast<uint32_t>(node_.NowMs() / 60000);
   content.instance = instance_;
-  beacons_.SendAll(discovery::SealBeacon(keys.front().second, crypto::RandomXNonce(), content));
+  beacons_.SendAll([&] {
+    return discovery::SealBeacon(keys.front().second, crypto::RandomXNonce(), content);
+  });
 }
 
 void Discovery::OnBeacon(ByteView payload, const asio::ip::udp::endpoint& from) {
@@ -202,7 +204,8 @@ void Discovery::ClosePairing() {
 
 void Discovery::SendPairingBeacon() {
   if (!enabled_ || !open_pairing_) return;
-  pairing_.SendAll(discovery::EncodePairingBeacon(*open_pairing_));
+  const Bytes beacon = discovery::EncodePairingBeacon(*open_pairing_);
+  pairing_.SendAll([&] { return beacon; });
   pairing_timer_.expires_after(discovery::kPairingBeaconInterval);
   pairing_timer_.async_wait([this, alive = alive_](std::error_code ec) {
     if (!ec && *alive) SendPairingBeacon();

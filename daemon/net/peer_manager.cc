@@ -14,6 +14,7 @@ namespace accord::daemon {
 namespace {
 
 constexpr std::chrono::milliseconds kDialTick{200};  // how often dial targets are checked
+constexpr size_t kMaxDialTargets = 256;  // beacons add no target past this (a replay flood)
 
 std::string TargetKey(const DialTarget& t) { return ToHex(t.device) + " " + t.address; }
 
@@ -261,12 +262,22 @@ void PeerManager::OnBeaconHeard(const Discovery::DevicePrefix& prefix, const std
   for (const state::Device& d : node_.PeerDevices()) match(d.key, d.x25519);
   for (const auto& [device, x25519] : book_.pinned()) match(device, x25519);
   if (!heard) return;  // a device this pact does not (yet) know
-  if (!book_.Knows(heard->device, address)) book_.Remember(*heard);
   // Connected already: the beacon says nothing new (a peer that moved or restarted dials
-  // us itself, and its new connection replaces the stale one).
-  if (established_.count(heard->device)) return;
+  // us itself, and its new connection replaces the stale one). If the session comes from
+  // the beacon's host, the address is proven: kept for dialing it later.
+  if (auto c = established_.find(heard->device); c != established_.end()) {
+    Result<HostPort> hp = ParseHostPort(address);
+    Result<HostPort> remote = ParseHostPort(c->second->remote());
+    if (hp.ok() && remote.ok() && hp->host == remote->host && !book_.Knows(heard->device, address))
+      book_.Remember(*heard);
+    return;
+  }
+  const bool known = targets_.count(TargetKey(*heard)) > 0;
+  if (!known && targets_.size() >= kMaxDialTargets) return;
   AddTarget(*heard);
   Target& target = targets_.at(TargetKey(*heard));
+  // Kept (by OnEstablished) only once a session there proves the device answers.
+  if (!known) target.beacon_only = true;
   if (target.dialing) return;
   target.dial.via = "beacon";
   target.backoff.Reset();
@@ -349,7 +360,14 @@ asio::awaitable<void> PeerManager::Dial(std::string key) {
   }
   if (!*alive || connected) co_return;  // OnClosed ends the attempt of a connection
   auto it = targets_.find(key);
-  if (it != targets_.end()) RetryLater(it->second);
+  if (it == targets_.end()) co_return;
+  // An address only a beacon named is tried once: anyone can replay a beacon from anywhere,
+  // and what it names must not be dialed forever (or kept) unless a session proves it.
+  if (it->second.beacon_only) {
+    targets_.erase(it);
+  } else {
+    RetryLater(it->second);
+  }
 }
 
 void PeerManager::RetryLater(Target& target) {
@@ -407,6 +425,7 @@ void PeerManager::OnClosed(SyncConnection* c) {
         t->second.next_attempt = std::chrono::steady_clock::now();
       } else {
         RetryLater(t->second);  // refused, silent or failed: back off
+        if (t->second.beacon_only) targets_.erase(t);
       }
     }
   }
@@ -623,7 +642,7 @@ std::vector<proto::PeerView> PeerManager::Peers() {
   for (const auto& [device, c] : established_) {
     proto::PeerView& v = view_for(device);
     v.set_state(proto::PEER_STATE_CONNECTED);
-    if (v.address().empty()) v.set_address(c->remote());
+    v.set_address(c->initiator() ? c->target()->address : c->remote());  // where it is now
     v.set_entries_behind(c->entries_behind());
     v.set_received(c->received());
     v.set_receiving_total(c->receiving_total());

@@ -78,6 +78,7 @@ class PeerManager final : public SyncHost {
     std::chrono::steady_clock::time_point next_attempt{};
     std::chrono::steady_clock::time_point lost_at{};  // added, or its last connection ended
     bool dialing = false;  // from the TCP connect until the connection closes
+    bool beacon_only = false;  // named only by a beacon: dropped after one failed attempt
   };
 
   // SyncHost, for the connections.

@@ -22,7 +22,8 @@ class DoctorTest : public PactTest {
     return nullptr;
   }
   bool Connected(const Person& p) {
-    for (const auto& peer : Json(p, {"status"})["status"]["peers"])
+    const nlohmann::json status = Json(p, {"status"});  // kept: the loop reads into it
+    for (const auto& peer : status["status"]["peers"])
       if (peer["state"] == "PEER_STATE_CONNECTED") return true;
     return false;
   }
