@@ -43,6 +43,7 @@ COMMAND_TIMEOUT = 30.0  # seconds, for any one `ip`, `nft` or `accord` run
 DAEMON_READY_TIMEOUT = 15.0  # seconds until `accord status` answers a new daemon
 DAEMON_STOP_TIMEOUT = 5.0  # seconds between SIGTERM and SIGKILL
 LINK_LOCAL_TIMEOUT = 5.0  # seconds until the IPv6 link-local address is usable
+PAIRED_CONNECT_TIMEOUT = 10.0  # seconds from a completed pairing to both connected
 LOG_TAIL_LINES = 30  # lines of each daemon log in a failure message
 EXIT_SKIP = 77  # ctest SKIP_RETURN_CODE
 
@@ -238,11 +239,25 @@ class Daemon:
             self._device_key = self.status()["device_key"]
         return self._device_key
 
+    def peer(self, other):
+        """The `status` peer entry for `other`'s device, or None (also while not answering)."""
+        try:
+            key = other.device_key()
+            peers = self.status().get("peers", [])
+        except LanError:
+            return None  # not started yet, or restarting
+        return next((p for p in peers if p.get("device_key") == key), None)
+
     def connected_to(self, other):
         """True when this daemon's status lists `other`'s device as connected."""
-        key = other.device_key()
-        return any(p.get("device_key") == key and p.get("state") == _PEER_CONNECTED
-                   for p in self.status().get("peers", []))
+        p = self.peer(other)
+        return p is not None and p.get("state") == _PEER_CONNECTED
+
+    def has_need(self, text):
+        try:
+            return text in self.needs()
+        except LanError:
+            return False
 
     def needs(self):
         r = self.accord("needs")
@@ -416,6 +431,11 @@ class Host:
         for table in sorted(t for t in self._tables if t.startswith("acl_part_")):
             self._drop_table(table)
 
+    def block_tcp_ipv6(self):
+        """Drops TCP over IPv6, both ways, so that peers connect over IPv4."""
+        rule = "meta nfproto ipv6 meta l4proto tcp drop"
+        self._table("acl_notcp6", [rule], [rule])
+
     def random_loss(self, percent):
         """Drops `percent` % of packets at random, in and out (loopback exempt)."""
         rule = f"numgen random mod 100 < {int(percent)} drop"
@@ -431,8 +451,12 @@ class Host:
     # UDP probes (udp_tool.py), for the harness self-test and the stranger host.
 
     def udp_send(self, to, port, payload_file=None, random=0, size=72, rate=1000.0,
-                 seconds=30.0):
-        """Sends payloads (hex lines of a file, or `random` random ones) to each of `to`."""
+                 seconds=30.0, wait=True):
+        """Sends payloads (hex lines of a file, or `random` random ones) to each of `to`.
+
+        With `wait` returns the sender's summary {"sent", "errors", "seconds"}; without, the
+        running Sender (its finish() gives the summary).
+        """
         argv = [PYTHON, os.path.join(HERE, "udp_tool.py"), "send", "--port", str(port),
                 "--iface", IFACE, "--rate", str(rate), "--seconds", str(seconds)]
         for t in ([to] if isinstance(to, str) else to):
@@ -441,12 +465,35 @@ class Host:
             argv += ["--payload-file", payload_file]
         else:
             argv += ["--random", str(random), "--size", str(size)]
+        if not wait:
+            return Sender(self, argv, seconds)
         r = self.run(argv, timeout=seconds + COMMAND_TIMEOUT, check=True)
         return json.loads(r.out)
 
     def udp_listen(self, port, seconds, group=None):
         """Starts a receiver here; returns a Listener (stop() gives [(src, payload bytes)])."""
         return Listener(self, port, seconds, group)
+
+
+class Sender:
+    """A udp_tool.py sender running in the background in a host namespace."""
+
+    def __init__(self, host, argv, seconds):
+        self.host, self.seconds = host, seconds
+        self.out = os.path.join(host.lan.workdir, f"udp-send-{host.name}-{host.lan.next_id()}")
+        with open(self.out, "w") as out:
+            self.proc = host.popen(argv, stdout=out, stderr=subprocess.STDOUT)
+
+    def finish(self):
+        """Waits for the sender (bounded by its own --seconds); returns its summary."""
+        try:
+            self.proc.wait(self.seconds + COMMAND_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.host.lan.stop_process(self.proc, 1)
+        text = _read_text(self.out)
+        if self.proc.returncode != 0:
+            raise LanError(f"udp sender on {self.host.name} exited {self.proc.returncode}: {text}")
+        return json.loads(text.strip().splitlines()[-1])
 
 
 class Listener:
@@ -723,6 +770,63 @@ def wait_connected(a, b, timeout, lan=None):
     """Waits until each of two daemons lists the other as connected."""
     return wait_until(lambda: a.connected_to(b) and b.connected_to(a), timeout,
                       what=f"{a.host.name} and {b.host.name} connected", lan=lan or a.host.lan)
+
+
+def start_discovery_pact(net, alice_args=(), bob_args=()):
+    """Alice (host a) and Bob (host b) with default daemons, paired through discovery.
+
+    Alice runs `init --name Alice` and a waiting `invite`; Bob, without `init`, runs
+    `join CODE --name Bob` and no --peer. Returns (alice, bob, join JSON) once connected.
+    With ACCORD_LAN_PEER_PAIRING set in the environment, pairs as start_peer_pact() does.
+    """
+    if os.environ.get("ACCORD_LAN_PEER_PAIRING"):
+        # A debugging aid for daemons without discovery: everything after the pairing runs.
+        return start_peer_pact(net)
+    a, b = net.hosts[0], net.hosts[1]
+    alice = a.daemon(a.home("alice"), alice_args)
+    bob = b.daemon(b.home("bob"), bob_args)
+    init = alice.accord("init", "--name", "Alice")
+    if not init.ok:
+        raise LanError(f"init failed: {init!r}")
+    joined = pair(alice, bob, joiner_name="Bob")
+    wait_connected(alice, bob, PAIRED_CONNECT_TIMEOUT)
+    return alice, bob, joined
+
+
+def start_peer_pact(net, port=4100):
+    """Alice and Bob listening on 0.0.0.0:PORT, paired with `join CODE --peer` (works today)."""
+    a, b = net.hosts[0], net.hosts[1]
+    args = ["--listen", f"0.0.0.0:{port}"]
+    alice = a.daemon(a.home("alice"), args)
+    bob = b.daemon(b.home("bob"), args)
+    for daemon, name in ((alice, "Alice"), (bob, "Bob")):
+        init = daemon.accord("init", "--name", name)
+        if not init.ok:
+            raise LanError(f"init failed: {init!r}")
+    joined = pair(alice, bob, peer=f"{a.ipv4}:{port}")
+    wait_connected(alice, bob, PAIRED_CONNECT_TIMEOUT)
+    return alice, bob, joined
+
+
+def restart_both(first, second, timeout):
+    """Stops both daemons, starts `first` (until it answers), then `second`; returns the
+    seconds from `second`'s start until each lists the other as connected."""
+    first.stop()
+    second.stop()
+    first.start()
+    second.start(wait=False)
+    wait_connected(first, second, timeout)
+    return time.monotonic() - second.started_at
+
+
+def time_sync(writer, reader, text, timeout):
+    """Writes a need on `writer`; returns the seconds until `reader` lists it."""
+    start = time.monotonic()
+    writer.add_need(text)
+    wait_until(lambda: reader.has_need(text), timeout, interval=0.02,
+               what=f"{text!r} from {writer.host.name} on {reader.host.name}",
+               lan=writer.host.lan)
+    return time.monotonic() - start
 
 
 def figure(name, value):

@@ -12,6 +12,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import beacon_checks  # noqa: E402
 import lan  # noqa: E402
 from lan import BEACON_GROUP, BEACON_PORT, BROADCAST, Capture, Lan, LanError  # noqa: E402
 
@@ -200,6 +201,25 @@ class Cleanup(unittest.TestCase):
             lan.wait_until(lambda: False, 0.3, what="the moon")
         self.assertLess(time.monotonic() - start, 5)
         self.assertEqual(lan.wait_until(lambda: 42, 0.3), 42)
+
+
+class BeaconChecks(unittest.TestCase):
+    def test_random_payloads_share_nothing_and_a_copied_piece_is_found(self):
+        payloads = [os.urandom(72) for _ in range(200)]
+        self.assertEqual(beacon_checks.shared_windows(payloads), [])
+        payloads.append(os.urandom(30) + payloads[17][40:48] + os.urandom(34))
+        self.assertEqual(beacon_checks.shared_windows(payloads),
+                         [(17, 200, payloads[17][40:48].hex())])
+
+    def test_names_keys_and_pact_id_are_found_in_any_spelling(self):
+        key = os.urandom(32).hex()
+        pact = os.urandom(16).hex()
+        needles = beacon_checks.secret_needles(["Alice", "Bob"], [pact, key])
+        self.assertEqual(beacon_checks.leaks(bytes(range(72)), needles), [])
+        for dirty in (b"..ALICE..", b"xxbobxx", b"-Accord-", bytes.fromhex(key)[5:13],
+                      bytes.fromhex(pact)[8:16], key.upper().encode(), pact[:16].encode()):
+            self.assertTrue(beacon_checks.leaks(os.urandom(20) + dirty + os.urandom(20),
+                                                needles), dirty)
 
 
 class TodaysDaemons(unittest.TestCase):
