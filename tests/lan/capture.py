@@ -67,7 +67,8 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--ready", required=True, help="file created once the socket is open")
     parser.add_argument("--ports", required=True, help="comma-separated UDP destination ports")
-    parser.add_argument("--bridge", required=True, help="the bridge device, whose copies are skipped")
+    parser.add_argument("--bridge", required=True,
+                        help="the bridge device, whose copies are skipped")
     parser.add_argument("--max-seconds", type=float, required=True)
     args = parser.parse_args()
     ports = {int(p) for p in args.ports.split(",")}

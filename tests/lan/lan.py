@@ -160,7 +160,8 @@ class Result:
         return self.returncode == 0
 
     def __repr__(self):
-        return f"<{' '.join(self.argv)}: exit {self.returncode}, out {self.out!r}, err {self.err!r}>"
+        return (f"<{' '.join(self.argv)}: exit {self.returncode}, out {self.out!r}, "
+                f"err {self.err!r}>")
 
 
 # ----------------------------------------------------------------------------------- daemon
@@ -376,14 +377,12 @@ class Host:
 
     def _table(self, table, input_rules, output_rules):
         self._drop_table(table)
-        self.nft(
-            f"table inet {table} {{\n"
-            f"  chain input {{ type filter hook input priority 0; policy accept;\n"
-            f"    iifname \"lo\" accept\n" + "".join(f"    {r}\n" for r in input_rules) +
-            "  }\n"
-            f"  chain output {{ type filter hook output priority 0; policy accept;\n"
-            f"    oifname \"lo\" accept\n" + "".join(f"    {r}\n" for r in output_rules) +
-            "  }\n}\n")
+        def chain(hook, lo_match, rules):
+            body = "".join(f"    {r}\n" for r in [f'{lo_match} "lo" accept'] + list(rules))
+            return (f"  chain {hook} {{ type filter hook {hook} priority 0; policy accept;\n"
+                    f"{body}  }}\n")
+        self.nft(f"table inet {table} {{\n" + chain("input", "iifname", input_rules)
+                 + chain("output", "oifname", output_rules) + "}\n")
         self._tables.add(table)
 
     def _drop_table(self, table):
