@@ -48,6 +48,8 @@ LOG_TAIL_LINES = 30  # lines of each daemon log in a failure message
 EXIT_SKIP = 77  # ctest SKIP_RETURN_CODE
 
 _STALE_NAME = re.compile(r"^acl(\d+)(?:_\d+)?(?:sw|h\d+)$")
+_STALE_WORKDIR = re.compile(r"^acl(\d+)(?:_\d+)?-\w+$")
+WORK_ROOT = "/tmp"  # homes and captures; short paths keep the daemon's socket path short
 _PEER_CONNECTED = "PEER_STATE_CONNECTED"
 
 # Paths of the programs under test, set by main() (or by a bench script) before any Lan.
@@ -103,13 +105,18 @@ def _kill_namespace(ns):
 
 
 def cleanup_stale():
-    """Removes `acl*` namespaces left by a crashed run whose pid no longer exists."""
+    """Removes `acl*` namespaces (and /tmp work directories) left by a crashed run whose pid
+    no longer exists; returns the namespaces removed."""
     removed = []
     for ns in namespaces():
         m = _STALE_NAME.match(ns)
         if m and not pid_alive(int(m.group(1))):
             _kill_namespace(ns)
             removed.append(ns)
+    for entry in os.listdir(WORK_ROOT):
+        m = _STALE_WORKDIR.match(entry)
+        if m and not pid_alive(int(m.group(1))):
+            shutil.rmtree(os.path.join(WORK_ROOT, entry), ignore_errors=True)
     return removed
 
 
@@ -642,7 +649,7 @@ class Lan:
         sys.exit(128 + signum)
 
     def _create(self):
-        self.workdir = tempfile.mkdtemp(prefix=f"{self.prefix}-", dir="/tmp")
+        self.workdir = tempfile.mkdtemp(prefix=f"{self.prefix}-", dir=WORK_ROOT)
         sh(["ip", "netns", "add", self.switch])
         self._created.append(self.switch)
         sh(["ip", "-n", self.switch, "link", "set", "lo", "up"])
