@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libcli11-dev libhowardhinnant-date-dev libsystemd-dev nlohmann-json3-dev
   tzdata python3 python3-icalendar
+  iproute2 nftables
 )
 
 missing=()
