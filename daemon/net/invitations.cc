@@ -264,6 +264,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   done.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
   done.set_message("paired with " + joiner.name);
   Notify(done);
+  discovery_.ClosePairing();
   invitation_->expiry.cancel();
   invitation_.reset();
   LogInfo("pairing: a partner joined the pact");
