@@ -48,7 +48,8 @@ int LogDamage(const proto::LogResponse& log) {
 // `doctor`: exit 0 only when no check failed (warnings do not fail it).
 int DoctorExit(const proto::DoctorResponse& doctor) {
   int failed = 0;
-  for (const proto::DoctorCheck& c : doctor.checks()) failed += c.result() == proto::CHECK_RESULT_FAILED;
+  for (const proto::DoctorCheck& c : doctor.checks())
+    failed += c.result() == proto::CHECK_RESULT_FAILED;
   if (failed == 0) return 0;
   std::cerr << "accord: error: " << failed << (failed == 1 ? " check" : " checks")
             << " failed; each says what fixes it\n";

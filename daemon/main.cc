@@ -89,12 +89,12 @@ Status Start(Context& ctx) {
   Result<std::unique_ptr<Node>> node = Node::Open(ctx.paths, SystemClock());
   if (!node.ok()) return node.error();
   ctx.node = std::move(*node);
-  ctx.peers = std::make_unique<PeerManager>(ctx.io, *ctx.node,
-                                            NetworkOptions{.listen = ctx.options.listen,
-                                                           .kept_port_file = ctx.paths.data_dir /
-                                                                             "peer-port",
-                                                           .peers = ctx.options.peers,
-                                                           .discovery = !ctx.options.no_discovery});
+  ctx.peers = std::make_unique<PeerManager>(
+      ctx.io, *ctx.node,
+      NetworkOptions{.listen = ctx.options.listen,
+                     .kept_port_file = ctx.paths.data_dir / "peer-port",
+                     .peers = ctx.options.peers,
+                     .discovery = !ctx.options.no_discovery});
   ACCORD_RETURN_IF_ERROR(ctx.peers->Start());
   for (const std::string& address : ctx.peers->ListenAddresses())
     LogInfo("listening for peers on " + address);
@@ -117,7 +117,8 @@ int Run(int argc, char** argv) {
   CLI::App app{"accordd: the accord daemon (runs in the foreground; systemd supervises it)"};
   app.name("accordd");
   app.add_option("--home", ctx.options.home, "instance directory: data, keys and socket");
-  app.add_option("--listen", ctx.options.listen, "HOST:PORT for peer sync (port 0 picks one; default: every interface, on a "
+  app.add_option("--listen", ctx.options.listen,
+                 "HOST:PORT for peer sync (port 0 picks one; default: every interface, on a "
                  "port picked once and kept in the home)");
   app.add_option("--peer", ctx.options.peers, "HOST:PORT of a partner's daemon (repeatable)");
   app.add_flag("--no-discovery", ctx.options.no_discovery, "do not send or listen for LAN beacons");

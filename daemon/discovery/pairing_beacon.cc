@@ -5,7 +5,7 @@
 namespace accord::discovery {
 namespace {
 
-constexpr uint32_t kMinNameplate = 1;   // as daemon/pairing/code.h
+constexpr uint32_t kMinNameplate = 1;  // as daemon/pairing/code.h
 constexpr uint32_t kMaxNameplate = 99;
 
 bool IsV6(const std::string& host) { return host.find(':') != std::string::npos; }
@@ -36,8 +36,9 @@ InviterChoice ChooseInviter(std::span<const HeardInvite> heard, uint32_t namepla
   InviterChoice choice;
   for (const HeardInvite& h : heard) {
     if (h.beacon.nameplate != nameplate) continue;
-    auto same = std::find_if(choice.candidates.begin(), choice.candidates.end(),
-                             [&](const HeardInvite& c) { return c.beacon.nonce == h.beacon.nonce; });
+    auto same =
+        std::find_if(choice.candidates.begin(), choice.candidates.end(),
+                     [&](const HeardInvite& c) { return c.beacon.nonce == h.beacon.nonce; });
     if (same == choice.candidates.end()) {
       choice.candidates.push_back(h);
     } else if (IsV6(same->host) && !IsV6(h.host)) {

@@ -19,9 +19,9 @@ namespace accord::discovery {
 constexpr size_t kPairingBeaconBytes = 19;  // bytes: nameplate(1) | nonce(16) | port(2 BE)
 
 struct PairingBeacon {
-  uint32_t nameplate = 0;            // 1..99, the code's public part
-  std::array<uint8_t, 16> nonce{};   // random per invitation: tells two invitations apart
-  uint16_t tcp_port = 0;             // where the inviter listens
+  uint32_t nameplate = 0;           // 1..99, the code's public part
+  std::array<uint8_t, 16> nonce{};  // random per invitation: tells two invitations apart
+  uint16_t tcp_port = 0;            // where the inviter listens
   friend bool operator==(const PairingBeacon&, const PairingBeacon&) = default;
 };
 

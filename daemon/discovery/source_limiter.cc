@@ -11,9 +11,9 @@ bool SourceLimiter::Allow(const std::string& source, int64_t now_ms) {
   auto it = buckets_.find(source);
   if (it == buckets_.end()) {
     if (buckets_.size() >= max_sources_) {
-      auto oldest = std::min_element(buckets_.begin(), buckets_.end(), [](const auto& a, const auto& b) {
-        return a.second.last_ms < b.second.last_ms;
-      });
+      auto oldest = std::min_element(
+          buckets_.begin(), buckets_.end(),
+          [](const auto& a, const auto& b) { return a.second.last_ms < b.second.last_ms; });
       buckets_.erase(oldest);
     }
     it = buckets_.emplace(source, Bucket{burst_, now_ms}).first;

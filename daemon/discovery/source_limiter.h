@@ -13,10 +13,10 @@
 
 namespace accord::discovery {
 
-constexpr double kBeaconsPerSecond = 4;        // per source, sustained
-constexpr double kBeaconBurst = 8;             // per source, at once
-constexpr size_t kMaxBeaconSources = 256;      // sources tracked; the least recent is dropped
-constexpr size_t kMaxRememberedNonces = 4096;  // nonces; the oldest is dropped
+constexpr double kBeaconsPerSecond = 4;              // per source, sustained
+constexpr double kBeaconBurst = 8;                   // per source, at once
+constexpr size_t kMaxBeaconSources = 256;            // sources tracked; the least recent is dropped
+constexpr size_t kMaxRememberedNonces = 4096;        // nonces; the oldest is dropped
 constexpr int64_t kReplayWindowMs = 22 * 60 * 1000;  // ms: beyond ±10 min a beacon is stale
 
 class SourceLimiter {

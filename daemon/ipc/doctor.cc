@@ -63,9 +63,10 @@ void SystemChecks(proto::DoctorResponse& out) {
     Add(out, "systemd", CHECK_RESULT_OK, "accordd was started by systemd");
   } else {
     bool unit = false;
-    std::vector<std::filesystem::path> dirs = {"/usr/lib/systemd/user", "/usr/local/lib/systemd/user",
-                                               "/etc/systemd/user"};
-    if (const char* home = std::getenv("HOME")) dirs.push_back(std::filesystem::path(home) / ".config/systemd/user");
+    std::vector<std::filesystem::path> dirs = {"/usr/lib/systemd/user",
+                                               "/usr/local/lib/systemd/user", "/etc/systemd/user"};
+    if (const char* home = std::getenv("HOME"))
+      dirs.push_back(std::filesystem::path(home) / ".config/systemd/user");
     std::error_code ec;
     for (const auto& d : dirs) unit = unit || std::filesystem::exists(d / "accordd.service", ec);
     if (unit) {
@@ -198,7 +199,8 @@ void RunDoctor(Node& node, PeerManager& peers, std::function<void(proto::DoctorR
           "no partner device has connected to this port from the network yet (this device "
           "may have dialed them first)",
           "if your partner cannot connect, allow the port in the firewall: sudo nft add rule "
-          "inet filter input tcp dport " + port + " accept (or: sudo ufw allow " + port + "/tcp)");
+          "inet filter input tcp dport " +
+              port + " accept (or: sudo ufw allow " + port + "/tcp)");
     }
   }
 
@@ -210,8 +212,8 @@ void RunDoctor(Node& node, PeerManager& peers, std::function<void(proto::DoctorR
         "restart accordd without --no-discovery");
   } else if (!beacons.beacon_socket_error.empty()) {
     Add(out, "beacon port " + kBeaconPortText, CHECK_RESULT_FAILED, beacons.beacon_socket_error,
-        "another program holds UDP port " + kBeaconPortText + ": find it with ss -ulpn 'sport = :" +
-            kBeaconPortText + "'");
+        "another program holds UDP port " + kBeaconPortText +
+            ": find it with ss -ulpn 'sport = :" + kBeaconPortText + "'");
   } else {
     Add(out, "beacon port " + kBeaconPortText, CHECK_RESULT_OK, "bound (UDP, IPv4 and IPv6)");
     if (node.has_identity()) {
@@ -224,10 +226,13 @@ void RunDoctor(Node& node, PeerManager& peers, std::function<void(proto::DoctorR
                 Ago(now, beacons.own_beacon_heard_ms));
       } else {
         Add(out, "own beacons", CHECK_RESULT_FAILED,
-            sent + "; none came back in the last 2 minutes: broadcast or multicast is blocked "
-                   "on this host (a firewall) or no interface is up",
-            "allow UDP port " + kBeaconPortText + " broadcast and multicast in and out (sudo nft "
-            "add rule inet filter input udp dport " + kBeaconPortText + " accept); check ip addr");
+            sent +
+                "; none came back in the last 2 minutes: broadcast or multicast is blocked "
+                "on this host (a firewall) or no interface is up",
+            "allow UDP port " + kBeaconPortText +
+                " broadcast and multicast in and out (sudo nft "
+                "add rule inet filter input udp dport " +
+                kBeaconPortText + " accept); check ip addr");
       }
     }
   }
@@ -235,7 +240,8 @@ void RunDoctor(Node& node, PeerManager& peers, std::function<void(proto::DoctorR
   for (const proto::PeerView& peer : views) {
     std::optional<Bytes> key = FromHex(peer.device_key());
     Discovery::DevicePrefix prefix{};
-    if (key && key->size() >= prefix.size()) std::copy_n(key->begin(), prefix.size(), prefix.begin());
+    if (key && key->size() >= prefix.size())
+      std::copy_n(key->begin(), prefix.size(), prefix.begin());
     if (beacons.enabled && beacons.beacon_socket_error.empty()) {
       auto heard = beacons.heard.find(prefix);
       const std::string name = "beacons from " + DeviceLabel(peer);
@@ -250,7 +256,8 @@ void RunDoctor(Node& node, PeerManager& peers, std::function<void(proto::DoctorR
                      ? " (the last " + Ago(now, heard->second.last_ms) + ")"
                      : std::string()),
             "check that accordd runs on that device and that this network passes UDP "
-            "broadcast and multicast on port " + kBeaconPortText +
+            "broadcast and multicast on port " +
+                kBeaconPortText +
                 " (guest Wi-Fi often does not); remembered addresses still connect you");
       }
     }

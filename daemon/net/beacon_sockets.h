@@ -5,8 +5,8 @@
 #ifndef ACCORD_DAEMON_NET_BEACON_SOCKETS_H_
 #define ACCORD_DAEMON_NET_BEACON_SOCKETS_H_
 
-#include <asio.hpp>
 #include <array>
+#include <asio.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>

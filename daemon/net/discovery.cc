@@ -81,9 +81,8 @@ void Discovery::Start(uint16_t tcp_port, HeardDevice heard, std::function<void()
     report_.pairing_socket_error = s.error().message;
     LogWarning("LAN discovery: " + s.error().message + "; join needs --peer");
   }
-  beacons_.OnDatagram([this](ByteView payload, const asio::ip::udp::endpoint& from) {
-    OnBeacon(payload, from);
-  });
+  beacons_.OnDatagram(
+      [this](ByteView payload, const asio::ip::udp::endpoint& from) { OnBeacon(payload, from); });
   pairing_.OnDatagram([this](ByteView payload, const asio::ip::udp::endpoint& from) {
     OnPairingBeacon(payload, from);
   });
@@ -137,9 +136,8 @@ void Discovery::SendBeacon() {
   content.tcp_port = tcp_port_;
   content.unix_minutes = static_cast<uint32_t>(node_.NowMs() / 60000);
   content.instance = instance_;
-  beacons_.SendAll([&] {
-    return discovery::SealBeacon(keys.front().second, crypto::RandomXNonce(), content);
-  });
+  beacons_.SendAll(
+      [&] { return discovery::SealBeacon(keys.front().second, crypto::RandomXNonce(), content); });
 }
 
 void Discovery::OnBeacon(ByteView payload, const asio::ip::udp::endpoint& from) {

@@ -27,9 +27,9 @@
 
 namespace accord::daemon {
 
-constexpr std::chrono::seconds kPairingListen{12};  // a joiner waits this long for a beacon
+constexpr std::chrono::seconds kPairingListen{12};          // a joiner waits this long for a beacon
 constexpr std::chrono::milliseconds kCollisionGrace{2500};  // ...and this long for a second
-constexpr std::chrono::seconds kNameplateMemory{60};  // heard nameplates count as in use
+constexpr std::chrono::seconds kNameplateMemory{60};        // heard nameplates count as in use
 
 class Discovery {
  public:

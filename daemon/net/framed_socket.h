@@ -14,11 +14,11 @@
 
 namespace accord::daemon {
 
-constexpr uint8_t kConnectionSync = 0x01;              // first byte of a sync connection
-constexpr uint8_t kConnectionPairing = 0x02;           // first byte of a pairing connection
-constexpr std::chrono::seconds kHandshakeTimeout{10};  // handshake must finish in this time
+constexpr uint8_t kConnectionSync = 0x01;               // first byte of a sync connection
+constexpr uint8_t kConnectionPairing = 0x02;            // first byte of a pairing connection
+constexpr std::chrono::seconds kHandshakeTimeout{10};   // handshake must finish in this time
 constexpr std::chrono::seconds kUnackedDataTimeout{8};  // TCP_USER_TIMEOUT of every peer socket
-constexpr std::chrono::seconds kFirstByteTimeout{2};   // an inbound connection's type byte
+constexpr std::chrono::seconds kFirstByteTimeout{2};    // an inbound connection's type byte
 // bytes asked of the socket per read: one whole frame can arrive in a single read
 constexpr size_t kPeerReadChunkBytes = peer::kFrameHeaderBytes + peer::kMaxFrameBytes;
 

@@ -64,8 +64,7 @@ struct Invitations::Invitation {
   asio::steady_timer expiry;
 };
 
-Invitations::Invitations(asio::io_context& io, Node& node, AddressBook& book,
-                         Discovery& discovery)
+Invitations::Invitations(asio::io_context& io, Node& node, AddressBook& book, Discovery& discovery)
     : io_(io), node_(node), book_(book), discovery_(discovery) {}
 
 Invitations::~Invitations() { *alive_ = false; }

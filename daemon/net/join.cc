@@ -41,9 +41,10 @@ void Joins::FindInviter(pairing::PairingCode code, JoinDone done) {
     if (choice.kind == Kind::kNone) {
       return done(MakeError(
           ErrorCode::kUnavailable,
-          "no invitation " + plate + "-... was heard on this network; check that your partner's "
-          "accord invite is still waiting and that both machines are on the same network, or "
-          "give its address with --peer HOST:PORT (accord invite prints it)"));
+          "no invitation " + plate +
+              "-... was heard on this network; check that your partner's "
+              "accord invite is still waiting and that both machines are on the same network, or "
+              "give its address with --peer HOST:PORT (accord invite prints it)"));
     }
     if (choice.kind == Kind::kAmbiguous) {
       std::string where;
@@ -61,9 +62,10 @@ void Joins::FindInviter(pairing::PairingCode code, JoinDone done) {
 }
 
 void Joins::Start(pairing::PairingCode code, HostPort address, JoinDone done) {
-  asio::co_spawn(io_, Run(std::move(code), std::move(address), std::move(done)), [](std::exception_ptr e) {
-    if (e) LogError("join ended by an unexpected exception");
-  });
+  asio::co_spawn(io_, Run(std::move(code), std::move(address), std::move(done)),
+                 [](std::exception_ptr e) {
+                   if (e) LogError("join ended by an unexpected exception");
+                 });
 }
 
 asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, JoinDone done) {

@@ -12,8 +12,8 @@ namespace accord::daemon {
 struct NetworkOptions {
   std::string listen;  // --listen HOST:PORT for peer sync; empty: all interfaces, kept port
   std::filesystem::path kept_port_file;  // where that kept port lives (in the home)
-  std::vector<std::string> peers;  // --peer HOST:PORT, repeatable
-  bool discovery = true;           // false with --no-discovery: no LAN beacons sent or heard
+  std::vector<std::string> peers;        // --peer HOST:PORT, repeatable
+  bool discovery = true;                 // false with --no-discovery: no LAN beacons sent or heard
 };
 
 }  // namespace accord::daemon

@@ -374,7 +374,8 @@ void PeerManager::RetryLater(Target& target) {
   target.dialing = false;
   double unit = crypto::RandomUniform(1u << 20) / double(1u << 20);
   const auto now = std::chrono::steady_clock::now();
-  const auto since_lost = std::chrono::duration_cast<std::chrono::milliseconds>(now - target.lost_at);
+  const auto since_lost =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now - target.lost_at);
   target.next_attempt = now + target.backoff.Next(unit, since_lost);
 }
 

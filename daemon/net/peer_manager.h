@@ -77,7 +77,7 @@ class PeerManager final : public SyncHost {
     Backoff backoff;
     std::chrono::steady_clock::time_point next_attempt{};
     std::chrono::steady_clock::time_point lost_at{};  // added, or its last connection ended
-    bool dialing = false;  // from the TCP connect until the connection closes
+    bool dialing = false;      // from the TCP connect until the connection closes
     bool beacon_only = false;  // named only by a beacon: dropped after one failed attempt
   };
 

@@ -50,7 +50,8 @@ TEST_F(DoctorTest, APairedConnectedDeviceHasNoFailedCheckAndTheWarningsSayWhy) {
   EXPECT_NE(Check(checks, "systemd"), nullptr);
   for (const auto& c : checks) {
     EXPECT_NE(c["result"], "CHECK_RESULT_FAILED") << c.dump();
-    if (c["result"] == "CHECK_RESULT_WARNING") EXPECT_FALSE(c["fix"].get<std::string>().empty()) << c;
+    if (c["result"] == "CHECK_RESULT_WARNING")
+      EXPECT_FALSE(c["fix"].get<std::string>().empty()) << c;
   }
 }
 
@@ -106,17 +107,21 @@ TEST_F(DoctorTest, WatchShowsAPeerConnectingAndDisconnectingWithTheReason) {
     return s.str();
   };
   // The watch registers asynchronously: write a need until it shows, then restart Alice.
-  ASSERT_TRUE(WaitFor([&] {
-    Ok(bob, {"need", "add", "I need a quiet evening"});
-    return seen().find("quiet evening") != std::string::npos;
-  }, 10));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        Ok(bob, {"need", "add", "I need a quiet evening"});
+        return seen().find("quiet evening") != std::string::npos;
+      },
+      10));
   ASSERT_EQ(alice.daemon->Stop(), 0);
   ASSERT_TRUE(alice.daemon->Start());
-  const bool both = WaitFor([&] {
-    std::string s = seen();
-    return s.find("PEER_STATE_OFFLINE") != std::string::npos &&
-           s.find("PEER_STATE_CONNECTED") != std::string::npos;
-  }, 20);
+  const bool both = WaitFor(
+      [&] {
+        std::string s = seen();
+        return s.find("PEER_STATE_OFFLINE") != std::string::npos &&
+               s.find("PEER_STATE_CONNECTED") != std::string::npos;
+      },
+      20);
   ::kill(pid, SIGTERM);  // our own child
   ::waitpid(pid, nullptr, 0);
   ASSERT_TRUE(both) << seen();
@@ -129,8 +134,10 @@ TEST_F(DoctorTest, WatchShowsAPeerConnectingAndDisconnectingWithTheReason) {
     if (j.is_discarded() || !j["event"].contains("peer")) continue;
     const nlohmann::json& p = j["event"]["peer"];
     EXPECT_EQ(p["name"], "Alice");
-    if (p["state"] == "PEER_STATE_OFFLINE") offline_has_reason = !p["reason"].get<std::string>().empty();
-    if (p["state"] == "PEER_STATE_CONNECTED") connected_has_reason = !p["reason"].get<std::string>().empty();
+    if (p["state"] == "PEER_STATE_OFFLINE")
+      offline_has_reason = !p["reason"].get<std::string>().empty();
+    if (p["state"] == "PEER_STATE_CONNECTED")
+      connected_has_reason = !p["reason"].get<std::string>().empty();
   }
   EXPECT_TRUE(offline_has_reason) << seen();
   EXPECT_TRUE(connected_has_reason) << seen();

@@ -128,8 +128,8 @@ TEST_F(BeaconTest, NoEightByteSubstringRepeatsAcrossTenThousandBeaconsOfOneDevic
     ASSERT_EQ(s.find(key.substr(0, 8)), std::string::npos);
     for (size_t at = 0; at + 8 <= s.size(); ++at) {
       auto [it, added] = first_seen_in.emplace(s.substr(at, 8), i);
-      ASSERT_TRUE(added || it->second == i) << "beacons " << it->second << " and " << i
-                                            << " share 8 bytes at offset " << at;
+      ASSERT_TRUE(added || it->second == i)
+          << "beacons " << it->second << " and " << i << " share 8 bytes at offset " << at;
     }
   }
 }

@@ -52,7 +52,8 @@ TEST(Tai64n, OneNanosecondLaterIsAlwaysGreaterAcrossSecondBoundaries) {
 }
 
 TEST(Tai64n, ReadsBackTheUnixTimeItWasMadeFrom) {
-  for (int64_t t : {int64_t{0}, int64_t{1}, int64_t{999'999'999}, int64_t{1'700'000'000'123'456'789}})
+  for (int64_t t :
+       {int64_t{0}, int64_t{1}, int64_t{999'999'999}, int64_t{1'700'000'000'123'456'789}})
     EXPECT_EQ(UnixNanosFromTai64n(Tai64nFromUnixNanos(t)), t) << t;
   EXPECT_EQ(UnixNanosFromTai64n(Tai64nFromUnixNanos(-5'000'000'000)), 0);  // before 1970
   Tai64n far{};
