@@ -36,13 +36,6 @@ std::optional<Bytes> FromHex(std::string_view hex) {
   return out;
 }
 
-void PutU16Be(uint8_t* out, uint16_t v) {
-  out[0] = static_cast<uint8_t>(v >> 8);
-  out[1] = static_cast<uint8_t>(v);
-}
-
-uint16_t GetU16Be(const uint8_t* in) { return static_cast<uint16_t>((in[0] << 8) | in[1]); }
-
 void PutU32Be(uint8_t* out, uint32_t v) {
   for (int i = 3; i >= 0; --i) {
     out[i] = static_cast<uint8_t>(v);

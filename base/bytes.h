@@ -33,10 +33,8 @@ inline std::string_view AsChars(ByteView b) {
   return std::string_view(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
-void PutU16Be(uint8_t* out, uint16_t v);
 void PutU32Be(uint8_t* out, uint32_t v);
 void PutU64Be(uint8_t* out, uint64_t v);
-uint16_t GetU16Be(const uint8_t* in);
 uint32_t GetU32Be(const uint8_t* in);
 uint64_t GetU64Be(const uint8_t* in);
 

@@ -12,6 +12,8 @@ namespace {
 
 constexpr std::chrono::seconds kResendAfterChange{2};  // a new address may need a moment
 constexpr std::chrono::seconds kMinAnswerGap{5};       // answers to new instances, at most
+constexpr double kAllBeaconsPerSecond = 200;  // beacons opened per second, all senders together
+constexpr double kAllBeaconsBurst = 400;
 
 int64_t SteadyMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -55,6 +57,7 @@ Discovery::Discovery(asio::io_context& io, Node& node, bool enabled)
                       discovery::kMaxBeaconSources),
       pairing_limiter_(discovery::kBeaconsPerSecond, discovery::kBeaconBurst,
                        discovery::kMaxBeaconSources),
+      all_beacons_(kAllBeaconsPerSecond, kAllBeaconsBurst, 1),
       replays_(discovery::kMaxRememberedNonces, discovery::kReplayWindowMs) {
   report_.enabled = enabled;
 }
@@ -145,6 +148,9 @@ void Discovery::OnBeacon(ByteView payload, const asio::ip::udp::endpoint& from) 
   if (payload.size() != discovery::kBeaconBytes || !node_.has_identity()) return;
   const int64_t now_ms = SteadyMs();
   if (!beacon_limiter_.Allow(from.address().to_string(), now_ms)) return;
+  // Forged sender addresses each start with a full bucket: a cap over all of them bounds the
+  // trial decryptions a flood can cause.
+  if (!all_beacons_.Allow("all", now_ms)) return;
   std::array<uint8_t, crypto::kXNonceBytes> nonce{};
   std::copy_n(payload.begin(), nonce.size(), nonce.begin());
   if (!replays_.FirstSeen(nonce, now_ms)) return;

@@ -102,6 +102,7 @@ class Discovery {
   asio::steady_timer pairing_timer_;
   discovery::SourceLimiter beacon_limiter_;
   discovery::SourceLimiter pairing_limiter_;
+  discovery::SourceLimiter all_beacons_;
   discovery::ReplayWindow replays_;
   Report report_;
   std::optional<discovery::PairingBeacon> open_pairing_;  // ours, while an invite is open
