@@ -230,6 +230,7 @@ class TodaysDaemons(unittest.TestCase):
         args = ["--listen", "0.0.0.0:4100", "--no-discovery"]
         with Lan(hosts=2) as net:
             a, b = net.hosts
+            capture = lan.Capture(net)  # --no-discovery: not one beacon of either kind
             alice = a.daemon(a.home("alice"), args)
             bob = b.daemon(b.home("bob"), args)
             self.assertTrue(alice.accord("init", "--name", "Alice").ok)
@@ -258,6 +259,7 @@ class TodaysDaemons(unittest.TestCase):
                            lan=net)
             self.assertEqual(alice.stop(), 0, alice.log_tail())
             self.assertEqual(bob.stop(), 0, bob.log_tail())
+            self.assertEqual(capture.stop(), [], "beacons sent with --no-discovery")
             names = net.names()
         self.assertFalse(set(names) & set(lan.namespaces()))
 
