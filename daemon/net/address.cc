@@ -42,6 +42,19 @@ Result<HostPort> ParseHostPort(std::string_view text) {
 
 Result<std::vector<asio::ip::tcp::endpoint>> Resolve(asio::io_context& io, const HostPort& hp) {
   std::error_code ec;
+  if (size_t percent = hp.host.find('%'); percent != std::string::npos) {
+    // A scoped link-local address ("fe80::1%eth0", as AddressText prints it): the scope must
+    // name an interface of this host, or the address means nothing here. Asio would take an
+    // unknown name for scope 0 without a word.
+    const asio::ip::address address = asio::ip::make_address(hp.host, ec);
+    if (ec || !address.is_v6() || !address.to_v6().is_link_local() ||
+        address.to_v6().scope_id() == 0) {
+      return MakeError(ErrorCode::kUnavailable, "cannot resolve " + hp.host + ": no interface '" +
+                                                    hp.host.substr(percent + 1) +
+                                                    "' for a link-local address");
+    }
+    return std::vector<asio::ip::tcp::endpoint>{{address, hp.port}};
+  }
   asio::ip::tcp::resolver resolver(io);
   auto results = resolver.resolve(hp.host, std::to_string(hp.port), ec);
   if (ec)

@@ -19,7 +19,8 @@ struct HostPort {
 
 // kInvalidArgument with the accepted forms for anything else.
 Result<HostPort> ParseHostPort(std::string_view text);
-// Resolves (numeric addresses without DNS). kUnavailable if nothing resolves.
+// Resolves (numeric addresses without DNS; the %scope of a link-local one, "fe80::1%eth0",
+// must name an interface). kUnavailable if nothing resolves.
 Result<std::vector<asio::ip::tcp::endpoint>> Resolve(asio::io_context& io, const HostPort& hp);
 std::string EndpointString(const asio::ip::tcp::endpoint& endpoint);
 
