@@ -127,7 +127,8 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
 }
 
 void EncodeThenDecodeGivesTheSameEvent() {
-  const int index = *rc::gen::inRange(0, kKinds);
+  // At full size: inRange scales with the case size, which starved the last kinds.
+  const int index = *rc::gen::resize(rc::kNominalSize, rc::gen::inRange(0, kKinds));
   Event event;
   event.id = Key();
   event.author = Key();
