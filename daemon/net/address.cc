@@ -65,12 +65,14 @@ Result<std::vector<asio::ip::tcp::endpoint>> Resolve(asio::io_context& io, const
   return out;
 }
 
+asio::ip::address Unmapped(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  return address;
+}
+
 std::string EndpointString(const asio::ip::tcp::endpoint& e) {
-  asio::ip::address a = e.address();
-  // A dual-stack listener sees IPv4 peers as ::ffff:a.b.c.d: show them as the IPv4 they are.
-  if (a.is_v6() && a.to_v6().is_v4_mapped())
-    a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-  HostPort hp{a.to_string(), e.port()};
+  HostPort hp{Unmapped(e.address()).to_string(), e.port()};
   return hp.ToString();
 }
 

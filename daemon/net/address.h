@@ -23,6 +23,9 @@ Result<HostPort> ParseHostPort(std::string_view text);
 // must name an interface). kUnavailable if nothing resolves.
 Result<std::vector<asio::ip::tcp::endpoint>> Resolve(asio::io_context& io, const HostPort& hp);
 std::string EndpointString(const asio::ip::tcp::endpoint& endpoint);
+// ::ffff:a.b.c.d (how a dual-stack socket sees an IPv4 peer) as the IPv4 address it is;
+// any other address unchanged.
+asio::ip::address Unmapped(const asio::ip::address& address);
 
 }  // namespace accord::daemon
 

@@ -6,6 +6,7 @@
 #include "crypto/random.h"
 #include "daemon/discovery/cadence.h"
 #include "daemon/logging.h"
+#include "daemon/net/address.h"
 
 namespace accord::daemon {
 namespace {
@@ -25,11 +26,7 @@ double UnitRandom() { return crypto::RandomUniform(1u << 20) / double(1u << 20);
 
 // HOST:PORT for the sender of a datagram and the TCP port it named.
 std::string DialAddress(const asio::ip::address& from, uint16_t port) {
-  asio::ip::address host = from;
-  if (host.is_v6() && host.to_v6().is_v4_mapped())
-    host = asio::ip::make_address_v4(asio::ip::v4_mapped, host.to_v6());
-  if (host.is_v4()) return host.to_string() + ":" + std::to_string(port);
-  return "[" + host.to_string() + "]:" + std::to_string(port);
+  return EndpointString(asio::ip::tcp::endpoint(Unmapped(from), port));
 }
 
 }  // namespace
@@ -223,10 +220,7 @@ void Discovery::OnPairingBeacon(ByteView payload, const asio::ip::udp::endpoint&
   if (open_pairing_ && beacon->nonce == open_pairing_->nonce) return;  // our own, looped back
   heard_nameplates_[beacon->nameplate] = std::chrono::steady_clock::now();
   if (!search_ || beacon->nameplate != search_->nameplate) return;
-  std::string host = DialAddress(from.address(), beacon->tcp_port);
-  host = host.substr(0, host.rfind(':'));  // HOST only: the beacon carries the port
-  if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  search_->heard.push_back(discovery::HeardInvite{host, *beacon});
+  search_->heard.push_back(discovery::HeardInvite{Unmapped(from.address()).to_string(), *beacon});
   discovery::InviterChoice choice = discovery::ChooseInviter(search_->heard, search_->nameplate);
   if (choice.kind == discovery::InviterChoice::Kind::kAmbiguous) {
     FinishSearch(std::move(choice));

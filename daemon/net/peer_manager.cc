@@ -5,7 +5,6 @@
 #include "crypto/random.h"
 #include "daemon/logging.h"
 #include "daemon/net/interfaces.h"
-#include "daemon/net/kept_port.h"
 #include "daemon/net/node_source.h"
 #include "daemon/peer/tai64n.h"
 
@@ -64,84 +63,6 @@ Status PeerManager::Start() {
     if (*alive) OnChange(notice);
   });
   return Status::Ok();
-}
-
-std::error_code PeerManager::Bind(const asio::ip::tcp::endpoint& endpoint) {
-  std::error_code ec;
-  acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(io_);
-  acceptor_->open(endpoint.protocol(), ec);
-  if (!ec) acceptor_->set_option(asio::socket_base::reuse_address(true), ec);
-  // [::] takes IPv4 too (as ::ffff:a.b.c.d), so one acceptor serves both families.
-  if (!ec && endpoint.address().is_v6() && endpoint.address().is_unspecified())
-    acceptor_->set_option(asio::ip::v6_only(false), ec);
-  if (!ec) acceptor_->bind(endpoint, ec);
-  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) acceptor_.reset();
-  return ec;
-}
-
-// Without --listen: every interface, both families, on the port kept in the home (picked the
-// first time). A kept port another program took since is not given up: this run uses a new
-// one and says so; the next run tries the kept one again.
-std::error_code PeerManager::BindAllInterfaces(uint16_t port) {
-  std::error_code ec = Bind({asio::ip::address_v6::any(), port});
-  if (ec == asio::error::address_family_not_supported)
-    ec = Bind({asio::ip::address_v4::any(), port});
-  return ec;
-}
-
-Status PeerManager::Listen() {
-  if (!listen_option_.empty()) {
-    Result<HostPort> hp = ParseHostPort(listen_option_);
-    if (!hp.ok()) return hp.error();
-    Result<std::vector<asio::ip::tcp::endpoint>> endpoints = Resolve(io_, *hp);
-    if (!endpoints.ok()) return endpoints.error();
-    std::error_code ec = Bind(endpoints->front());
-    if (ec) {
-      return MakeError(ErrorCode::kIo, "cannot listen on " + listen_option_ + ": " + ec.message());
-    }
-    wildcard_listen_ = endpoints->front().address().is_unspecified();
-    return Status::Ok();
-  }
-  wildcard_listen_ = true;
-  Result<uint16_t> kept = ReadKeptPort(kept_port_file_);
-  if (!kept.ok() && kept.error().code != ErrorCode::kNotFound) return kept.error();
-  if (kept.ok()) {
-    std::error_code ec = BindAllInterfaces(*kept);
-    if (!ec) return Status::Ok();
-    LogWarning("the kept peer port " + std::to_string(*kept) + " is in use (" + ec.message() +
-               "); listening on another port for this run; partners find it by beacon");
-  }
-  std::error_code ec = BindAllInterfaces(0);
-  if (ec) return MakeError(ErrorCode::kIo, "cannot listen for peers: " + ec.message());
-  if (!kept.ok()) {
-    std::error_code port_ec;
-    Status s = KeepPort(kept_port_file_, acceptor_->local_endpoint(port_ec).port());
-    if (!s.ok()) LogWarning("cannot keep the peer port: " + s.error().message);
-  }
-  return Status::Ok();
-}
-
-std::vector<std::string> PeerManager::ListenAddresses() const {
-  if (!acceptor_) return {};
-  std::error_code ec;
-  const asio::ip::tcp::endpoint local = acceptor_->local_endpoint(ec);
-  if (ec) return {};
-  if (!wildcard_listen_) return {EndpointString(local)};
-  std::vector<std::string> out;
-  for (const InterfaceAddress& a : UpInterfaceAddresses()) {
-    if (local.address().is_v4() && !a.address.is_v4()) continue;
-    out.push_back(AddressText(a, listen_port_));
-  }
-  if (out.empty()) out.push_back("127.0.0.1:" + std::to_string(listen_port_));  // no network
-  // IPv4 first: the address most people can read out and type.
-  std::stable_partition(out.begin(), out.end(), [](const std::string& a) { return a[0] != '['; });
-  return out;
-}
-
-std::string PeerManager::listen_address() const {
-  std::vector<std::string> all = ListenAddresses();
-  return all.empty() ? std::string() : all.front();
 }
 
 void PeerManager::Stop() {
@@ -289,9 +210,7 @@ void PeerManager::OnNetworkChanged() {
   for (const InterfaceAddress& a : UpInterfaceAddresses()) local.insert(a.address);
   std::vector<std::shared_ptr<SyncConnection>> gone;
   for (const auto& [device, c] : established_) {
-    asio::ip::address at = c->local_address();
-    if (at.is_v6() && at.to_v6().is_v4_mapped())
-      at = asio::ip::make_address_v4(asio::ip::v4_mapped, at.to_v6());
+    const asio::ip::address at = Unmapped(c->local_address());
     if (at.is_loopback() || at.is_unspecified()) continue;
     bool kept = false;
     for (const asio::ip::address& l : local) {
@@ -405,9 +324,7 @@ bool PeerManager::OnEstablished(const std::shared_ptr<SyncConnection>& c) {
   if (c->initiator()) {
     book_.Remember(*c->target());
   } else {
-    asio::ip::address from = c->remote_address();
-    if (from.is_v6() && from.to_v6().is_v4_mapped())
-      from = asio::ip::make_address_v4(asio::ip::v4_mapped, from.to_v6());
+    const asio::ip::address from = Unmapped(c->remote_address());
     if (!from.is_loopback() && !from.is_unspecified()) last_inbound_lan_ms_ = node_.NowMs();
   }
   return true;
@@ -590,68 +507,6 @@ void PeerManager::NotePeerHeads(const log::DeviceKey& peer,
 
 Result<size_t> PeerManager::CheckSent(const log::DeviceKey& author, uint64_t first, uint64_t last) {
   return node_.CheckSent(author, first, last);
-}
-
-std::string PeerManager::NameOf(const log::DeviceKey& device) {
-  std::optional<state::MemberId> member = node_.MemberOf(device);
-  for (const state::Member& m : node_.Members())
-    if (member && m.id == *member) return m.name;
-  return "partner (not yet synced)";
-}
-
-void PeerManager::TellPeerListeners(const SyncConnection& c, proto::PeerState state,
-                                    std::string reason) {
-  if (peer_listeners_.empty()) return;
-  proto::PeerEvent event;
-  event.set_device_key(ToHex(c.device()));
-  event.set_name(NameOf(c.device()));
-  event.set_state(state);
-  event.set_address(c.initiator() ? c.target()->address : c.remote());
-  event.set_reason(std::move(reason));
-  for (const PeerListener& listener : peer_listeners_) listener(event);
-}
-
-PeerManager::Health PeerManager::health() const {
-  return Health{last_inbound_lan_ms_, clock_skew_ms_, book_.remembered()};
-}
-
-std::vector<proto::PeerView> PeerManager::Peers() {
-  std::map<log::DeviceKey, proto::PeerView> views;
-  auto view_for = [&](const log::DeviceKey& device) -> proto::PeerView& {
-    proto::PeerView& v = views[device];
-    if (v.device_key().empty()) {
-      v.set_device_key(ToHex(device));
-      v.set_state(proto::PEER_STATE_OFFLINE);
-      v.set_name(NameOf(device));
-    }
-    return v;
-  };
-  for (const state::Device& d : node_.PeerDevices()) view_for(d.key);
-  for (const auto& [device, x] : book_.pinned()) view_for(device);
-  // Learned since the dial loop last looked: shown as the loop will dial them.
-  for (const DialTarget& target : book_.addresses())
-    view_for(target.device).set_address(target.address);
-  for (const auto& [key, target] : targets_) {
-    proto::PeerView& v = view_for(target.dial.device);
-    v.set_address(target.dial.address);
-    if (target.dialing && v.state() == proto::PEER_STATE_OFFLINE)
-      v.set_state(proto::PEER_STATE_CONNECTING);
-  }
-  for (const auto& [device, seen_ms] : book_.LastSeen()) {
-    view_for(device).set_last_seen_ms(seen_ms);
-  }
-  for (const auto& [device, c] : established_) {
-    proto::PeerView& v = view_for(device);
-    v.set_state(proto::PEER_STATE_CONNECTED);
-    v.set_address(c->initiator() ? c->target()->address : c->remote());  // where it is now
-    v.set_entries_behind(c->entries_behind());
-    v.set_received(c->received());
-    v.set_receiving_total(c->receiving_total());
-    v.set_last_seen_ms(node_.NowMs());
-  }
-  std::vector<proto::PeerView> out;
-  for (auto& [device, v] : views) out.push_back(std::move(v));
-  return out;
 }
 
 }  // namespace accord::daemon

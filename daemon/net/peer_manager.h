@@ -1,7 +1,8 @@
 // PeerManager: this daemon's presence on the network. Listens for peers (sync and pairing
 // connections on one port), dials known peers with backoff and jitter, keeps one sync
 // connection per peer device (it is their SyncHost) and tells them of the Node's changes.
-// Daemon thread only. Invitations, joins and the address book are their own classes.
+// Daemon thread only. Invitations, joins, the address book and discovery are their own
+// classes; the listener is in peer_listen.cc, the views for the client in peer_views.cc.
 #ifndef ACCORD_DAEMON_NET_PEER_MANAGER_H_
 #define ACCORD_DAEMON_NET_PEER_MANAGER_H_
 
