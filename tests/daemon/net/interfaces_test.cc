@@ -74,5 +74,14 @@ TEST(AddressText, ResolveRefusesAScopeThatNamesNoInterface) {
   }
 }
 
+TEST(AddressTest, AnIpv4MappedPeerIsShownAsTheIpv4ItIsAndOthersAreLeftAlone) {
+  const asio::ip::address mapped = asio::ip::make_address("::ffff:10.231.0.11");
+  EXPECT_EQ(Unmapped(mapped), asio::ip::make_address("10.231.0.11"));
+  EXPECT_EQ(EndpointString({mapped, 41877}), "10.231.0.11:41877");
+  for (const char* other : {"10.0.0.2", "::1", "fe80::1", "2001:db8::2", "::"})
+    EXPECT_EQ(Unmapped(asio::ip::make_address(other)), asio::ip::make_address(other)) << other;
+  EXPECT_EQ(EndpointString({asio::ip::make_address("2001:db8::2"), 7}), "[2001:db8::2]:7");
+}
+
 }  // namespace
 }  // namespace accord::daemon
