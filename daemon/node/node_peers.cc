@@ -51,9 +51,10 @@ Result<Node::ReceiveReport> Node::StoreReceived(const log::IngestPlan& plan) {
   ACCORD_RETURN_IF_ERROR(store_->AppendBatch(plan.to_store));
   // Entries of our own feed from a peer (this device was restored from an older copy): the
   // author continues after them.
-  if (std::any_of(plan.to_store.begin(), plan.to_store.end(),
-                  [this](const log::VerifiedEntry& e) { return e.header.author == device_key_; })) {
-    author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
+  if (std::any_of(plan.to_store.begin(), plan.to_store.end(), [this](const log::VerifiedEntry& e) {
+        return e.header.author == device_key_ || e.header.author == chain_key_;
+      })) {
+    ResetAuthors();
   }
   ReceiveReport report;
   report.stored = plan.to_store.size();
@@ -122,7 +123,7 @@ Result<log::EntryId> Node::AddMember(const log::DeviceKey& device,
 bool Node::HasOnlyGenesis() const {
   const auto& heads = store_->Heads();
   for (const auto& [author, head] : heads) {
-    if (author != device_key_ || head.seq > 1) return false;
+    if (author != device_key_ || head.seq > 1) return false;  // a private chain counts too
   }
   return true;
 }
@@ -148,10 +149,11 @@ Status Node::JoinPact(const log::PactId& pact,
   }
   keys_ = std::move(ring);
   pact_ = pact;
-  author_ = std::make_unique<log::Author>(identity_->signing, pact_, log::FeedHead{});
+  ResetAuthors();
   fold_ = std::make_unique<state::Fold>();
   named_devices_.clear();
   introduced_by_.clear();
+  chain_device_.clear();
   state_.reset();
   digest_.reset();
   members_.reset();
@@ -197,7 +199,8 @@ std::vector<state::Device> Node::PeerDevices() {
   return out;
 }
 
-std::optional<state::MemberId> Node::MemberOf(const log::DeviceKey& device) {
+std::optional<state::MemberId> Node::MemberOf(const log::DeviceKey& author) {
+  const log::DeviceKey device = DeviceOfAuthor(author);
   for (const state::Member& m : Members())
     for (const state::Device& d : m.devices)
       if (d.key == device) return m.id;
