@@ -33,7 +33,12 @@ void Node::EraseForgotten(const log::EntryId& id) {
   if (!stored.ok()) return;  // not here (yet): erased when it arrives
   Result<log::EntryHeader> header = log::DecodeHeader(stored->header);
   if (!header.ok() || header->scope != log::Scope::kPrivate) return;
-  if (header->author != device_key_ && chain_device_.count(header->author) == 0) return;
+  // This member's: in a chain held here, or (log format 1) in a feed of one of its devices.
+  if (header->author != device_key_ && chain_device_.count(header->author) == 0) {
+    std::optional<state::MemberId> owner = MemberOf(header->author);
+    std::optional<state::MemberId> mine = MemberOf(device_key_);
+    if (!owner || !mine || *owner != *mine) return;
+  }
   if (Status s = store_->EraseBody(id); !s.ok()) {
     LogError("cannot erase the body of entry " + ToHex(id).substr(0, 8) + ": " + s.error().message);
     return;

@@ -189,7 +189,7 @@ Result<EventKind> KindFrom(const log::EntryHeader& header, const proto::Body& bo
       ACCORD_ID_OR_RETURN(device, c.device_key(), "device key");
       if (c.binding().size() != 64) return Bad("private chain binding size");
       if (header.seq != 1) return Bad("a private chain starts at seq 1");
-      return EventKind(PrivateChainStarted{device});
+      return EventKind(PrivateChainStarted{device, Bytes(c.binding().begin(), c.binding().end())});
     }
     case B::kForget: {
       ACCORD_ID_OR_RETURN(entry, body.forget().entry_id(), "entry id");

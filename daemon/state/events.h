@@ -89,6 +89,7 @@ struct Reflected {
 // "Private chains"). The binding signature was checked when the entry was validated.
 struct PrivateChainStarted {
   log::DeviceKey device{};
+  Bytes binding;  // 64 bytes
   friend bool operator==(const PrivateChainStarted&, const PrivateChainStarted&) = default;
 };
 // Erase one of the member's reflections on all their devices.
