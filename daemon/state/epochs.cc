@@ -63,7 +63,8 @@ Epochs ResolveEpochs(const std::vector<const Event*>& control, const Membership&
   for (const Event* e : control) {
     const auto* start = std::get_if<EpochStarted>(&e->kind);
     if (start == nullptr) continue;
-    if (auto why = Judge(*e, *start, membership, devices)) {
+    const std::optional<std::string> why = Judge(*e, *start, membership, devices);
+    if (why) {
       out.rejected_.push_back(RejectedEpochStart{e->id, start->epoch, *why});
     } else {
       EpochRecord record;
@@ -81,7 +82,12 @@ Epochs ResolveEpochs(const std::vector<const Event*>& control, const Membership&
       auto [it, inserted] = out.holders_.try_emplace(start->epoch);
       if (inserted || KeyOf(*e) < it->second.first) it->second.first = KeyOf(*e);
       for (const auto& r : start->recipients) it->second.named.insert(r.device);
+      out.own_starts_[e->author].push_back(Epochs::OwnStart{e->seq, start->epoch, !why});
     }
+  }
+  for (auto& [author, starts] : out.own_starts_) {
+    std::sort(starts.begin(), starts.end(),
+              [](const Epochs::OwnStart& a, const Epochs::OwnStart& b) { return a.seq < b.seq; });
   }
   std::sort(out.valid_.begin(), out.valid_.end(), RanksBelow);
   std::sort(out.rejected_.begin(), out.rejected_.end(),
@@ -100,8 +106,20 @@ std::optional<uint64_t> Epochs::NextEpoch(const log::DeviceKey& author) const {
   return ((high + 1) << 32) | GetU32Be(author.data());
 }
 
-std::optional<uint64_t> Epochs::EpochForWrite() const {
-  if (RotationNeeded()) return std::nullopt;
+bool Epochs::IsCurrentDevice(const log::DeviceKey& device) const {
+  return std::any_of(next_recipients_.begin(), next_recipients_.end(),
+                     [&](const Device& d) { return d.key == device; });
+}
+
+bool Epochs::MustRotate(const log::DeviceKey& me) const {
+  if (!IsCurrentDevice(me)) return false;
+  if (RotationNeeded()) return true;
+  auto own = own_starts_.find(me);
+  return own != own_starts_.end() && !own->second.back().valid;
+}
+
+std::optional<uint64_t> Epochs::EpochForWrite(const log::DeviceKey& me) const {
+  if (!IsCurrentDevice(me) || MustRotate(me)) return std::nullopt;
   return current();
 }
 
@@ -134,23 +152,17 @@ EpochShare Epochs::ShareWith(const log::DeviceKey& to, log::Scope scope, uint64_
   return ended ? EpochShare::kHeaderOnly : EpochShare::kWhole;
 }
 
-std::vector<log::DeviceKey> Epochs::StaleSealExposes(const Event& entry,
-                                                     uint64_t header_epoch) const {
-  std::vector<log::DeviceKey> out;
+bool Epochs::SealsBelowOwnRotation(const Event& entry, uint64_t header_epoch) const {
   if (entry.scope == log::Scope::kPrivate || std::holds_alternative<EpochStarted>(entry.kind)) {
-    return out;
+    return false;
   }
-  for (const EpochRecord& s : valid_) {
-    if (s.key.author != entry.author || s.seq >= entry.seq || header_epoch >= s.epoch) continue;
-    for (const auto& [device, end] : ended_) {
-      if (end < s.key && MayHold(device, header_epoch) &&
-          std::find(out.begin(), out.end(), device) == out.end()) {
-        out.push_back(device);
-      }
-    }
+  auto own = own_starts_.find(entry.author);
+  if (own == own_starts_.end()) return false;
+  for (const OwnStart& s : own->second) {
+    if (s.seq >= entry.seq) break;
+    if (header_epoch < s.epoch) return true;
   }
-  std::sort(out.begin(), out.end());
-  return out;
+  return false;
 }
 
 }  // namespace accord::state

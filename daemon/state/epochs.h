@@ -49,22 +49,31 @@ class Epochs {
   const std::vector<RejectedEpochStart>& rejected() const { return rejected_; }  // by id
 
   // Ended devices (left member, removed device) that may hold the current epoch's key (see
-  // MayHold). Non-empty: the remaining devices must rotate before they write.
+  // MayHold). Non-empty while some device remains: the pact needs a rotation. (When nobody
+  // remains there is no one to rotate to.)
   const std::vector<log::DeviceKey>& ended_holders() const { return ended_holders_; }
-  bool RotationNeeded() const { return !ended_holders_.empty(); }
+  bool RotationNeeded() const { return !ended_holders_.empty() && !next_recipients_.empty(); }
   // Whom a new EpochStart is sealed to: every device not ended, of every current member,
   // sorted by key. REQUIRES (of the writer): its Lamport clock exceeds every folded entry's,
   // so all of these are current at the new entry.
   const std::vector<Device>& next_recipients() const { return next_recipients_; }
+  bool IsCurrentDevice(const log::DeviceKey& device) const;  // one of next_recipients()
   // The epoch number a rotation by `author` starts: high 32 bits one above the highest
   // EpochStart known from a member (valid or not), low 32 bits the author key's first four
   // bytes, so two devices rotating concurrently pick different numbers (the key ring holds one
   // key per number) and a later rotation always ranks above what its author saw. nullopt when
   // the high half is exhausted.
   std::optional<uint64_t> NextEpoch(const log::DeviceKey& author) const;
-  // The epoch a device seals a new shared or control entry with: current(), or nullopt while
-  // RotationNeeded() (the caller rotates first: an EpochStart sealed under current()).
-  std::optional<uint64_t> EpochForWrite() const;
+
+  // The writer's rule, for a current device `me`: it must rotate (an EpochStart of
+  // NextEpoch(me) to next_recipients(), sealed under current()) before it writes anything
+  // else when RotationNeeded(), or when its own latest EpochStart is not valid (it missed a
+  // device or named one that had ended): so it never falls back below an epoch it started,
+  // which SealsBelowOwnRotation checks. False for a device that is not current.
+  bool MustRotate(const log::DeviceKey& me) const;
+  // The epoch `me` seals a new shared or control entry with: current(); nullopt when it must
+  // rotate first, or is not a current device (it may not write at all).
+  std::optional<uint64_t> EpochForWrite(const log::DeviceKey& me) const;
 
   // Whether `device` may hold the key of `epoch`: epoch 0 is held by every device ever
   // admitted; a later epoch by the recipients of every EpochStart of that number whose author
@@ -79,16 +88,22 @@ class Epochs {
   EpochShare ShareWith(const log::DeviceKey& to, log::Scope scope, uint64_t epoch,
                        const OrderKey& entry) const;
 
-  // The audit rule for a received shared or control entry that is not an EpochStart: the
-  // ended devices the full set shows it exposed although its author knew better, namely
-  // those that hold `header_epoch` and had ended LWW-before a valid EpochStart of a higher
-  // epoch that the same author wrote earlier in its own feed. Empty when none. A function of
-  // the set, so it is safe to show but not to refuse an entry on arrival.
-  std::vector<log::DeviceKey> StaleSealExposes(const Event& entry, uint64_t header_epoch) const;
+  // The rule for a received shared or control entry that is not an EpochStart: true when its
+  // author had already written an EpochStart of a higher epoch (a lower seq in its own feed).
+  // A writer that follows EpochForWrite never does this, so nothing it writes after its own
+  // rotation excluded someone is sealed to a key they held; a regression shows. A function of
+  // the entry and its author's feed, so it judges alike on every device; the node decides
+  // whether to show it (log --verify) or not to fold the entry.
+  bool SealsBelowOwnRotation(const Event& entry, uint64_t header_epoch) const;
 
  private:
   friend Epochs ResolveEpochs(const std::vector<const Event*>& control,
                               const Membership& membership);
+  struct OwnStart {
+    uint64_t seq = 0;
+    uint64_t epoch = 0;
+    bool valid = false;
+  };
   struct Holders {
     std::set<log::DeviceKey> named;
     OrderKey first{};  // the LWW-first EpochStart of this number
@@ -104,6 +119,7 @@ class Epochs {
   std::map<uint64_t, Holders> holders_;
   std::map<log::DeviceKey, OrderKey> admitted_;
   std::map<log::DeviceKey, OrderKey> ended_;
+  std::map<log::DeviceKey, std::vector<OwnStart>> own_starts_;  // counted, by author, seq order
 };
 
 // `control`: every control event applied, in any order (kinds other than EpochStarted are

@@ -41,7 +41,8 @@ TEST(Epochs, APactStartsAtEpochZeroAndNeedsNoRotation) {
   EXPECT_EQ(epochs.current(), 0u);
   EXPECT_EQ(epochs.current_start(), nullptr);
   EXPECT_FALSE(epochs.RotationNeeded());
-  EXPECT_EQ(epochs.EpochForWrite(), 0u);
+  EXPECT_EQ(epochs.EpochForWrite(pact.alice), 0u);
+  EXPECT_EQ(epochs.EpochForWrite(KeyFor("stranger")), std::nullopt);
   EXPECT_TRUE(epochs.MayHold(pact.alice, 0));
   EXPECT_TRUE(epochs.MayHold(pact.bob, 0));
   EXPECT_FALSE(epochs.MayHold(KeyFor("stranger"), 0));
@@ -55,7 +56,10 @@ TEST(Epochs, ALeaveNeedsARotationToTheRemainingDevices) {
   const Epochs epochs = pact.fold.Epochs();
   EXPECT_TRUE(epochs.RotationNeeded());
   EXPECT_EQ(epochs.ended_holders(), std::vector<log::DeviceKey>{pact.bob});
-  EXPECT_EQ(epochs.EpochForWrite(), std::nullopt);
+  EXPECT_EQ(epochs.EpochForWrite(pact.alice), std::nullopt);
+  EXPECT_TRUE(epochs.MustRotate(pact.alice));
+  EXPECT_FALSE(epochs.MustRotate(pact.bob));  // who left does not rotate, nor write
+  EXPECT_EQ(epochs.EpochForWrite(pact.bob), std::nullopt);
   EXPECT_EQ(Keys(epochs.next_recipients()), std::vector<log::DeviceKey>{pact.alice});
 }
 
@@ -81,7 +85,7 @@ TEST(Epochs, AValidRotationBecomesCurrentAndEndsTheNeed) {
   EXPECT_EQ(epochs.current_start()->key.id, start.id);
   EXPECT_EQ(epochs.current_start()->recipients, std::vector<log::DeviceKey>{pact.alice});
   EXPECT_FALSE(epochs.RotationNeeded());
-  EXPECT_EQ(epochs.EpochForWrite(), next);
+  EXPECT_EQ(epochs.EpochForWrite(pact.alice), next);
   EXPECT_FALSE(epochs.MayHold(pact.bob, next));
   EXPECT_TRUE(epochs.MayHold(pact.alice, next));
   EXPECT_EQ(pact.fold.View().epoch, next);
@@ -279,19 +283,56 @@ TEST(Epochs, ADeviceIsSentOnlyTheHeaderOfAnEpochItCannotHold) {
             EpochShare::kWhole);  // private entries are another rule's business
 }
 
-TEST(Epochs, AnEntrySealedToAnOldKeyAfterItsAuthorsOwnRotationIsStale) {
+TEST(Epochs, AnEntrySealedBelowItsAuthorsOwnRotationIsFlagged) {
   Pact pact;
   const Event early = pact.Write(pact.alice, NeedBody("early"));
   pact.Write(pact.bob, MemberLeftBody(pact.bob));
   pact.Write(pact.alice, EpochStartBody(20, {pact.alice}));
   const Event late = pact.Write(pact.alice, NeedBody("late"));
+  const Event bobs = pact.Write(pact.bob, NeedBody("not his rotation"));
   const Epochs epochs = pact.fold.Epochs();
-  EXPECT_TRUE(epochs.StaleSealExposes(early, 0).empty());
-  EXPECT_EQ(epochs.StaleSealExposes(late, 0), std::vector<log::DeviceKey>{pact.bob});
-  EXPECT_TRUE(epochs.StaleSealExposes(late, 20).empty());
+  EXPECT_FALSE(epochs.SealsBelowOwnRotation(early, 0));
+  EXPECT_TRUE(epochs.SealsBelowOwnRotation(late, 0));
+  EXPECT_TRUE(epochs.SealsBelowOwnRotation(late, 19));
+  EXPECT_FALSE(epochs.SealsBelowOwnRotation(late, 20));
+  EXPECT_FALSE(epochs.SealsBelowOwnRotation(late, 21));
+  EXPECT_FALSE(epochs.SealsBelowOwnRotation(bobs, 0));
   // The EpochStart itself is sealed under the old key by design (SECURITY §5.2).
   const Event again = pact.Write(pact.alice, EpochStartBody(30, {pact.alice}));
-  EXPECT_TRUE(epochs.StaleSealExposes(again, 0).empty());
+  EXPECT_FALSE(pact.fold.Epochs().SealsBelowOwnRotation(again, 20));
+}
+
+TEST(Epochs, ARotatorWhoseOwnStartTurnsOutInvalidRotatesAgain) {
+  Pact pact;
+  pact.Write(pact.bob, DeviceAddedBody(kPhone));
+  pact.Write(pact.bob, DeviceRemovedBody(kPhone));
+  const uint64_t lamport = pact.written.back().lamport;
+  // Alice rotates for the phone while Bob, unseen, adds a tablet: her start misses it.
+  const log::DeviceKey tablet = KeyFor("tablet");
+  const Event tablet_added = pact.history.WriteAt(pact.bob, lamport + 1, DeviceAddedBody(tablet));
+  const Event start = pact.history.WriteAt(pact.alice, lamport + 2,
+                                           EpochStartBody(1ull << 32, {pact.alice, pact.bob}));
+  pact.fold.Apply(start);
+  EXPECT_FALSE(pact.fold.Epochs().MustRotate(pact.alice));
+  EXPECT_EQ(pact.fold.Epochs().EpochForWrite(pact.alice), 1ull << 32);
+  pact.fold.Apply(tablet_added);
+  const Epochs epochs = pact.fold.Epochs();
+  EXPECT_TRUE(IsRejected(epochs, start.id, "leaves out current device"));
+  EXPECT_TRUE(epochs.RotationNeeded());  // the phone holds epoch 0 again
+  EXPECT_TRUE(epochs.MustRotate(pact.alice));
+  EXPECT_TRUE(epochs.MustRotate(pact.bob));
+  EXPECT_EQ(Keys(epochs.next_recipients()), Sorted({pact.alice, pact.bob, tablet}));
+}
+
+TEST(Epochs, AnInvalidOwnStartAloneMakesOnlyItsAuthorRotate) {
+  Pact pact;
+  // Alice's rotation names Bob and a stranger: invalid, and nothing else needs rotating.
+  pact.Write(pact.alice, EpochStartBody(1ull << 32, {pact.alice, pact.bob, KeyFor("stranger")}));
+  const Epochs epochs = pact.fold.Epochs();
+  EXPECT_FALSE(epochs.RotationNeeded());
+  EXPECT_TRUE(epochs.MustRotate(pact.alice));  // else it would write below its own start
+  EXPECT_FALSE(epochs.MustRotate(pact.bob));
+  EXPECT_EQ(epochs.EpochForWrite(pact.bob), 0u);
 }
 
 }  // namespace
