@@ -133,7 +133,7 @@ Status Node::LoadIdentity() {
       keys_.AddPersonKey(w.generation, std::move(*key));
   }
   author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
-  return Status::Ok();
+  return LoadMemberHint();
 }
 
 Status Node::Refold() {

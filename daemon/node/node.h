@@ -77,6 +77,8 @@ class Node {
   Hash32 Digest();
   // The members alone, as State().members: cheap, recomputed only after control entries.
   const std::vector<state::Member>& Members();
+  // This device's key as a member id: the member's id only for a member's first device. Where
+  // a member is meant (who wrote, who may accept), use member().
   const state::MemberId& me() const { return device_key_; }
   const log::DeviceKey& device_key() const { return device_key_; }
   int64_t NowMs() const { return clock_.NowMs(); }
@@ -137,6 +139,32 @@ class Node {
   // older one; `seen_ms` 0 for a device never seen. Read back through store().Peers().
   Status RememberPeer(const log::DeviceKey& device, std::string_view sealed_address,
                       int64_t seen_ms);
+
+  // ---- Several devices per person (node_device.cc; SPEC §4, docs/pairing.md) ----
+  // The member this device belongs to: as the fold has it once an entry naming this device
+  // is held; before that, the member it joined as another device of (JoinAsDevice, kept
+  // across restarts); else this device's own key (a member's first device).
+  state::MemberId member();
+  // The devices of my member with what `accord devices` shows of them.
+  struct OwnDevice {
+    state::Device device;
+    int64_t added_ms = 0;  // the time of the entry that added it; 0 if not held
+  };
+  std::vector<OwnDevice> OwnDevices();
+  // Inviter side of `invite --device`: writes the signed DeviceAdded that makes `device`
+  // another device of my member.
+  Result<log::EntryId> AddOwnDevice(const log::DeviceKey& device, const crypto::DhPublicKey& x25519,
+                                    const std::string& device_name);
+  // Copies of every person key generation held here, for a new device of my member only.
+  std::vector<std::pair<uint64_t, crypto::SecretKey>> PersonKeysForOwnDevice() const;
+  // Joiner side of a device invitation: as JoinPact (the solo log, nothing but its
+  // MemberCreated, is dropped), with `member`'s person keys in place of this device's own.
+  // This device writes no membership entry: it counts for `member` once the inviter's
+  // DeviceAdded arrives. kRefused if this device already wrote anything else.
+  Status JoinAsDevice(const log::PactId& pact,
+                      std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
+                      std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys,
+                      const state::MemberId& member);
 
   // At most `limit` stored entries after `after_arrival`, in arrival order.
   Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit) const;
@@ -221,6 +249,7 @@ class Node {
  private:
   Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store::Store> store);
   Status LoadIdentity();
+  Status LoadMemberHint();  // node_device.cc
   // node_identity.cc: the key file against the store (recorded device key, own feed, member
   // records), and a missing key file against a store that holds entries.
   Status CheckRecordedDeviceKey();
@@ -252,6 +281,7 @@ class Node {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<crypto::DeviceIdentity> identity_;
   log::DeviceKey device_key_{};
+  std::optional<state::MemberId> member_hint_;  // JoinAsDevice's member, until the fold has it
   log::PactId pact_{};
   log::KeyRing keys_;
   std::unique_ptr<log::Author> author_;

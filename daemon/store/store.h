@@ -109,6 +109,9 @@ class Store {
 
   Status PutWrappedKey(const WrappedKey& key);  // replaces the same kind and generation
   Result<std::vector<WrappedKey>> WrappedKeys() const;
+  // Drops every wrapped key of `kind` (a new device replacing its own person key by its
+  // member's, store_records.cc).
+  Status DeleteWrappedKeys(WrappedKeyKind kind);
 
   Status SetMeta(std::string_view key, ByteView value);
   Result<std::optional<Bytes>> GetMeta(std::string_view key) const;
