@@ -39,6 +39,11 @@ class Invitations {
   // device's own member instead of a new person (SPEC §4).
   Result<proto::InviteUpdate> Open(bool no_wait, std::chrono::seconds timeout, bool share_history,
                                    bool device, InviteNotify notify);
+  // A person invitation.
+  Result<proto::InviteUpdate> Open(bool no_wait, std::chrono::seconds timeout, bool share_history,
+                                   InviteNotify notify) {
+    return Open(no_wait, timeout, share_history, /*device=*/false, std::move(notify));
+  }
   // The waiting client's answer to a "consent" update. kNotFound if nothing waits.
   Status Consent(bool accept);
   // The waiting client went away.

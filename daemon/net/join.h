@@ -43,6 +43,10 @@ class Joins {
   // kRefused if this device already wrote anything but its MemberCreated; kUnavailable if no
   // inviter, or two, are heard.
   void Join(const std::string& code, const std::string& address, JoinAs as, JoinDone done);
+  // As this device's member, under its member name.
+  void Join(const std::string& code, const std::string& address, JoinDone done) {
+    Join(code, address, JoinAs{}, std::move(done));
+  }
 
  private:
   void FindInviter(pairing::PairingCode code, JoinAs as, JoinDone done);

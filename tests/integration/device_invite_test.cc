@@ -113,9 +113,17 @@ TEST_F(DeviceInviteTest, ASecondDeviceOfAliceIsHerDeviceNotAThirdPerson) {
   Ok(laptop, {"need", "add", "I need a quiet morning"});
   ASSERT_TRUE(WaitFor([&] { return Has(Texts(bob, "needs"), "alice: I need a quiet morning"); }))
       << Json(bob, {"needs"}).dump() << bob.daemon->Log();
-  // Alice may not accept her own proposal from her other device either.
-  CommandResult own = laptop.daemon->Accord({"accept", id.substr(0, 8)});
+  // A proposal of Alice's is hers on every device of hers: the laptop may not accept it, and
+  // it waits for Bob, not for her.
+  const std::string second =
+      Json(alice, {"propose", "a walk on sundays"})["written"]["id"].get<std::string>();
+  ASSERT_TRUE(WaitFor([&] { return !AgreementStatus(laptop, second).empty(); }));
+  CommandResult own = laptop.daemon->Accord({"accept", second.substr(0, 8)});
   EXPECT_EQ(own.exit_code, 5) << own.err;
+  EXPECT_NE(own.err.find("you proposed"), std::string::npos) << own.err;
+  EXPECT_EQ(Json(laptop, {"status"})["status"]["waiting_for_me"].size(), 0u);
+  ASSERT_TRUE(
+      WaitFor([&] { return Json(bob, {"status"})["status"]["waiting_for_me"].size() == 1; }));
 
   // `devices`: both of Alice's on each of hers, this one marked; only Bob's on Bob's.
   for (Person* p : {&alice, &laptop}) {
@@ -126,7 +134,8 @@ TEST_F(DeviceInviteTest, ASecondDeviceOfAliceIsHerDeviceNotAThirdPerson) {
     for (const nlohmann::json& d : devices) {
       mine += d["this_device"].get<bool>() ? 1 : 0;
       named = named || d["name"] == "alice's laptop";
-      EXPECT_GT(d["added_ms"].get<int64_t>(), 0) << d.dump();
+      // int64 is a string in protobuf's JSON mapping.
+      EXPECT_GT(std::stoll(d["added_ms"].get<std::string>()), 0) << d.dump();
     }
     EXPECT_EQ(mine, 1) << devices.dump();
     EXPECT_TRUE(named) << devices.dump();
