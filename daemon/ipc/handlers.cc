@@ -14,6 +14,7 @@
 #include "daemon/ipc/views.h"
 #include "daemon/logging.h"
 #include "daemon/net/peer_manager.h"
+#include "daemon/pairing/code.h"
 #include "daemon/state/due.h"
 
 namespace accord::daemon {
@@ -437,6 +438,11 @@ void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSe
 }
 
 void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session) {
+  // What can be checked here is, before an identity is made for the join.
+  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
+  if (Result<pairing::PairingCode> code = pairing::ParseCode(r.code()); !code.ok()) {
+    return session->SendError(code.code(), code.error().message);
+  }
   Joins::JoinAs as{r.name(), false};
   if (!node_.has_identity()) {
     // A fresh machine: the identity is made here. A new person must say their name; for
@@ -453,7 +459,6 @@ void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSessio
     Result<proto::Response> made = Init(init);
     if (!made.ok()) return session->SendError(made.code(), made.error().message);
   }
-  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
   std::weak_ptr<IpcSession> weak = session;
   peers_->joins().Join(r.code(), r.peer(), std::move(as),
                        [weak](Result<proto::JoinResponse> result) {

@@ -159,6 +159,10 @@ TEST_F(DeviceInviteTest, ASecondDeviceOfAliceIsHerDeviceNotAThirdPerson) {
 TEST_F(DeviceInviteTest, AFreshMachineWithoutANameCannotJoinAsANewPerson) {
   Person& alice = Start("alice");
   Person& fresh = StartFresh("fresh");
+  // A mistyped code makes no identity.
+  CommandResult typo = fresh.daemon->Accord({"join", "7-notaword-meadow-ember"});
+  EXPECT_NE(typo.exit_code, 0);
+  EXPECT_NE(fresh.daemon->Accord({"status"}).err.find("no identity yet"), std::string::npos);
   const std::string code = Json(alice, {"invite", "--no-wait"})["invite"]["code"];
   CommandResult join = fresh.daemon->Accord({"join", code, "--peer", alice.address});
   EXPECT_NE(join.exit_code, 0);
