@@ -271,7 +271,8 @@ class Node {
   Result<log::EntryId> WriteKind(const state::EventKind& kind);
   // Refold's check of one stored entry: true if it may be folded (intact, body held).
   bool CheckAtRefold(const store::StoredEntry& e);
-  bool ExpectsBody(const log::EntryHeader& header) const;
+  // Shared entries, and private ones of my own member's devices (mine to hold whole).
+  bool ExpectsBody(const log::EntryHeader& header);
   void NoteIfMissing(const log::VerifiedEntry& e);  // an entry that came without its body
   void ResignOwn(const log::EntryId& id);
   void NotifyChange(const ChangeNotice& notice);

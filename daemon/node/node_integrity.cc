@@ -10,8 +10,13 @@ namespace accord::daemon {
 
 // Every shared and control entry, and this device's own private ones. Another member's
 // private entries come without their bodies (SPEC §3).
-bool Node::ExpectsBody(const log::EntryHeader& header) const {
-  return header.scope != log::Scope::kPrivate || header.author == device_key_;
+bool Node::ExpectsBody(const log::EntryHeader& header) {
+  if (header.scope != log::Scope::kPrivate || header.author == device_key_) return true;
+  // Another device of my member (SPEC §4): a copy that came header-only (relayed by a partner,
+  // who never holds the body) is missing its body here and is repaired from my member's
+  // devices.
+  std::optional<state::MemberId> author = MemberOf(header.author);
+  return author && *author == member();
 }
 
 void Node::NoteIfMissing(const log::VerifiedEntry& e) {

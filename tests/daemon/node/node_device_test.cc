@@ -86,6 +86,38 @@ TEST_F(NodeDeviceTest, ANewDeviceIsItsMembersBeforeAndAfterItsFirstSync) {
   EXPECT_EQ(laptop_->member(), alice_->device_key());
 }
 
+TEST_F(NodeDeviceTest, AMembersPrivateEntryThatCameHeaderOnlyIsRepairedFromHerDevice) {
+  ASSERT_TRUE(alice_->Write(state::Reflected{"only mine"}).ok());
+  ASSERT_TRUE(AddLaptop().ok());
+  laptop_->TrustDevice(alice_->device_key());
+  // As a partner relays it: the reflection's header without its body.
+  Result<std::vector<log::Envelope>> feed = alice_->store().ReadRange(alice_->device_key(), 1, 100);
+  ASSERT_TRUE(feed.ok());
+  std::vector<log::Envelope> relayed = *feed;
+  std::optional<log::Envelope> whole;
+  for (log::Envelope& e : relayed) {
+    Result<log::EntryHeader> h = log::DecodeHeader(e.header);
+    ASSERT_TRUE(h.ok());
+    if (h->scope != log::Scope::kPrivate) continue;
+    whole = e;
+    e.sealed_body.clear();
+  }
+  ASSERT_TRUE(whole.has_value());
+  Result<Node::ReceiveReport> received = laptop_->Receive(relayed);
+  ASSERT_TRUE(received.ok()) << received.error().message;
+  EXPECT_TRUE(laptop_->State().reflections.empty());
+  const log::EntryId id = log::ComputeEntryId(whole->header);
+  const std::vector<log::EntryId> wanted = laptop_->WantedBodies(10);
+  ASSERT_EQ(wanted.size(), 1u);
+  EXPECT_EQ(wanted[0], id);
+
+  Result<size_t> repaired = laptop_->Repair(std::vector<log::Envelope>{*whole}, "alice");
+  ASSERT_TRUE(repaired.ok()) << repaired.error().message;
+  EXPECT_EQ(*repaired, 1u);
+  ASSERT_EQ(laptop_->State().reflections.size(), 1u);
+  EXPECT_EQ(laptop_->State().reflections[0].text, "only mine");
+}
+
 TEST_F(NodeDeviceTest, ADeviceWithEntriesOfItsOwnCannotBecomeSomeoneElsesDevice) {
   ASSERT_TRUE(laptop_->Write(state::Reflected{"the laptop's own thought"}).ok());
   Status joined = AddLaptop();
