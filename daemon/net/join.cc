@@ -15,11 +15,9 @@ Joins::~Joins() { *alive_ = false; }
 void Joins::Join(const std::string& code, const std::string& address, JoinDone done) {
   Result<pairing::PairingCode> parsed = pairing::ParseCode(code);
   if (!parsed.ok()) return done(parsed.error());
-  if (!node_.HasOnlyGenesis()) {
-    return done(MakeError(ErrorCode::kRefused,
-                          "this device already has entries of its own; invite your partner from "
-                          "this device instead (accord invite)"));
-  }
+  // A prepared solo log is carried into the pact (node_prepared.cc); refuse what cannot be
+  // before the code is spent.
+  if (Status joinable = node_.CheckJoinable(); !joinable.ok()) return done(joinable.error());
   if (address.empty()) return FindInviter(*parsed, std::move(done));
   Result<HostPort> hp = ParseHostPort(address);
   if (!hp.ok()) return done(hp.error());
@@ -111,9 +109,8 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
   const pairing::PactBundle& bundle = machine.bundle();
   std::vector<std::pair<uint64_t, crypto::SecretKey>> keys;
   for (const auto& [epoch, key] : bundle.epoch_keys) keys.emplace_back(epoch, key.Clone());
-  if (Status s = node_.JoinPact(bundle.pact, std::move(keys)); !s.ok()) {
-    co_return done(s.error());
-  }
+  Result<Node::JoinReport> joined = node_.JoinPact(bundle.pact, std::move(keys));
+  if (!joined.ok()) co_return done(joined.error());
   const pairing::DeviceRecord& inviter = machine.inviter();
   book_.Pin(inviter.signing, inviter.x25519);
   node_.TrustDevice(inviter.signing);
@@ -131,6 +128,8 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
   response.set_partner_name(bundle.inviter_name);
   response.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
   response.set_pact_id(ToHex(bundle.pact));
+  response.set_carried_entries(joined->carried_shared);
+  response.set_carried_reflections(joined->carried_reflections);
   LogInfo("pairing: joined a pact");
   discovery_.BeaconNow();  // under the pact's keys now: the inviter hears this device
   done(response);

@@ -230,16 +230,22 @@ Result<state::MemberId> Node::Init(const std::string& name, const std::string& d
   return device_key_;
 }
 
-Result<log::EntryId> Node::Write(state::UserKind kind) {
-  return WriteKind(state::ToEventKind(std::move(kind)));
+Result<log::EntryId> Node::Write(state::UserKind kind, std::optional<int64_t> original_time_ms) {
+  return WriteKind(state::ToEventKind(std::move(kind)), original_time_ms);
 }
 
-Result<log::EntryId> Node::WriteKind(const state::EventKind& kind) {
+Result<log::EntryId> Node::WriteKind(const state::EventKind& kind,
+                                     std::optional<int64_t> original_time_ms) {
   if (std::optional<Error> blocked = WriteBlocked()) return *blocked;
   // Folded from the body as sealed, not from `kind`, so this device decides what the entry
   // means exactly as every device that receives it will.
-  const proto::Body body = state::BodyFromKind(kind);
-  Result<log::AuthoredEntry> entry = author_->Write(body, keys_, max_lamport_ + 1, clock_.NowMs());
+  proto::Body body = state::BodyFromKind(kind);
+  const int64_t now_ms = clock_.NowMs();
+  // A solo entry dated after now (the clock was set back since) keeps the header's time.
+  if (original_time_ms)
+    body.set_original_time_ms(
+        std::clamp<int64_t>(*original_time_ms, 0, std::max<int64_t>(now_ms, 0)));
+  Result<log::AuthoredEntry> entry = author_->Write(body, keys_, max_lamport_ + 1, now_ms);
   if (!entry.ok()) return entry.error();
   if (Status s = store_->AppendOwn(*entry); !s.ok()) {
     // The author advanced its head in memory; put it back where the store is.
