@@ -339,6 +339,14 @@ std::vector<CommandRow> MakeTable() {
   row("reflections", "", "list your private notes", none,
       [](const Args&) { return BuildList(proto::ListNotesRequest::REFLECTIONS); });
   row(
+      "forget", "ID", "erase one of your reflections on all your devices",
+      [](CLI::App& c, Args& a) { c.add_option("ID", a.id, "the reflection's id")->required(); },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_forget()->set_id(a.id);
+        return r;
+      });
+  row(
       "log", "[--verify]", "every entry: author, seq, kind, time, signature state",
       [](CLI::App& c, Args& a) { c.add_flag("--verify", a.verify, "check every signature again"); },
       [](const Args& a) -> Result<Request> {

@@ -5,7 +5,8 @@ function(accord_add_test name label)
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} accord_test_support GTest::gtest)
   target_compile_definitions(${name} PRIVATE
-    ACCORD_VECTORS_DIR="${PROJECT_SOURCE_DIR}/../shared/vectors")
+    ACCORD_VECTORS_DIR="${PROJECT_SOURCE_DIR}/../shared/vectors"
+    ACCORD_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures")
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS ${label} TIMEOUT 600)
 endfunction()

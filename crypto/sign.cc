@@ -2,6 +2,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+
+#include "crypto/hash.h"
+
 namespace accord::crypto {
 
 static_assert(crypto_sign_SEEDBYTES == 32);
@@ -31,6 +35,14 @@ Signature SigningKey::Sign(ByteView message) const {
     internal::Fatal("crypto_sign_detached");
   }
   return sig;
+}
+
+SigningKey DeriveSigningKey(const SigningKey& parent, ByteView context) {
+  Hash32 derived = Blake2b256Keyed(ByteView(parent.seed().data(), parent.seed().size()), context);
+  Secret<32> seed;
+  std::copy(derived.begin(), derived.end(), seed.data());
+  sodium_memzero(derived.data(), derived.size());
+  return SigningKey::FromSeed(seed);
 }
 
 bool VerifySignature(const SigningPublicKey& key, ByteView message, const Signature& signature) {

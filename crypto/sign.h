@@ -26,6 +26,12 @@ class SigningKey {
   SigningPublicKey public_key_;
 };
 
+// A second signing key that belongs to `parent` for one purpose (e.g. a device's private
+// chain in one pact): its seed is BLAKE2b-256 keyed with the parent's seed over `context`.
+// Deterministic, so a device restored from its key file has it again; independent of the
+// parent's public key for anyone without the seed.
+SigningKey DeriveSigningKey(const SigningKey& parent, ByteView context);
+
 // True only for a valid signature by `key` over exactly `message` (libsodium rejects
 // non-canonical and small-order encodings).
 [[nodiscard]] bool VerifySignature(const SigningPublicKey& key, ByteView message,

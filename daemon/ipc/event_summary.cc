@@ -73,6 +73,12 @@ proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Memb
           [&](const state::Reflected&) {
             set(proto::ENTRY_KIND_REFLECTION, "wrote a private reflection");
           },
+          [&](const state::PrivateChainStarted&) {
+            set(proto::ENTRY_KIND_PRIVATE_CHAIN_START, "started a private chain");
+          },
+          [&](const state::Forgot& x) {
+            set(proto::ENTRY_KIND_FORGET, "erased reflection " + Short(x.entry));
+          },
           [&](const state::MemberCreated& x) {
             set(proto::ENTRY_KIND_MEMBER_CREATED, x.name + " created the pact");
           },

@@ -138,6 +138,11 @@ void Handlers::Handle(const proto::Request& q, const std::shared_ptr<IpcSession>
     case R::kReflect:
       return Reply(session, WriteNote(state::Reflected{q.reflect().text()}, q.reflect().text(),
                                       "reflection text", /*hint=*/false));
+    case R::kForget: {
+      Result<log::EntryId> id = ResolveReflection(node_.State(), q.forget().id());
+      if (!id.ok()) return Reply(session, id.error());
+      return Reply(session, Written(node_.Forget(*id), ""));
+    }
     case R::kListNotes:
       return Reply(session, ListNotes(q.list_notes()));
     case R::kPropose:

@@ -55,7 +55,7 @@ void LogStream::Add(const LogRow& row) {
   auto* e = out_.mutable_log()->add_entries();
   e->set_id(ToHex(row.id));
   e->set_author(ToHex(row.header.author));
-  auto name = names_.find(row.header.author);
+  auto name = names_.find(node_.DeviceOfAuthor(row.header.author));  // a chain: its device
   e->set_author_name(name != names_.end() ? name->second
                                           : "device " + ToHex(row.header.author).substr(0, 8));
   e->set_seq(row.header.seq);
@@ -64,7 +64,7 @@ void LogStream::Add(const LogRow& row) {
   e->set_time_ms(row.original_time_ms.value_or(row.header.time_ms));
   if (row.original_time_ms) e->set_carried_ms(row.header.time_ms);
   e->set_scope(ScopeView(row.header.scope));
-  e->set_kind(row.kind);
+  e->set_kind(row.erased ? proto::ENTRY_KIND_ERASED : row.kind);
   e->set_signature(!row.verified      ? proto::SIGNATURE_STORED
                    : row.signature_ok ? proto::SIGNATURE_VERIFIED
                                       : proto::SIGNATURE_BAD);

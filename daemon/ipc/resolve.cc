@@ -38,7 +38,9 @@ Error NoneOrMany(const char* what, std::string_view prefix, const std::vector<st
     return MakeError(ErrorCode::kNotFound,
                      std::string("no ") + what + " with id '" + std::string(prefix) +
                          "'; list them with accord " +
-                         (std::string(what) == "agreement" ? "agreements" : "space"));
+                         (std::string(what) == "agreement"    ? "agreements"
+                          : std::string(what) == "reflection" ? "reflections"
+                                                              : "space"));
   }
   std::string message = "id '" + std::string(prefix) + "' is ambiguous; it matches:";
   for (const std::string& h : hits) message += " " + h.substr(0, 12);
@@ -77,6 +79,20 @@ Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::State& state
     }
   }
   if (found.size() != 1) return NoneOrMany("space request", prefix, hits);
+  return found.front();
+}
+
+Result<log::EntryId> ResolveReflection(const state::State& state, std::string_view prefix) {
+  ACCORD_RETURN_IF_ERROR(CheckPrefix(prefix, "reflection"));
+  std::vector<log::EntryId> found;
+  std::vector<std::string> hits;
+  for (const state::Reflection& r : state.reflections) {
+    if (Matches(r.by.id, prefix)) {
+      found.push_back(r.by.id);
+      hits.push_back(ToHex(r.by.id));
+    }
+  }
+  if (found.size() != 1) return NoneOrMany("reflection", prefix, hits);
   return found.front();
 }
 

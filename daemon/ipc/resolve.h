@@ -23,6 +23,8 @@ struct AgreementRef {
 Result<AgreementRef> ResolveAgreement(const state::State& state, std::string_view prefix);
 Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::State& state,
                                                        std::string_view prefix);
+// One of this device's member's reflections (the only ones a device holds).
+Result<log::EntryId> ResolveReflection(const state::State& state, std::string_view prefix);
 
 }  // namespace accord::daemon
 

@@ -22,6 +22,8 @@ Scope ScopeOf(const proto::Body& body) {
     case B::kAppreciation:
       return Scope::kShared;
     case B::kReflection:
+    case B::kPrivateChainStart:
+    case B::kForget:
       return Scope::kPrivate;
     case B::kMemberCreated:
     case B::kMemberAdded:

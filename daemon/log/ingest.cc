@@ -85,6 +85,9 @@ void LearnDevicesFrom(const VerifiedEntry& entry, OverlayView& overlay) {
     case proto::Body::kDeviceAdded:
       overlay.LearnDevice(body.device_added().device_key());
       break;
+    case proto::Body::kPrivateChainStart:  // validation checked the binding
+      overlay.LearnDevice(std::string(entry.header.author.begin(), entry.header.author.end()));
+      break;
     default:
       break;
   }

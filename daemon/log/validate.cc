@@ -9,6 +9,7 @@
 #include "crypto/secret.h"
 #include "crypto/sign.h"
 #include "daemon/log/author.h"
+#include "daemon/log/private_chain.h"
 
 namespace accord::log {
 
@@ -83,6 +84,20 @@ Result<std::optional<Validation>> CheckChain(const EntryHeader& header, const En
   return std::optional<Validation>();
 }
 
+// An author no control entry named may still be a private chain of a known device: its first
+// entry (seq 1, whole, opening under a key held here, which for private scope is the person
+// key) binds the chain key to that device by the device's own signature. Later entries of
+// the chain find their author known (the ingest overlay and the node learn it).
+bool StartsPrivateChain(const EntryHeader& header, const Envelope& envelope, const PactId& pact,
+                        const LogView& view, const KeyRing& keys) {
+  if (header.scope != Scope::kPrivate || header.seq != 1 || IsWithheld(header, envelope))
+    return false;
+  proto::Body body;
+  if (!OpenEntryBody(header, envelope, keys, body).ok()) return false;
+  DeviceKey device;
+  return BindsPrivateChain(body, pact, header.author, device) && view.IsKnownDevice(device);
+}
+
 // Everything after the body cap and the header's decoding, shared by both ValidateEntry.
 Result<Validation> ValidateDecoded(const Envelope& envelope, const EntryHeader& header,
                                    const PactId& pact, const LogView& view, const KeyRing& keys,
@@ -103,7 +118,8 @@ Result<Validation> ValidateDecoded(const Envelope& envelope, const EntryHeader& 
   if (view.IsFrozen(header.author)) {
     return Fail(ErrorCode::kFrozenAuthor, "author's feed is frozen after a fork");
   }
-  if (!view.IsKnownDevice(header.author)) {
+  if (!view.IsKnownDevice(header.author) &&
+      !StartsPrivateChain(header, envelope, pact, view, keys)) {
     return Fail(ErrorCode::kUnknownAuthor, "author is not a device of this pact");
   }
 

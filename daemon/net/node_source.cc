@@ -2,6 +2,30 @@
 
 namespace accord::daemon {
 
+bool MayHaveFeed(Node& node, const log::DeviceKey& peer, const log::DeviceKey& author) {
+  if (!node.IsNamedAuthor(author)) return false;
+  const log::DeviceKey device = node.DeviceOfAuthor(author);
+  if (device == author) return true;  // a device's shared feed
+  std::optional<state::MemberId> owner = node.MemberOf(device);
+  std::optional<state::MemberId> theirs = node.MemberOf(peer);
+  return owner && theirs && *owner == *theirs;
+}
+
+std::map<log::DeviceKey, log::FeedHead> NodeSource::Heads() const {
+  std::map<log::DeviceKey, log::FeedHead> heads = node_.store().Heads();
+  std::erase_if(heads, [this](const auto& h) { return !MayHaveFeed(node_, peer_, h.first); });
+  return heads;
+}
+
+std::vector<log::EntryId> NodeSource::WantedBodies(size_t limit) const {
+  std::vector<log::EntryId> out;
+  for (const auto& [id, damaged] : node_.Damaged()) {
+    if (out.size() >= limit) break;
+    if (MayHaveFeed(node_, peer_, damaged.author)) out.push_back(id);
+  }
+  return out;
+}
+
 bool NodeSource::SameMember(const log::DeviceKey& author) const {
   std::optional<state::MemberId> a = node_.MemberOf(author);
   std::optional<state::MemberId> p = node_.MemberOf(peer_);
@@ -9,8 +33,10 @@ bool NodeSource::SameMember(const log::DeviceKey& author) const {
 }
 
 sync::Share NodeSource::MaySend(const log::Envelope& entry, const log::EntryHeader& header) const {
+  if (!MayHaveFeed(node_, peer_, header.author)) return sync::Share::kNothing;
   if (node_.HeaderDamaged(header.author, header.seq)) return sync::Share::kNothing;
-  // Private entries stay with their member's own devices (SPEC §4: reflections never leave).
+  // Private entries written before private chains existed (log format 1) sit in their
+  // device's shared feed: other members get them header-only, as they always did.
   if (header.scope == log::Scope::kPrivate && !SameMember(header.author)) {
     return sync::Share::kHeaderOnly;
   }

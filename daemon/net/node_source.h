@@ -10,11 +10,18 @@
 
 namespace accord::daemon {
 
+// Whether `peer` may hold anything of `author`'s feed: every member device's shared feed, but
+// a private chain only when the peer is a device of the chain's own member, and nothing of a
+// feed this device cannot place (a chain whose start it does not hold).
+bool MayHaveFeed(Node& node, const log::DeviceKey& peer, const log::DeviceKey& author);
+
 class NodeSource final : public sync::SyncSource {
  public:
   NodeSource(Node& node, const log::DeviceKey& peer) : node_(node), peer_(peer) {}
 
-  std::map<log::DeviceKey, log::FeedHead> Heads() const override { return node_.store().Heads(); }
+  // The feeds this peer may hold (MayHaveFeed): other members' devices never learn that a
+  // private chain exists.
+  std::map<log::DeviceKey, log::FeedHead> Heads() const override;
   Result<std::vector<log::Envelope>> Read(const log::DeviceKey& author, uint64_t from_seq,
                                           size_t limit) const override {
     return node_.store().ReadRange(author, from_seq, limit);
@@ -24,9 +31,7 @@ class NodeSource final : public sync::SyncSource {
   // which fetches a missing body from whoever holds it). Anything else: whole.
   sync::Share MaySend(const log::Envelope& entry, const log::EntryHeader& header) const override;
   std::vector<log::DeviceKey> SendOrder() const override { return node_.IntroductionOrder(); }
-  std::vector<log::EntryId> WantedBodies(size_t limit) const override {
-    return node_.WantedBodies(limit);
-  }
+  std::vector<log::EntryId> WantedBodies(size_t limit) const override;
   Result<std::optional<log::Envelope>> IntactCopy(const log::EntryId& id) const override {
     return node_.IntactCopy(id);
   }

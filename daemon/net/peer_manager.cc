@@ -450,7 +450,11 @@ void PeerManager::OnFork(const log::Envelope& existing, const log::Envelope& con
   // peers, which hears of it once its batch is answered.
   asio::post(io_, [this, alive = alive_, existing, conflicting] {
     if (!*alive) return;
-    for (auto& [device, c] : established_) c->PassOnFork(existing, conflicting);
+    Result<log::EntryHeader> header = log::DecodeHeader(conflicting.header);
+    if (!header.ok()) return;
+    for (auto& [device, c] : established_) {
+      if (MayHaveFeed(node_, device, header->author)) c->PassOnFork(existing, conflicting);
+    }
   });
 }
 

@@ -10,6 +10,7 @@
 #include "crypto/random.h"
 #include "crypto/sign.h"
 #include "daemon/log/ingest.h"
+#include "daemon/log/private_chain.h"
 #include "daemon/log/validate.h"
 #include "daemon/logging.h"
 #include "daemon/state/digest.h"
@@ -64,6 +65,10 @@ proto::EntryKind BodyKindOf(const proto::Body& body) {
       return proto::ENTRY_KIND_APPRECIATION;
     case proto::Body::kReflection:
       return proto::ENTRY_KIND_REFLECTION;
+    case proto::Body::kPrivateChainStart:
+      return proto::ENTRY_KIND_PRIVATE_CHAIN_START;
+    case proto::Body::kForget:
+      return proto::ENTRY_KIND_FORGET;
     case proto::Body::kMemberCreated:
       return proto::ENTRY_KIND_MEMBER_CREATED;
     case proto::Body::kMemberAdded:
@@ -132,8 +137,24 @@ Status Node::LoadIdentity() {
     else
       keys_.AddPersonKey(w.generation, std::move(*key));
   }
-  author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
+  ResetAuthors();
+  Result<std::set<log::EntryId>> erased = store_->ErasedIds();
+  if (!erased.ok()) return erased.error();
+  erased_ = std::move(*erased);
   return Status::Ok();
+}
+
+void Node::ResetAuthors() {
+  author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
+  chain_signing_ =
+      std::make_unique<crypto::SigningKey>(log::PrivateChainKey(identity_->signing, pact_));
+  chain_key_ = chain_signing_->public_key();
+  chain_author_ = std::make_unique<log::Author>(*chain_signing_, pact_, store_->Head(chain_key_));
+}
+
+log::DeviceKey Node::DeviceOfAuthor(const log::DeviceKey& author) const {
+  auto it = chain_device_.find(author);
+  return it == chain_device_.end() ? author : it->second;
 }
 
 Status Node::Refold() {
@@ -245,11 +266,22 @@ Result<log::EntryId> Node::WriteKind(const state::EventKind& kind,
   if (original_time_ms)
     body.set_original_time_ms(
         std::clamp<int64_t>(*original_time_ms, 0, std::max<int64_t>(now_ms, 0)));
-  Result<log::AuthoredEntry> entry = author_->Write(body, keys_, max_lamport_ + 1, now_ms);
+  if (log::ScopeOf(body) != log::Scope::kPrivate) return WriteBody(*author_, body, now_ms);
+  if (chain_author_->head().seq == 0) {
+    Result<log::EntryId> start = WriteBody(
+        *chain_author_, log::PrivateChainStartBody(identity_->signing, pact_, chain_key_), now_ms);
+    if (!start.ok()) return start.error();
+  }
+  return WriteBody(*chain_author_, body, now_ms);
+}
+
+Result<log::EntryId> Node::WriteBody(log::Author& author, const proto::Body& body,
+                                     int64_t now_ms) {
+  Result<log::AuthoredEntry> entry = author.Write(body, keys_, max_lamport_ + 1, now_ms);
   if (!entry.ok()) return entry.error();
   if (Status s = store_->AppendOwn(*entry); !s.ok()) {
     // The author advanced its head in memory; put it back where the store is.
-    author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
+    ResetAuthors();
     return s.error();
   }
   max_lamport_ = std::max(max_lamport_, entry->header.lamport);
@@ -280,6 +312,13 @@ Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
     named_devices_.insert(d->device);
     introduced_by_.emplace(d->device, header.author);
   }
+  if (const auto* c = std::get_if<state::PrivateChainStarted>(&event->kind)) {
+    // Validation (or this device, writing it) checked the binding to the device.
+    named_devices_.insert(header.author);
+    introduced_by_.emplace(header.author, c->device);
+    chain_device_.emplace(header.author, c->device);
+  }
+  OnFolded(*event);
   state_.reset();
   digest_.reset();
   if (notify) {

@@ -39,6 +39,7 @@ struct LogRow {
   bool signature_ok = true;
   log::Damage damage = log::Damage::kNone;  // what is wrong with the stored copy
   bool undecryptable = false;               // (--verify) intact bytes that no key held here opens
+  bool erased = false;                      // its body was erased on purpose (forget)
   // The body's original time, for an entry carried from a solo log (docs/pairing.md).
   std::optional<int64_t> original_time_ms;
 };
@@ -84,6 +85,10 @@ class Node {
   const std::vector<state::Member>& Members();
   const state::MemberId& me() const { return device_key_; }
   const log::DeviceKey& device_key() const { return device_key_; }
+  // The author key of this device's private chain in the current pact (log/private_chain.h).
+  const log::DeviceKey& private_chain_key() const { return chain_key_; }
+  // The device an author key speaks for: a private chain's device, else the key itself.
+  log::DeviceKey DeviceOfAuthor(const log::DeviceKey& author) const;
   int64_t NowMs() const { return clock_.NowMs(); }
   uint64_t EntryCount() const { return store_->CachedEntryCount(); }
   const std::map<log::DeviceKey, uint64_t>& Frozen() const { return store_->FrozenAuthors(); }
@@ -132,6 +137,10 @@ class Node {
   // A device known from pairing before any entry names it (the inviter, for a joiner that
   // has not received the inviter's log yet): its entries pass validation.
   void TrustDevice(const log::DeviceKey& device) { named_devices_.insert(device); }
+  // An author key a control entry or a private chain's start named (its feed is placed).
+  bool IsNamedAuthor(const log::DeviceKey& author) const {
+    return named_devices_.count(author) != 0;
+  }
   // Devices in an order where each comes after the device that introduced it (for sync).
   std::vector<log::DeviceKey> IntroductionOrder() const;
   // True if this device has written nothing a partner could miss (for `join`).
@@ -156,6 +165,12 @@ class Node {
   // older one; `seen_ms` 0 for a device never seen. Read back through store().Peers().
   Status RememberPeer(const log::DeviceKey& device, std::string_view sealed_address,
                       int64_t seen_ms);
+
+  // Erases one of this member's reflections on all their devices (SPEC §3 `forget`): writes
+  // a Forget to the private chain; each device of the member, this one first, then drops the
+  // body (Store::EraseBody). kNotFound unless `id` is a reflection of this member held here.
+  Result<log::EntryId> Forget(const log::EntryId& id);
+  bool IsErased(const log::EntryId& id) const { return erased_.count(id) != 0; }
 
   // At most `limit` stored entries after `after_arrival`, in arrival order.
   Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit) const;
@@ -257,9 +272,14 @@ class Node {
   Result<ReceiveReport> StoreReceived(const log::IngestPlan& plan);
   Status RecordAndFold(const log::IngestPlan& plan, ReceiveReport& report,
                        std::vector<ChangeNotice>& forks);
-  // Write for any kind, control ones included (init, pairing).
+  // Write for any kind, control ones included (init, pairing). Private kinds go to this
+  // device's private chain, which starts with its PrivateChainStart. `original_time_ms` as
+  // for Write.
   Result<log::EntryId> WriteKind(const state::EventKind& kind,
                                  std::optional<int64_t> original_time_ms = std::nullopt);
+  Result<log::EntryId> WriteBody(log::Author& author, const proto::Body& body, int64_t now_ms);
+  // Both of this device's feeds, from the store's heads (after the pact or the store moved).
+  void ResetAuthors();
   // node_prepared.cc: every own entry of the solo log, decoded and planned; and the pact's
   // keys and an empty log in place of the solo log's, in the store and in memory.
   Result<state::CarryPlan> PlanSoloCarry();
@@ -267,7 +287,11 @@ class Node {
                      std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys);
   // Refold's check of one stored entry: true if it may be folded (intact, body held).
   bool CheckAtRefold(const store::StoredEntry& e);
-  bool ExpectsBody(const log::EntryHeader& header) const;
+  bool ExpectsBody(const log::EntryHeader& header, const log::EntryId& id) const;
+  // node_forget.cc: a Forgot (or a reflection a Forgot already named) was folded: erase the
+  // named body here if it is one of this member's private entries.
+  void OnFolded(const state::Event& event);
+  void EraseForgotten(const log::EntryId& id);
   void NoteIfMissing(const log::VerifiedEntry& e);  // an entry that came without its body
   void ResignOwn(const log::EntryId& id);
   void NotifyChange(const ChangeNotice& notice);
@@ -279,7 +303,10 @@ class Node {
   log::DeviceKey device_key_{};
   log::PactId pact_{};
   log::KeyRing keys_;
-  std::unique_ptr<log::Author> author_;
+  std::unique_ptr<log::Author> author_;        // the shared feed
+  std::unique_ptr<crypto::SigningKey> chain_signing_;
+  log::DeviceKey chain_key_{};
+  std::unique_ptr<log::Author> chain_author_;  // the private chain
   std::unique_ptr<state::Fold> fold_ = std::make_unique<state::Fold>();
   std::optional<state::State> state_;                  // cached View(); reset by every change
   std::optional<Hash32> digest_;                       // cached digest of state_
@@ -287,14 +314,21 @@ class Node {
   uint64_t members_generation_ = 0;         // fold_->membership_generation() members_ is from
   std::set<log::DeviceKey> named_devices_;  // every device key a control entry introduced
   std::map<log::DeviceKey, log::DeviceKey> introduced_by_;  // device -> the device that named it
+  std::map<log::DeviceKey, log::DeviceKey> chain_device_;   // private chain key -> its device
+  std::set<log::EntryId> forgotten_;  // named by a folded Forgot of this member
+  std::set<log::EntryId> erased_;     // bodies erased here (store's `erased`)
   uint64_t max_lamport_ = 0;
   std::vector<EventListener> listeners_;
   std::map<log::EntryId, DamagedEntry> damaged_;
   uint64_t repaired_ = 0;  // since start
   std::vector<ChangeListener> change_listeners_;
-  // The most of our own feed a peer announced (Hello) and that peer; 0 when none is ahead.
-  uint64_t own_seq_at_peer_ = 0;
-  log::DeviceKey own_seq_peer_{};
+  // Per own feed (shared, private chain): the most of it a peer announced (Hello) beyond
+  // this store, and that peer.
+  struct AheadAtPeer {
+    uint64_t seq = 0;
+    log::DeviceKey peer{};
+  };
+  std::map<log::DeviceKey, AheadAtPeer> own_ahead_at_peer_;
 };
 
 // Opens a stored body with the ring's key (no signature check: the entry was verified

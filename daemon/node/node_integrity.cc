@@ -8,21 +8,25 @@
 
 namespace accord::daemon {
 
-// Every shared and control entry, and this device's own private ones. Another member's
-// private entries come without their bodies (SPEC §3).
-bool Node::ExpectsBody(const log::EntryHeader& header) const {
-  return header.scope != log::Scope::kPrivate || header.author == device_key_;
+// Every shared and control entry, and this member's private ones (in private chains, or in
+// this device's own feed from before chains existed) unless erased on purpose. Another
+// member's private entries of log format 1 came without their bodies; their chains never
+// come at all (SPEC §3).
+bool Node::ExpectsBody(const log::EntryHeader& header, const log::EntryId& id) const {
+  if (erased_.count(id) != 0) return false;
+  return header.scope != log::Scope::kPrivate || header.author == device_key_ ||
+         chain_device_.count(header.author) != 0;
 }
 
 void Node::NoteIfMissing(const log::VerifiedEntry& e) {
-  if (!log::IsWithheld(e.header, e.envelope) || !ExpectsBody(e.header)) return;
+  if (!log::IsWithheld(e.header, e.envelope) || !ExpectsBody(e.header, e.id)) return;
   NoteDamage(e.id, DamagedEntry{log::Damage::kMissingBody, e.header.author, e.header.seq});
 }
 
 bool Node::CheckAtRefold(const store::StoredEntry& e) {
   const log::Damage damage = log::CheckStoredBytes(e.id, e.header, e.envelope);
   if (damage == log::Damage::kNone) return true;
-  if (damage == log::Damage::kMissingBody && !ExpectsBody(e.header)) return false;
+  if (damage == log::Damage::kMissingBody && !ExpectsBody(e.header, e.id)) return false;
   damaged_[e.id] = DamagedEntry{damage, e.header.author, e.header.seq};
   return false;
 }
@@ -131,7 +135,7 @@ Result<size_t> Node::Repair(std::span<const log::Envelope> entries, const std::s
     ++repaired_;
     LogInfo("entry " + ToHex(id).substr(0, 8) + " repaired from " + from);
     // An intact copy always has its body; only bodies this device may read are folded.
-    if (ExpectsBody(*header)) {
+    if (ExpectsBody(*header, id)) {
       Result<proto::Body> body = OpenStoredBody(*header, copy, keys_);
       if (body.ok()) {
         ACCORD_RETURN_IF_ERROR(FoldEntry(*header, id, *body, /*notify=*/true));
@@ -171,7 +175,7 @@ std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
       row.verified = true;
       row.signature_ok = (*signatures)[i] == log::SignatureVerdict::kValid;
       damage = log::CheckStoredEntry(e.id, e.header, e.envelope, (*signatures)[i]);
-      if (damage == log::Damage::kMissingBody && !ExpectsBody(e.header))
+      if (damage == log::Damage::kMissingBody && !ExpectsBody(e.header, e.id))
         damage = log::Damage::kNone;
       if (damage != log::Damage::kNone) {
         NoteDamage(e.id, DamagedEntry{damage, e.header.author, e.header.seq});
@@ -180,6 +184,7 @@ std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
       damage = it->second.damage;
     }
     row.damage = damage;
+    row.erased = erased_.count(e.id) != 0;
     Result<proto::Body> body =
         damage == log::Damage::kNone && !log::IsWithheld(e.header, e.envelope)
             ? OpenStoredBody(e.header, e.envelope, keys_)

@@ -47,9 +47,10 @@ Result<Node::ReceiveReport> Node::StoreReceived(const log::IngestPlan& plan) {
   ACCORD_RETURN_IF_ERROR(store_->AppendBatch(plan.to_store));
   // Entries of our own feed from a peer (this device was restored from an older copy): the
   // author continues after them.
-  if (std::any_of(plan.to_store.begin(), plan.to_store.end(),
-                  [this](const log::VerifiedEntry& e) { return e.header.author == device_key_; })) {
-    author_ = std::make_unique<log::Author>(identity_->signing, pact_, store_->Head(device_key_));
+  if (std::any_of(plan.to_store.begin(), plan.to_store.end(), [this](const log::VerifiedEntry& e) {
+        return e.header.author == device_key_ || e.header.author == chain_key_;
+      })) {
+    ResetAuthors();
   }
   ReceiveReport report;
   report.stored = plan.to_store.size();
@@ -118,7 +119,7 @@ Result<log::EntryId> Node::AddMember(const log::DeviceKey& device,
 bool Node::HasOnlyGenesis() const {
   const auto& heads = store_->Heads();
   for (const auto& [author, head] : heads) {
-    if (author != device_key_ || head.seq > 1) return false;
+    if (author != device_key_ || head.seq > 1) return false;  // a private chain counts too
   }
   return true;
 }
@@ -163,7 +164,8 @@ std::vector<state::Device> Node::PeerDevices() {
   return out;
 }
 
-std::optional<state::MemberId> Node::MemberOf(const log::DeviceKey& device) {
+std::optional<state::MemberId> Node::MemberOf(const log::DeviceKey& author) {
+  const log::DeviceKey device = DeviceOfAuthor(author);
   for (const state::Member& m : Members())
     for (const state::Device& d : m.devices)
       if (d.key == device) return m.id;

@@ -1,6 +1,7 @@
 // Node: joining a partner's pact with a prepared log (SPEC §4 "Both partners prepare first",
 // docs/pairing.md "Pairing two prepared logs"). The solo log is read and planned first
 // (state/solo_carry.h), then replaced by the pact and carried into it in one transaction.
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -26,12 +27,17 @@ constexpr char kNothingChanged[] = "; nothing was changed, and this device's log
 
 Result<state::CarryPlan> Node::PlanSoloCarry() {
   std::vector<state::Event> solo;
+  size_t erased = 0;
   Status read = store_->ForEachEntry([&](const store::StoredEntry& e) -> Status {
-    if (e.header.author != device_key_) {
+    if (e.header.author != device_key_ && e.header.author != chain_key_) {
       return MakeError(ErrorCode::kRefused,
                        "this device already holds entries of another device (it shares a log "
                        "with someone already), so it cannot join another pact; invite your "
                        "partner from this device instead (accord invite)");
+    }
+    if (IsErased(e.id)) {
+      ++erased;  // a reflection forgotten alone: it stays erased
+      return Status::Ok();
     }
     const log::Damage damage = log::CheckStoredBytes(e.id, e.header, e.envelope);
     if (damage != log::Damage::kNone) {
@@ -59,7 +65,9 @@ Result<state::CarryPlan> Node::PlanSoloCarry() {
     return Status::Ok();
   });
   if (!read.ok()) return read.error();
-  return state::PlanCarry(solo, device_key_);
+  Result<state::CarryPlan> plan = state::PlanCarry(solo, device_key_, chain_key_);
+  if (plan.ok()) plan->forgotten = std::max(plan->forgotten, erased);
+  return plan;
 }
 
 Status Node::CheckJoinable() {
@@ -85,16 +93,19 @@ Status Node::InstallPact(const log::PactId& pact,
   }
   keys_ = std::move(ring);
   pact_ = pact;
-  author_ = std::make_unique<log::Author>(identity_->signing, pact_, log::FeedHead{});
+  ResetAuthors();  // both feeds empty in the new pact (its private chain key differs too)
   fold_ = std::make_unique<state::Fold>();
   named_devices_.clear();
   introduced_by_.clear();
+  chain_device_.clear();
+  forgotten_.clear();
+  erased_.clear();  // ResetLog dropped the store's list with the entries
   damaged_.clear();
   state_.reset();
   digest_.reset();
   members_.reset();
   max_lamport_ = 0;
-  own_seq_at_peer_ = 0;
+  own_ahead_at_peer_.clear();
   return Status::Ok();
 }
 
@@ -112,14 +123,16 @@ Result<Node::JoinReport> Node::JoinPact(
     solo_keys.AddPersonKey(generation, key.Clone());
   for (const auto& [epoch, key] : keys_.epoch_keys()) solo_keys.AddEpochKey(epoch, key.Clone());
   const log::PactId solo_pact = pact_;
-  // InstallPact puts new ones in their place.
-  std::unique_ptr<log::Author> solo_author = std::move(author_);
   std::unique_ptr<state::Fold> solo_fold = std::move(fold_);
+  fold_ = std::make_unique<state::Fold>();  // InstallPact puts a new one in any case
   const std::set<log::DeviceKey> solo_named = named_devices_;
   const std::map<log::DeviceKey, log::DeviceKey> solo_introduced = introduced_by_;
+  const std::map<log::DeviceKey, log::DeviceKey> solo_chains = chain_device_;
+  const std::set<log::EntryId> solo_forgotten = forgotten_;
+  const std::set<log::EntryId> solo_erased = erased_;
   const std::map<log::EntryId, DamagedEntry> solo_damaged = damaged_;
   const uint64_t solo_lamport = max_lamport_;
-  const uint64_t solo_seq_at_peer = own_seq_at_peer_;
+  const std::map<log::DeviceKey, AheadAtPeer> solo_ahead = own_ahead_at_peer_;
 
   Status done = store_->Atomically([&]() -> Status {
     ACCORD_RETURN_IF_ERROR(InstallPact(pact, std::move(epoch_keys)));
@@ -133,13 +146,16 @@ Result<Node::JoinReport> Node::JoinPact(
   if (!done.ok()) {
     keys_ = std::move(solo_keys);
     pact_ = solo_pact;
-    author_ = std::move(solo_author);
+    ResetAuthors();  // from the store's heads, rolled back
     fold_ = std::move(solo_fold);
     named_devices_ = solo_named;
     introduced_by_ = solo_introduced;
+    chain_device_ = solo_chains;
+    forgotten_ = solo_forgotten;
+    erased_ = solo_erased;
     damaged_ = solo_damaged;
     max_lamport_ = solo_lamport;
-    own_seq_at_peer_ = solo_seq_at_peer;
+    own_ahead_at_peer_ = solo_ahead;
     state_.reset();
     digest_.reset();
     members_.reset();

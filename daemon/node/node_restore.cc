@@ -17,36 +17,44 @@ std::string Short(ByteView key) { return ToHex(key).substr(0, 8); }
 
 void Node::NotePeerHeads(const log::DeviceKey& peer,
                          const std::map<log::DeviceKey, log::FeedHead>& heads) {
-  auto it = heads.find(device_key_);
-  if (it == heads.end() || it->second.seq <= store_->Head(device_key_).seq) return;
-  if (it->second.seq <= own_seq_at_peer_) return;
-  own_seq_at_peer_ = it->second.seq;
-  own_seq_peer_ = peer;
-  LogWarning("device " + Short(peer) + " holds this device's own feed up to seq " +
-             std::to_string(it->second.seq) + " but this store only up to seq " +
-             std::to_string(store_->Head(device_key_).seq) +
-             " (restored from an older copy?); writes wait until it has caught up");
+  for (const log::DeviceKey& own : {device_key_, chain_key_}) {
+    auto it = heads.find(own);
+    const uint64_t ours = store_->Head(own).seq;
+    if (it == heads.end() || it->second.seq <= ours) continue;
+    AheadAtPeer& ahead = own_ahead_at_peer_[own];
+    if (it->second.seq <= ahead.seq) continue;
+    ahead = AheadAtPeer{it->second.seq, peer};
+    LogWarning("device " + Short(peer) + " holds this device's own " +
+               (own == device_key_ ? "feed" : "private chain") + " up to seq " +
+               std::to_string(it->second.seq) + " but this store only up to seq " +
+               std::to_string(ours) +
+               " (restored from an older copy?); writes wait until it has caught up");
+  }
 }
 
 std::optional<Error> Node::WriteBlocked() const {
   if (!identity_) return std::nullopt;
   const auto& frozen = store_->FrozenAuthors();
-  if (auto it = frozen.find(device_key_); it != frozen.end()) {
+  for (const log::DeviceKey& own : {device_key_, chain_key_}) {
+    auto it = frozen.find(own);
+    if (it == frozen.end()) continue;
     return MakeError(
         ErrorCode::kRefused,
-        "this device's own feed forked at seq " + std::to_string(it->second) +
-            ": it wrote an entry at a seq its partners already hold a different one for (its "
-            "home was restored from an older copy, or copied to a second machine), so its "
-            "feed is frozen and nothing it writes can be delivered. Recover by starting this "
-            "device over as a new one: stop accordd, run `accordd --start-over` (the old "
-            "store is moved aside, nothing is deleted), then `accord init` and pair again "
-            "with `accord join`");
+        "this device's own " + std::string(own == device_key_ ? "feed" : "private chain") +
+            " forked at seq " + std::to_string(it->second) +
+            ": it wrote an entry at a seq its own devices or partners already hold a different "
+            "one for (its home was restored from an older copy, or copied to a second "
+            "machine), so that feed is frozen and nothing it writes there can be delivered. "
+            "Recover by starting this device over as a new one: stop accordd, run `accordd "
+            "--start-over` (the old store is moved aside, nothing is deleted), then `accord "
+            "init` and pair again with `accord join`");
   }
-  const uint64_t ours = store_->Head(device_key_).seq;
-  if (own_seq_at_peer_ > ours) {
+  for (const auto& [own, ahead] : own_ahead_at_peer_) {
+    const uint64_t ours = store_->Head(own).seq;
+    if (ahead.seq <= ours) continue;
     return MakeError(ErrorCode::kRefused,
-                     "this device was restored from an older copy: device " + Short(own_seq_peer_) +
-                         " holds its own entries up to seq " + std::to_string(own_seq_at_peer_) +
+                     "this device was restored from an older copy: device " + Short(ahead.peer) +
+                         " holds its own entries up to seq " + std::to_string(ahead.seq) +
                          " and this store only up to seq " + std::to_string(ours) +
                          "; it is catching up from that device, try again in a moment");
   }

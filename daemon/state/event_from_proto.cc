@@ -184,6 +184,17 @@ Result<EventKind> KindFrom(const log::EntryHeader& header, const proto::Body& bo
       ACCORD_RETURN_IF_ERROR(
           CheckText(body.reflection().text(), kMaxTextBytes, true, "reflection"));
       return EventKind(Reflected{body.reflection().text()});
+    case B::kPrivateChainStart: {
+      const auto& c = body.private_chain_start();
+      ACCORD_ID_OR_RETURN(device, c.device_key(), "device key");
+      if (c.binding().size() != 64) return Bad("private chain binding size");
+      if (header.seq != 1) return Bad("a private chain starts at seq 1");
+      return EventKind(PrivateChainStarted{device, Bytes(c.binding().begin(), c.binding().end())});
+    }
+    case B::kForget: {
+      ACCORD_ID_OR_RETURN(entry, body.forget().entry_id(), "entry id");
+      return EventKind(Forgot{entry});
+    }
     case B::kMemberCreated: {
       const auto& m = body.member_created();
       ACCORD_ID_OR_RETURN(member, m.member_id(), "member id");

@@ -74,6 +74,13 @@ struct ToBody {
   }
   void operator()(const Appreciated& k) { body.mutable_appreciation()->set_text(k.text); }
   void operator()(const Reflected& k) { body.mutable_reflection()->set_text(k.text); }
+  // The node makes the binding (log::PrivateChainStartBody: it needs the device's key).
+  void operator()(const PrivateChainStarted& k) {
+    body.mutable_private_chain_start()->set_device_key(Field(k.device));
+    body.mutable_private_chain_start()->set_binding(
+        std::string(k.binding.begin(), k.binding.end()));
+  }
+  void operator()(const Forgot& k) { body.mutable_forget()->set_entry_id(Field(k.entry)); }
   void operator()(const MemberCreated& k) {
     proto::MemberCreated* m = body.mutable_member_created();
     m->set_member_id(Field(k.member));

@@ -85,6 +85,18 @@ struct Reflected {
   friend bool operator==(const Reflected&, const Reflected&) = default;
 };
 // Control kinds.
+// The first entry of a device's private chain: whose chain it is (docs/log-format.md
+// "Private chains"). The binding signature was checked when the entry was validated.
+struct PrivateChainStarted {
+  log::DeviceKey device{};
+  Bytes binding;  // 64 bytes
+  friend bool operator==(const PrivateChainStarted&, const PrivateChainStarted&) = default;
+};
+// Erase one of the member's reflections on all their devices.
+struct Forgot {
+  log::EntryId entry{};
+  friend bool operator==(const Forgot&, const Forgot&) = default;
+};
 struct MemberCreated {
   MemberId member{};  // equals the author device key (checked on decoding)
   std::string name;
@@ -127,14 +139,15 @@ struct EpochStarted {
 
 using EventKind =
     std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired, SpaceAsked,
-                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Reflected, MemberCreated,
-                 MemberAdded, DeviceAdded, MemberLeft, DeviceRemoved, EpochStarted>;
+                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Reflected, PrivateChainStarted,
+                 Forgot, MemberCreated, MemberAdded, DeviceAdded, MemberLeft, DeviceRemoved,
+                 EpochStarted>;
 
 // What a member's command writes: every shared kind and the private one. Control kinds are
 // written by the node alone (init, pairing), never on a request's say-so.
 using UserKind =
     std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired, SpaceAsked,
-                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Reflected>;
+                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Reflected, Forgot>;
 
 inline EventKind ToEventKind(UserKind kind) {
   return std::visit([](auto&& k) { return EventKind(std::move(k)); }, std::move(kind));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -70,6 +71,11 @@ void Fold::Index(const Event& e) {
     appreciations_.emplace(key, &e);
   } else if (std::holds_alternative<Reflected>(e.kind)) {
     reflections_.emplace(key, &e);
+  } else if (const auto* c = std::get_if<PrivateChainStarted>(&e.kind)) {
+    // One start per chain (seq 1); a second one is a fork, which freezes the chain anyway.
+    if (chains_.emplace(e.author, c->device).second) ++membership_generation_;
+  } else if (std::holds_alternative<Forgot>(e.kind)) {
+    forgets_.emplace(key, &e);
   } else {
     control_.emplace(key, &e);  // membership and epochs
     ++membership_generation_;
@@ -86,7 +92,7 @@ Membership Fold::ResolveControl() const {
   std::vector<const Event*> control;
   control.reserve(control_.size());
   for (const auto& [key, e] : control_) control.push_back(e);
-  return ResolveMembership(control, frozen_);
+  return ResolveMembership(control, frozen_, chains_);
 }
 
 std::vector<Member> Fold::Members() const { return ResolveControl().members(); }
@@ -142,8 +148,16 @@ State Fold::View() const {
   ForEachCounted(appreciations_, membership, [&](const Event& e, const MemberId& who) {
     s.appreciations.push_back(Appreciation{AuthoredBy(e, who), std::get<Appreciated>(e.kind).text});
   });
+  // A member erases only their own reflections.
+  std::set<std::pair<log::EntryId, MemberId>> forgotten;
+  ForEachCounted(forgets_, membership, [&](const Event& e, const MemberId& who) {
+    forgotten.emplace(std::get<Forgot>(e.kind).entry, who);
+  });
   ForEachCounted(reflections_, membership, [&](const Event& e, const MemberId& who) {
-    s.reflections.push_back(Reflection{AuthoredBy(e, who), std::get<Reflected>(e.kind).text});
+    if (forgotten.count({e.id, who}) != 0) return;
+    Authored by = AuthoredBy(e, who);
+    by.device = membership.DeviceOf(e.author);
+    s.reflections.push_back(Reflection{by, std::get<Reflected>(e.kind).text});
   });
   for (const auto& [device, seq] : frozen_) s.frozen.push_back(FrozenAuthor{device, seq});
   return s;

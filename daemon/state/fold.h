@@ -66,6 +66,8 @@ class Fold {
   std::map<log::EntryId, SpaceEntries> spaces_;  // by request id, request may be missing
   std::map<OrderKey, const Event*> appreciations_;
   std::map<OrderKey, const Event*> reflections_;
+  std::map<OrderKey, const Event*> forgets_;
+  std::map<log::DeviceKey, log::DeviceKey> chains_;  // private chain key -> its device
   std::map<log::DeviceKey, uint64_t> frozen_;  // author -> first seq not folded
 };
 

@@ -125,9 +125,11 @@ bool IsMembershipKind(const Event& e) {
 }  // namespace
 
 Membership ResolveMembership(const std::vector<const Event*>& all_control,
-                             const std::map<log::DeviceKey, uint64_t>& frozen) {
+                             const std::map<log::DeviceKey, uint64_t>& frozen,
+                             const std::map<log::DeviceKey, log::DeviceKey>& chains) {
   Membership out;
   out.frozen_ = frozen;
+  out.chains_ = chains;
   std::vector<const Event*> control;
   for (const Event* e : all_control) {
     if (IsMembershipKind(*e) && !out.IsFrozen(*e)) control.push_back(e);
@@ -157,11 +159,17 @@ Membership ResolveMembership(const std::vector<const Event*>& all_control,
 
 std::optional<MemberId> Membership::MemberOf(const Event& event) const {
   if (IsFrozen(event)) return std::nullopt;
-  auto it = device_member_.find(event.author);
+  const log::DeviceKey device = DeviceOf(event.author);
+  auto it = device_member_.find(device);
   if (it == device_member_.end()) return std::nullopt;
-  auto cut = cutoff_.find(event.author);
+  auto cut = cutoff_.find(device);
   if (cut != cutoff_.end() && !(KeyOf(event) < cut->second)) return std::nullopt;
   return it->second;
+}
+
+log::DeviceKey Membership::DeviceOf(const log::DeviceKey& author) const {
+  auto it = chains_.find(author);
+  return it == chains_.end() ? author : it->second;
 }
 
 bool Membership::IsFrozen(const Event& event) const {

@@ -19,7 +19,11 @@ class Membership {
   // The member an event counts for: its author is a device of a member, the author's feed is
   // not frozen at the event's seq, and the event comes (LWW) before its member left and
   // before its device was removed. nullopt otherwise: the event is kept but ignored.
+  // An event of a device's private chain counts for the chain's device (chain keys resolve
+  // through DeviceOf).
   std::optional<MemberId> MemberOf(const Event& event) const;
+  // The device an author key speaks for: the device of a private chain, else the key itself.
+  log::DeviceKey DeviceOf(const log::DeviceKey& author) const;
   bool IsFrozen(const Event& event) const;
   bool IsCurrent(const MemberId& member) const;                      // a member who has not left
   const std::vector<Member>& members() const { return members_; }    // sorted by id
@@ -27,17 +31,20 @@ class Membership {
 
  private:
   friend Membership ResolveMembership(const std::vector<const Event*>& control,
-                                      const std::map<log::DeviceKey, uint64_t>& frozen);
+                                      const std::map<log::DeviceKey, uint64_t>& frozen,
+                                      const std::map<log::DeviceKey, log::DeviceKey>& chains);
   std::vector<Member> members_;
   std::vector<MemberId> current_;
   std::map<log::DeviceKey, MemberId> device_member_;
   std::map<log::DeviceKey, OrderKey> cutoff_;  // authority ends before this key
   std::map<log::DeviceKey, uint64_t> frozen_;  // author -> first seq not folded
+  std::map<log::DeviceKey, log::DeviceKey> chains_;  // private chain key -> its device
 };
 
 // `control`: every control event applied (MemberCreated, MemberAdded, DeviceAdded,
 // MemberLeft, DeviceRemoved; others are skipped), in any order. `frozen`: author -> first
-// seq not folded.
+// seq not folded. `chains`: private chain key -> the device whose chain it is (from the
+// chains' PrivateChainStart entries).
 //
 // Rules: MemberCreated makes its author device a member of its own. MemberAdded, by a device
 // of a member, brings in a member with that first device. DeviceAdded adds a device to the
@@ -47,7 +54,8 @@ class Membership {
 // on (LWW), the affected devices' entries no longer count, and claims they wrote at or after
 // it are void.
 Membership ResolveMembership(const std::vector<const Event*>& control,
-                             const std::map<log::DeviceKey, uint64_t>& frozen);
+                             const std::map<log::DeviceKey, uint64_t>& frozen,
+                             const std::map<log::DeviceKey, log::DeviceKey>& chains = {});
 
 }  // namespace accord::state
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -62,30 +64,45 @@ struct Remapper {
   void operator()(CheckedIn& k) const { Remap(k.agreement, ids); }
   void operator()(Appreciated&) const {}
   void operator()(Reflected&) const {}
+  void operator()(Forgot& k) const { Remap(k.entry, ids); }
 };
 
 std::string Short(const log::EntryId& id) { return ToHex(id).substr(0, 8); }
 
 }  // namespace
 
-Result<CarryPlan> PlanCarry(std::span<const Event> solo, const log::DeviceKey& me) {
+Result<CarryPlan> PlanCarry(std::span<const Event> solo, const log::DeviceKey& device,
+                            const log::DeviceKey& chain) {
   std::vector<const Event*> own;
   own.reserve(solo.size());
+  std::set<log::EntryId> forgotten;  // reflections a Forgot names
   for (const Event& e : solo) {
-    if (e.author != me) {
+    if (e.author != device && e.author != chain) {
       return MakeError(ErrorCode::kRefused,
                        "this device already holds entries of another device (it shares a log "
                        "with someone already), so it cannot join another pact; invite your "
                        "partner from this device instead (accord invite)");
     }
+    if (const auto* f = std::get_if<Forgot>(&e.kind)) forgotten.insert(f->entry);
     own.push_back(&e);
   }
-  std::sort(own.begin(), own.end(), [](const Event* a, const Event* b) { return a->seq < b->seq; });
+  std::sort(own.begin(), own.end(), [](const Event* a, const Event* b) {
+    return std::tie(a->lamport, a->author, a->seq) < std::tie(b->lamport, b->author, b->seq);
+  });
   CarryPlan plan;
   for (const Event* e : own) {
     if (const auto* created = std::get_if<MemberCreated>(&e->kind);
-        created != nullptr && created->member == me) {
+        created != nullptr && created->member == device) {
       continue;  // the solo log's genesis: in the pact, the inviter's MemberAdded brings us in
+    }
+    if (const auto* start = std::get_if<PrivateChainStarted>(&e->kind);
+        start != nullptr && start->device == device && e->author == chain) {
+      continue;  // the pact's private chain starts itself with the first carried reflection
+    }
+    if (std::holds_alternative<Forgot>(e->kind)) continue;
+    if (std::holds_alternative<Reflected>(e->kind) && forgotten.count(e->id) != 0) {
+      ++plan.forgotten;
+      continue;
     }
     std::optional<UserKind> kind = AsUserKind(e->kind);
     if (!kind) {

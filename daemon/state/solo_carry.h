@@ -26,19 +26,24 @@ struct CarryStep {
 };
 
 struct CarryPlan {
-  std::vector<CarryStep> steps;  // in the solo log's order (seq)
+  std::vector<CarryStep> steps;  // in the solo log's order (Lamport, across both feeds)
   size_t shared = 0;             // steps of shared kinds
   size_t reflections = 0;        // steps of the private kind
+  size_t forgotten = 0;          // reflections erased alone (forget): not carried, nor the Forget
 };
 
 // Plans the carrying of `solo`, every decoded entry of the joiner's solo log (any order):
-// everything `me` wrote except its own MemberCreated, by seq. kRefused, with what to do, if
-// the log is not one person's solo log: an entry of another device (this device already
-// shares a log with someone), or a control entry other than `me`'s MemberCreated (it already
-// let someone in, or changed its devices or keys). Nothing else is refused or left out: an
-// open space request, a retired agreement, a check-in about a retired agreement are carried
-// as they are.
-Result<CarryPlan> PlanCarry(std::span<const Event> solo, const log::DeviceKey& me);
+// everything `device` wrote in its shared feed and its private chain `chain`, in the order
+// it wrote them (Lamport; every own entry's clock is above all before it), except its own
+// MemberCreated and its chain's PrivateChainStarted (the pact's chain gets its own), and
+// except a Forgot and the reflection it names: erased alone, it stays erased. kRefused, with
+// what to do, if the log is not one person's solo log: an entry of another device (this
+// device already shares a log with someone), or a control entry other than `device`'s
+// MemberCreated (it already let someone in, or changed its devices or keys). Nothing else is
+// refused or left out: an open space request, a retired agreement, a check-in about a
+// retired agreement are carried as they are.
+Result<CarryPlan> PlanCarry(std::span<const Event> solo, const log::DeviceKey& device,
+                            const log::DeviceKey& chain);
 
 // `kind` with every entry reference (agreement, parent version, version, space request) that
 // names a key of `new_ids` replaced by its value. References to anything else are kept.

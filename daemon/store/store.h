@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <span>
@@ -109,6 +110,13 @@ class Store {
 
   Status PutWrappedKey(const WrappedKey& key);  // replaces the same kind and generation
   Result<std::vector<WrappedKey>> WrappedKeys() const;
+
+  // Crypto-shreds one entry's body (SPEC §3 `forget`): sealed_body becomes NULL and the id is
+  // recorded as erased, in one transaction; then the WAL is checkpointed and truncated so the
+  // old page images leave the WAL too (secure_delete zeroes the freed pages). Idempotent;
+  // kNotFound if no entry has this id.
+  Status EraseBody(const EntryId& id);
+  Result<std::set<EntryId>> ErasedIds() const;
 
   Status SetMeta(std::string_view key, ByteView value);
   Result<std::optional<Bytes>> GetMeta(std::string_view key) const;

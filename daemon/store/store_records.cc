@@ -27,6 +27,44 @@ Status CheckProof(const log::ForkProof& proof) {
 
 }  // namespace
 
+Status Store::EraseBody(const EntryId& id) {
+  {
+    Transaction txn(*db_);
+    ACCORD_RETURN_IF_ERROR(txn.status());
+    Result<Query> erase = db_->Prepare("UPDATE entries SET sealed_body = NULL WHERE entry_id = ?");
+    if (!erase.ok()) return erase.error();
+    erase->Bind(1, id);
+    ACCORD_RETURN_IF_ERROR(erase->Run());
+    Result<Query> found = db_->Prepare("SELECT 1 FROM entries WHERE entry_id = ?");
+    if (!found.ok()) return found.error();
+    found->Bind(1, id);
+    Result<bool> row = found->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return MakeError(ErrorCode::kNotFound, "no stored entry has this id");
+    Result<Query> record = db_->Prepare("INSERT OR IGNORE INTO erased (entry_id) VALUES (?)");
+    if (!record.ok()) return record.error();
+    record->Bind(1, id);
+    ACCORD_RETURN_IF_ERROR(record->Run());
+    ACCORD_RETURN_IF_ERROR(txn.Commit());
+  }
+  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+Result<std::set<EntryId>> Store::ErasedIds() const {
+  Result<Query> q = db_->Prepare("SELECT entry_id FROM erased");
+  if (!q.ok()) return q.error();
+  std::set<EntryId> out;
+  for (;;) {
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    EntryId id;
+    if (!q->Fixed(0, id)) return Corrupt("an erased id is not 32 bytes");
+    out.insert(id);
+  }
+  return out;
+}
+
 Status Store::RecordFork(const log::ForkProof& proof) {
   ACCORD_RETURN_IF_ERROR(CheckProof(proof));
   Transaction txn(*db_);

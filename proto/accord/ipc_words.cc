@@ -99,6 +99,12 @@ std::string_view WordFor(EntryKind kind) {
       return "device-removed";
     case ENTRY_KIND_EPOCH_START:
       return "epoch-start";
+    case ENTRY_KIND_PRIVATE_CHAIN_START:
+      return "private-chain";
+    case ENTRY_KIND_FORGET:
+      return "forget";
+    case ENTRY_KIND_ERASED:
+      return "erased";
     case ENTRY_KIND_SEALED:
       return "sealed";
     case ENTRY_KIND_DAMAGED:

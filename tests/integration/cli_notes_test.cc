@@ -100,14 +100,19 @@ TEST_F(CliTest, LogShowsEveryEntryAndVerifiesSignatures) {
   Ok({"need", "add", "I need a walk alone"});
   Ok({"reflect", "private"});
   nlohmann::json log = Json({"log", "--verify"});
-  ASSERT_EQ(log["log"]["entries"].size(), 3u);
-  EXPECT_EQ(log["log"]["verified"], "3");  // uint64: a JSON string
+  // The reflection opens this device's private chain: its start, then the reflection.
+  ASSERT_EQ(log["log"]["entries"].size(), 4u);
+  EXPECT_EQ(log["log"]["verified"], "4");  // uint64: a JSON string
   EXPECT_EQ(log["log"]["failed"], "0");
   EXPECT_EQ(log["log"]["entries"][0]["kind"], "ENTRY_KIND_MEMBER_CREATED");
   EXPECT_EQ(log["log"]["entries"][1]["kind"], "ENTRY_KIND_NEED");
-  EXPECT_EQ(log["log"]["entries"][2]["scope"], "SCOPE_PRIVATE");
+  EXPECT_EQ(log["log"]["entries"][2]["kind"], "ENTRY_KIND_PRIVATE_CHAIN_START");
+  EXPECT_EQ(log["log"]["entries"][3]["kind"], "ENTRY_KIND_REFLECTION");
+  EXPECT_EQ(log["log"]["entries"][3]["scope"], "SCOPE_PRIVATE");
+  EXPECT_EQ(log["log"]["entries"][3]["seq"], "2");  // seq 2 of the chain, not of the feed
+  EXPECT_NE(log["log"]["entries"][3]["author"], log["log"]["entries"][1]["author"]);
   for (const auto& e : log["log"]["entries"]) EXPECT_EQ(e["signature"], "SIGNATURE_VERIFIED");
-  EXPECT_EQ(Json({"status"})["status"]["entries"], "3");
+  EXPECT_EQ(Json({"status"})["status"]["entries"], "4");
 }
 
 TEST_F(CliTest, UnknownCommandSuggestsTheClosestOne) {

@@ -28,6 +28,7 @@ class TestFeed {
   const PactId& pact() const { return pact_; }
   const KeyRing& keys() const { return keys_; }
   const DeviceKey& device(int i) const { return signing_[i]->public_key(); }
+  const crypto::SigningKey& signing(int i) const { return *signing_[i]; }
   FeedHead head(int i) const { return authors_[i]->head(); }
 
   // The device's next entry; Lamport clocks increase across the whole feed.

@@ -172,7 +172,12 @@ TEST_F(NodePreparedTest, AJoinersSoloEntriesAreCarriedWithTheirTimesAndReference
   ASSERT_TRUE(slice.ok());
   size_t carried = 0;
   for (const LogRow& row : bob_->LogRows(slice->entries, nullptr)) {
-    if (row.header.author != bob_->device_key()) continue;
+    if (row.header.author == bob_->private_chain_key() && row.header.seq == 1) {
+      EXPECT_FALSE(row.original_time_ms.has_value());  // the pact's chain starts anew
+      continue;
+    }
+    if (row.header.author != bob_->device_key() && row.header.author != bob_->private_chain_key())
+      continue;
     ASSERT_TRUE(row.original_time_ms.has_value());
     EXPECT_LT(*row.original_time_ms, row.header.time_ms);
     ++carried;
@@ -219,7 +224,8 @@ TEST_F(NodePreparedTest, AFailureHalfWayThroughCarryingChangesNothing) {
   EXPECT_EQ(bob_->EntryCount(), solo_entries);
   EXPECT_EQ(bob_->State().needs.size(), 5u);
   EXPECT_EQ(bob_->State().reflections.size(), 1u);
-  EXPECT_EQ(bob_->store().Head(bob_->device_key()).seq, solo_entries);
+  EXPECT_EQ(bob_->store().Head(bob_->device_key()).seq, 6u);         // MemberCreated, 5 needs
+  EXPECT_EQ(bob_->store().Head(bob_->private_chain_key()).seq, 2u);  // its start, a reflection
 
   // On disk too: reopened, Bob is the same solo log, with its own keys.
   bob_.reset();

@@ -52,13 +52,13 @@ TEST_F(NodeTest, EachNoteKindFoldsAndSurvivesAReopen) {
   EXPECT_EQ(s.check_ins[0].feeling, 4u);
   const state::State before = s;
   const Hash32 digest = node->Digest();
-  EXPECT_EQ(node->EntryCount(), 6u);  // and the MemberCreated
+  EXPECT_EQ(node->EntryCount(), 7u);  // and the MemberCreated, and the private chain's start
 
   node.reset();
   std::unique_ptr<Node> reopened = OpenOk(home);
   EXPECT_EQ(reopened->State(), before);
   EXPECT_EQ(reopened->Digest(), digest);
-  EXPECT_EQ(reopened->EntryCount(), 6u);
+  EXPECT_EQ(reopened->EntryCount(), 7u);
 }
 
 TEST_F(NodeTest, AProposalKeepsItsScheduleAndCadenceAcrossAReopen) {

@@ -100,17 +100,24 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
       return Appreciated{Text(true)};
     case 11:
       return Reflected{Text(true)};
-    case 12:
+    case 12: {
+      const auto binding =
+          *rc::gen::container<std::vector<uint8_t>>(64, rc::gen::arbitrary<uint8_t>());
+      return PrivateChainStarted{Key(), Bytes(binding.begin(), binding.end())};
+    }
+    case 13:
+      return Forgot{Key()};
+    case 14:
       return MemberCreated{author, Text(true, 20), Key(), Text(false, 20)};
-    case 13: {
+    case 15: {
       const log::DeviceKey device = Key();
       return MemberAdded{device, Text(true, 20), device, Key(), Text(false, 20)};
     }
-    case 14:
-      return DeviceAdded{Key(), Key(), Text(false, 20)};
-    case 15:
-      return MemberLeft{Key()};
     case 16:
+      return DeviceAdded{Key(), Key(), Text(false, 20)};
+    case 17:
+      return MemberLeft{Key()};
+    case 18:
       return DeviceRemoved{Key()};
     default: {
       EpochStarted e;
@@ -136,6 +143,7 @@ void EncodeThenDecodeGivesTheSameEvent() {
   event.lamport = *rc::gen::inRange<uint64_t>(1, 1u << 20);
   event.time_ms = *rc::gen::inRange<int64_t>(0, int64_t{1} << 42);
   event.kind = AnyKind(index, event.author);
+  if (std::holds_alternative<PrivateChainStarted>(event.kind)) event.seq = 1;  // chains start so
   RC_ASSERT(static_cast<int>(event.kind.index()) == index);
   RC_CLASSIFY(true, "kind " + std::to_string(index));
 
@@ -208,6 +216,8 @@ TEST(ScopeOf, IsSharedPrivateOrControlPerKind) {
       {CheckedIn{1, "", std::nullopt}, log::Scope::kShared},
       {Appreciated{"a"}, log::Scope::kShared},
       {Reflected{"r"}, log::Scope::kPrivate},
+      {PrivateChainStarted{key, Bytes(64, 1)}, log::Scope::kPrivate},
+      {Forgot{id}, log::Scope::kPrivate},
       {MemberCreated{key, "A", key, ""}, log::Scope::kControl},
       {MemberAdded{key, "B", key, key, ""}, log::Scope::kControl},
       {DeviceAdded{key, key, ""}, log::Scope::kControl},

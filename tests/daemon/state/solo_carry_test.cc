@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,34 +32,62 @@ constexpr int64_t kAliceStart = 1'600'000'000'000;  // unix ms: when Alice start
 constexpr int64_t kBobStart = 1'600'000'500'000;    // unix ms: when Bob starts alone
 constexpr int64_t kJoinAfter = 86'400'000;          // ms after the last solo entry: pairing
 
+// A device's private chain key in a pact (any distinct key does for the fold).
+log::DeviceKey ChainOf(const std::string& who) { return KeyFor(who + " private chain"); }
+
+proto::Body ChainStartBody(const log::DeviceKey& device) {
+  proto::Body b;
+  b.mutable_private_chain_start()->set_device_key(AsString(device));
+  b.mutable_private_chain_start()->set_binding(std::string(64, 'b'));  // checked at validation
+  return b;
+}
+
+proto::Body ForgetBody(const log::EntryId& reflection) {
+  proto::Body b;
+  b.mutable_forget()->set_entry_id(AsString(reflection));
+  return b;
+}
+
 // Writes the copies as the node would (a fresh feed in the pact, Lamport from 1, the header
 // at `now_ms`), decoding each through EventFromBody as every device does.
 class PactWriter {
  public:
-  PactWriter(log::DeviceKey author, int64_t now_ms) : author_(author), now_ms_(now_ms) {}
+  PactWriter(log::DeviceKey device, log::DeviceKey chain, int64_t now_ms)
+      : device_(device), chain_(chain), now_ms_(now_ms) {}
 
   Result<log::EntryId> operator()(const UserKind& kind, int64_t original_time_ms) {
     proto::Body body = BodyFromKind(ToEventKind(kind));
     body.set_original_time_ms(original_time_ms);
+    if (log::ScopeOf(body) == log::Scope::kPrivate && chain_seq_ == 0) {
+      Result<log::EntryId> start = Write(chain_, ChainStartBody(device_));
+      if (!start.ok()) return start;
+    }
+    return Write(log::ScopeOf(body) == log::Scope::kPrivate ? chain_ : device_, body);
+  }
+
+  std::vector<Event> written;  // the copies, in order (without the chain's start)
+  std::vector<Event> all;      // everything written, the chain's start too
+
+ private:
+  Result<log::EntryId> Write(const log::DeviceKey& author, const proto::Body& body) {
     log::EntryHeader header;
-    header.author = author_;
-    header.seq = written.size() + 1;
-    header.lamport = written.size() + 1;
+    header.author = author;
+    header.seq = author == chain_ ? ++chain_seq_ : ++device_seq_;
+    header.lamport = all.size() + 1;
     header.time_ms = now_ms_;
     header.scope = log::ScopeOf(body);
     const log::EntryId id =
-        crypto::Blake2b256(AsBytes("carried copy " + std::to_string(written.size())));
+        crypto::Blake2b256(AsBytes("carried copy " + std::to_string(all.size())));
     Result<Event> event = EventFromBody(header, id, body);
     if (!event.ok()) return event.error();
-    written.push_back(std::move(*event));
+    all.push_back(*event);
+    if (!std::holds_alternative<PrivateChainStarted>(event->kind)) written.push_back(*event);
     return id;
   }
 
-  std::vector<Event> written;
-
- private:
-  log::DeviceKey author_;
+  log::DeviceKey device_, chain_;
   int64_t now_ms_;
+  uint64_t device_seq_ = 0, chain_seq_ = 0;
 };
 
 CarryWriter WriterFor(PactWriter& w) {
@@ -67,24 +96,25 @@ CarryWriter WriterFor(PactWriter& w) {
 
 // ---- The plan.
 
-TEST(PlanCarry, KeepsEverythingButTheMemberCreatedInSeqOrderWithItsTimes) {
+TEST(PlanCarry, KeepsEverythingButTheGenesesInTheOrderWrittenWithTheirTimes) {
   History h;
   const log::DeviceKey bob = KeyFor("bob");
   std::vector<Event> solo;
   solo.push_back(h.Write(bob, MemberCreatedBody(bob, "Bob"), 100));
   solo.push_back(h.Write(bob, NeedBody("quiet mornings"), 200));
-  solo.push_back(h.Write(bob, ReflectionBody("I was tired"), 300));
+  solo.push_back(h.Write(ChainOf("bob"), ChainStartBody(bob), 300));
+  solo.push_back(h.Write(ChainOf("bob"), ReflectionBody("I was tired"), 300));
   solo.push_back(h.Write(bob, BoundaryBody("no phones", true), 400));
-  std::reverse(solo.begin(), solo.end());  // any order in; seq order out
+  std::reverse(solo.begin(), solo.end());  // any order in; the order written out
 
-  Result<CarryPlan> plan = PlanCarry(solo, bob);
+  Result<CarryPlan> plan = PlanCarry(solo, bob, ChainOf("bob"));
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   ASSERT_EQ(plan->steps.size(), 3u);
   EXPECT_EQ(plan->shared, 2u);
   EXPECT_EQ(plan->reflections, 1u);
   EXPECT_EQ(std::get<NeedAdded>(plan->steps[0].kind).text, "quiet mornings");
   EXPECT_EQ(plan->steps[0].original_time_ms, 200);
-  EXPECT_EQ(plan->steps[0].solo_id, solo[2].id);
+  EXPECT_EQ(plan->steps[0].solo_id, solo[3].id);
   EXPECT_EQ(std::get<Reflected>(plan->steps[1].kind).text, "I was tired");
   EXPECT_EQ(plan->steps[1].original_time_ms, 300);
   EXPECT_TRUE(std::get<BoundaryAdded>(plan->steps[2].kind).during_space);
@@ -97,7 +127,7 @@ TEST(PlanCarry, AnEntryCarriedBeforeKeepsItsOwnOriginalTime) {
   proto::Body carried = NeedBody("from an even older log");
   carried.set_original_time_ms(50);
   const Event e = h.Write(bob, carried, 900);
-  Result<CarryPlan> plan = PlanCarry(std::vector<Event>{e}, bob);
+  Result<CarryPlan> plan = PlanCarry(std::vector<Event>{e}, bob, ChainOf("bob"));
   ASSERT_TRUE(plan.ok()) << plan.error().message;
   ASSERT_EQ(plan->steps.size(), 1u);
   EXPECT_EQ(plan->steps[0].original_time_ms, 50);
@@ -107,10 +137,27 @@ TEST(PlanCarry, AnEmptySoloLogCarriesNothing) {
   History h;
   const log::DeviceKey bob = KeyFor("bob");
   Result<CarryPlan> plan =
-      PlanCarry(std::vector<Event>{h.Write(bob, MemberCreatedBody(bob, "B"))}, bob);
+      PlanCarry(std::vector<Event>{h.Write(bob, MemberCreatedBody(bob, "B"))}, bob, ChainOf("bob"));
   ASSERT_TRUE(plan.ok());
   EXPECT_TRUE(plan->steps.empty());
   EXPECT_EQ(plan->shared + plan->reflections, 0u);
+}
+
+TEST(PlanCarry, AReflectionForgottenAloneStaysForgotten) {
+  History h;
+  const log::DeviceKey bob = KeyFor("bob");
+  const log::DeviceKey chain = ChainOf("bob");
+  std::vector<Event> solo;
+  solo.push_back(h.Write(chain, ChainStartBody(bob)));
+  const Event kept = h.Write(chain, ReflectionBody("kept"));
+  const Event gone = h.Write(chain, ReflectionBody("regretted"));
+  solo.insert(solo.end(), {kept, gone, h.Write(chain, ForgetBody(gone.id))});
+  Result<CarryPlan> plan = PlanCarry(solo, bob, chain);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  ASSERT_EQ(plan->steps.size(), 1u);
+  EXPECT_EQ(plan->steps[0].solo_id, kept.id);
+  EXPECT_EQ(plan->reflections, 1u);
+  EXPECT_EQ(plan->forgotten, 1u);
 }
 
 TEST(PlanCarry, RefusesALogHoldingAnotherDevicesEntries) {
@@ -119,7 +166,7 @@ TEST(PlanCarry, RefusesALogHoldingAnotherDevicesEntries) {
   const log::DeviceKey alice = KeyFor("alice");
   std::vector<Event> log = {h.Write(bob, MemberCreatedBody(bob, "Bob")),
                             h.Write(alice, NeedBody("alice's"))};
-  Result<CarryPlan> plan = PlanCarry(log, bob);
+  Result<CarryPlan> plan = PlanCarry(log, bob, ChainOf("bob"));
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.code(), ErrorCode::kRefused);
   EXPECT_NE(plan.error().message.find("accord invite"), std::string::npos);
@@ -130,7 +177,7 @@ TEST(PlanCarry, RefusesALogThatAlreadyLetSomeoneIn) {
   const log::DeviceKey bob = KeyFor("bob");
   std::vector<Event> log = {h.Write(bob, MemberCreatedBody(bob, "Bob")),
                             h.Write(bob, MemberAddedBody(KeyFor("carol"), "Carol"))};
-  Result<CarryPlan> plan = PlanCarry(log, bob);
+  Result<CarryPlan> plan = PlanCarry(log, bob, ChainOf("bob"));
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.code(), ErrorCode::kRefused);
   EXPECT_NE(plan.error().message.find(ToHex(log[1].id).substr(0, 8)), std::string::npos);
@@ -174,10 +221,10 @@ TEST(CarryOut, ACounterAndARetireWrittenAloneNameTheCopyOfTheirAgreement) {
   const Event retire = h.Write(bob, RetireBody(v1.id, "not now"), 40);
   const Event check = h.Write(bob, CheckInBody(4, v1.id, "good"), 50);
   solo.insert(solo.end(), {v1, v2, retire, check});
-  Result<CarryPlan> plan = PlanCarry(solo, bob);
+  Result<CarryPlan> plan = PlanCarry(solo, bob, ChainOf("bob"));
   ASSERT_TRUE(plan.ok());
 
-  PactWriter writer(bob, 1000);
+  PactWriter writer(bob, ChainOf("bob in the pact"), 1000);
   auto ids = CarryOut(*plan, WriterFor(writer));
   ASSERT_TRUE(ids.ok()) << ids.error().message;
   ASSERT_EQ(writer.written.size(), 4u);
@@ -209,7 +256,7 @@ TEST(CarryOut, StopsAtTheFirstFailedWriteAndSaysWhich) {
   const log::DeviceKey bob = KeyFor("bob");
   std::vector<Event> solo = {h.Write(bob, NeedBody("one")), h.Write(bob, NeedBody("two")),
                              h.Write(bob, NeedBody("three"))};
-  Result<CarryPlan> plan = PlanCarry(solo, bob);
+  Result<CarryPlan> plan = PlanCarry(solo, bob, ChainOf("bob"));
   ASSERT_TRUE(plan.ok());
   int calls = 0;
   auto ids = CarryOut(*plan, [&](const UserKind&, int64_t) -> Result<log::EntryId> {
@@ -226,7 +273,8 @@ TEST(CarryOut, StopsAtTheFirstFailedWriteAndSaysWhich) {
 // ---- The property: both partners prepared alone, then paired.
 
 // One person's solo log driven by `choices`: every kind a member writes, references only to
-// their own earlier entries, times strictly increasing from `start_ms`.
+// their own earlier entries, times strictly increasing from `start_ms`; private entries in
+// the person's private chain (ChainOf(name)), which starts with its PrivateChainStart.
 std::vector<Event> SoloLog(History& h, const log::DeviceKey& me, const std::string& name,
                            const std::vector<uint32_t>& choices, int64_t start_ms) {
   std::vector<Event> out;
@@ -234,6 +282,9 @@ std::vector<Event> SoloLog(History& h, const log::DeviceKey& me, const std::stri
   out.push_back(h.Write(me, MemberCreatedBody(me, name), t));
   std::vector<std::vector<log::EntryId>> agreements;  // root first, then its counters
   std::vector<log::EntryId> requests;
+  std::vector<log::EntryId> reflections;
+  const log::DeviceKey chain = ChainOf(name);
+  bool chain_started = false;
   for (size_t i = 0; i < choices.size(); ++i) {
     const uint32_t c = choices[i];
     const uint32_t arg = c >> 4;
@@ -290,8 +341,14 @@ std::vector<Event> SoloLog(History& h, const log::DeviceKey& me, const std::stri
         body = AppreciationBody("thanks " + text);
         break;
       case 10:
-      case 11:
         body = ReflectionBody("reflection " + text);
+        break;
+      case 11:  // forget one of one's reflections, now and then
+        if (reflections.empty() || arg % 3 != 0) {
+          body = ReflectionBody("reflection " + text);
+        } else {
+          body = ForgetBody(reflections[pick(reflections.size())]);
+        }
         break;
       case 12: {  // an acceptance or decline of one's own version (the plan remaps them too)
         if (agreements.empty()) {
@@ -305,7 +362,13 @@ std::vector<Event> SoloLog(History& h, const log::DeviceKey& me, const std::stri
         break;
       }
     }
-    const Event e = h.Write(me, body, t);
+    const bool is_private = log::ScopeOf(body) == log::Scope::kPrivate;
+    if (is_private && !chain_started) {
+      out.push_back(h.Write(chain, ChainStartBody(me), t));
+      chain_started = true;
+    }
+    const Event e = h.Write(is_private ? chain : me, body, t);
+    if (std::holds_alternative<Reflected>(e.kind)) reflections.push_back(e.id);
     if (const auto* p = std::get_if<Proposed>(&e.kind)) {
       if (!p->agreement) {
         agreements.push_back({e.id});
@@ -416,27 +479,48 @@ TEST(SoloCarryProperty, BothPreparedLogsArePairedWithNothingLostOrDoubledAndRefl
         // Alice invites: her log becomes the pact, and she lets Bob in.
         const std::vector<Event> added = {h.Write(alice, MemberAddedBody(bob, "Bob"), join_ms)};
         // Bob joins: his solo log is carried.
-        Result<CarryPlan> plan = PlanCarry(bob_solo, bob);
+        Result<CarryPlan> plan = PlanCarry(bob_solo, bob, ChainOf("Bob"));
         RC_ASSERT(plan.ok());
-        RC_ASSERT(plan->steps.size() == bob_solo.size() - 1);  // all but his MemberCreated
-        PactWriter writer(bob, join_ms);
+        // All but his MemberCreated, his chain's start, his Forgets and what they erased.
+        size_t expected_steps = 0;
+        std::map<log::EntryId, const Event*> solo_by_id;
+        std::set<log::EntryId> forgotten;
+        for (const Event& e : bob_solo) {
+          solo_by_id[e.id] = &e;
+          if (const auto* f = std::get_if<Forgot>(&e.kind)) forgotten.insert(f->entry);
+        }
+        for (const Event& e : bob_solo) {
+          if (std::holds_alternative<MemberCreated>(e.kind) ||
+              std::holds_alternative<PrivateChainStarted>(e.kind) ||
+              std::holds_alternative<Forgot>(e.kind) || forgotten.count(e.id) != 0) {
+            continue;
+          }
+          ++expected_steps;
+        }
+        RC_ASSERT(plan->steps.size() == expected_steps);
+        RC_ASSERT(plan->forgotten == forgotten.size());
+        PactWriter writer(bob, ChainOf("bob in the pact"), join_ms);
         auto new_ids = CarryOut(*plan, WriterFor(writer));
         RC_ASSERT(new_ids.ok());
         const std::vector<Event>& carried = writer.written;
+        const std::vector<Event>& bob_in_pact = writer.all;
         RC_ASSERT(carried.size() == plan->shared + plan->reflections);
         for (size_t i = 0; i < carried.size(); ++i) {
-          RC_ASSERT(carried[i].original_time_ms == bob_solo[i + 1].time_ms);
-          RC_ASSERT(carried[i].scope == bob_solo[i + 1].scope);
+          const Event& solo = *solo_by_id.at(plan->steps[i].solo_id);
+          RC_ASSERT(carried[i].original_time_ms == solo.time_ms);
+          RC_ASSERT(carried[i].scope == solo.scope);
+          if (i > 0) RC_ASSERT(solo.lamport > solo_by_id.at(plan->steps[i - 1].solo_id)->lamport);
         }
 
         // What each device holds: its own reflections, only the other's shared entries.
         const std::vector<Event> alice_shared = Without(alice_solo, log::Scope::kPrivate);
-        const std::vector<Event> bob_shared = Without(carried, log::Scope::kPrivate);
+        const std::vector<Event> bob_shared = Without(bob_in_pact, log::Scope::kPrivate);
         const State on_alices = FoldAll({&alice_solo, &added, &bob_shared});
-        const State on_bobs = FoldAll({&alice_shared, &added, &carried});
+        const State on_bobs = FoldAll({&alice_shared, &added, &bob_in_pact});
         RC_ASSERT(StateDigest(on_alices) == StateDigest(on_bobs));
 
         const Described alice_alone = Describe(FoldAll({&alice_solo}), {});
+        RC_CLASSIFY(plan->forgotten > 0, "bob forgot a reflection alone");
         const Described bob_alone = Describe(FoldAll({&bob_solo}), *new_ids);
         const std::vector<std::string> expected = Union(alice_alone.shared, bob_alone.shared);
         const Described alices = Describe(on_alices, {});
