@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "base/duration.h"
+#include "crypto/epoch_seal.h"
 #include "daemon/log/author.h"
 
 namespace accord::state {
@@ -110,7 +111,7 @@ Result<EventKind> EpochFrom(const proto::EpochStart& e) {
   for (const auto& r : e.recipients()) {
     auto device = Required32(r.device_key(), "recipient device key");
     if (!device.ok()) return device.error();
-    if (r.sealed_key().empty() || r.sealed_key().size() > kMaxSealedKeyBytes) {
+    if (r.sealed_key().size() != crypto::kSealedEpochKeyBytes) {
       return Bad("sealed epoch key size");
     }
     out.recipients.push_back({*device, Bytes(r.sealed_key().begin(), r.sealed_key().end())});

@@ -17,16 +17,21 @@ constexpr size_t kMaxNameBytes = 128;          // bytes: member and device names
 constexpr size_t kMaxScheduleSpecBytes = 256;  // bytes: the schedule as typed
 constexpr size_t kMaxTimeZoneBytes = 64;       // bytes: IANA zone names are far shorter
 constexpr size_t kMaxRecipients = 256;         // per EpochStart; far above any household
-constexpr size_t kMaxSealedKeyBytes = 256;     // bytes; a sealed epoch key is ~100
 constexpr int64_t kMaxAnchorDayMagnitude = 1000000;  // days from 1970, about 2700 years
 
 // kBadBody when the kind is not set, the kind's scope differs from header.scope, an id or
 // key is not 32 bytes (empty only where the field is optional), a feeling is outside 1..5, a
 // duration is <= 0 or above one year, a schedule field is out of range, a required text is
 // empty, a text is past its cap, or a control entry names someone it may not
+<<<<<<< HEAD
 // (MemberCreated.member_id != author, MemberAdded.member_id != device_key), or an
 // original_time_ms is negative, later than the header's time, or set on a control entry.
 // The event's time_ms is the original time when the body has one, else the header's.
+=======
+// (MemberCreated.member_id != author, MemberAdded.member_id != device_key), or an EpochStart
+// has epoch 0, no recipient or more than kMaxRecipients, or a sealed key that is not exactly
+// crypto::kSealedEpochKeyBytes.
+>>>>>>> main
 // Deliberately independent of local data (no time zone lookup), so every device decides alike.
 Result<Event> EventFromBody(const log::EntryHeader& header, const log::EntryId& id,
                             const proto::Body& body);

@@ -89,19 +89,26 @@ void Fold::Freeze(const log::DeviceKey& author, uint64_t from_seq) {
 }
 
 Membership Fold::ResolveControl() const {
-  std::vector<const Event*> control;
-  control.reserve(control_.size());
-  for (const auto& [key, e] : control_) control.push_back(e);
-  return ResolveMembership(control, frozen_, chains_);
+  return ResolveMembership(ControlEvents(), frozen_, chains_);
 }
 
 std::vector<Member> Fold::Members() const { return ResolveControl().members(); }
+
+std::vector<const Event*> Fold::ControlEvents() const {
+  std::vector<const Event*> control;
+  control.reserve(control_.size());
+  for (const auto& [key, e] : control_) control.push_back(e);
+  return control;
+}
+
+state::Epochs Fold::Epochs() const { return ResolveEpochs(ControlEvents(), ResolveControl()); }
 
 State Fold::View() const {
   const Membership membership = ResolveControl();
 
   State s;
   s.members = membership.members();
+  s.epoch = ResolveEpochs(ControlEvents(), membership).current();
   ForEachCounted(needs_, membership, [&](const Event& e, const MemberId& who) {
     s.needs.push_back(Need{AuthoredBy(e, who), std::get<NeedAdded>(e.kind).text});
   });

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "daemon/state/agreements.h"
+#include "daemon/state/epochs.h"
 #include "daemon/state/events.h"
 #include "daemon/state/state.h"
 
@@ -39,6 +40,9 @@ class Fold {
   // Only the members (what View().members holds): folds the control events alone, so it
   // costs nothing per need or proposal in the log.
   std::vector<Member> Members() const;
+  // The key epochs (epochs.h), from the control events alone like Members(); changes only
+  // with membership_generation().
+  state::Epochs Epochs() const;
   // Changes whenever Members() may: a control event applied, or a freeze.
   uint64_t membership_generation() const { return membership_generation_; }
 
@@ -53,6 +57,7 @@ class Fold {
 
   void Index(const Event& e);
   Membership ResolveControl() const;
+  std::vector<const Event*> ControlEvents() const;  // LWW order
 
   std::map<log::EntryId, Event> events_;  // node-based: the pointers below stay valid
   std::map<OrderKey, const Event*> control_;

@@ -12,6 +12,7 @@ using Cutoffs = std::map<log::DeviceKey, OrderKey>;
 // Devices assigned to members by the claims (MemberCreated, MemberAdded, DeviceAdded).
 struct Assignment {
   std::map<log::DeviceKey, MemberId> device_member;
+  std::map<log::DeviceKey, OrderKey> admitted;  // the winning claim's key
   std::map<MemberId, Member> members;
 };
 
@@ -75,6 +76,7 @@ Assignment Assign(const std::vector<const Event*>& control, const Cutoffs& cutof
     }
     out.members[owner].devices.push_back(std::move(record));
     out.device_member[device] = owner;
+    out.admitted[device] = KeyOf(*e);
     auto [first, last] = waiting_on_author.equal_range(device);
     for (auto it = first; it != last; ++it) ready.push(it->second);
   }
@@ -145,6 +147,7 @@ Membership ResolveMembership(const std::vector<const Event*>& all_control,
   Assignment final_assignment = Assign(control, CutoffsFrom(first, endings));
   out.cutoff_ = CutoffsFrom(final_assignment, endings);
   out.device_member_ = std::move(final_assignment.device_member);
+  out.admitted_ = std::move(final_assignment.admitted);
 
   for (auto& [id, member] : final_assignment.members) {
     member.left = endings.left.count(id) != 0;
@@ -170,6 +173,25 @@ std::optional<MemberId> Membership::MemberOf(const Event& event) const {
 log::DeviceKey Membership::DeviceOf(const log::DeviceKey& author) const {
   auto it = chains_.find(author);
   return it == chains_.end() ? author : it->second;
+}
+
+std::optional<OrderKey> Membership::AdmittedAt(const log::DeviceKey& device) const {
+  auto it = admitted_.find(device);
+  if (it == admitted_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<OrderKey> Membership::EndedAt(const log::DeviceKey& device) const {
+  auto it = cutoff_.find(device);
+  if (it == cutoff_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool Membership::IsCurrentDeviceAt(const log::DeviceKey& device, const OrderKey& at) const {
+  const std::optional<OrderKey> admitted = AdmittedAt(device);
+  if (!admitted || !(*admitted < at)) return false;
+  const std::optional<OrderKey> ended = EndedAt(device);
+  return !ended || at < *ended;
 }
 
 bool Membership::IsFrozen(const Event& event) const {

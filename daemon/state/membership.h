@@ -29,6 +29,14 @@ class Membership {
   const std::vector<Member>& members() const { return members_; }    // sorted by id
   const std::vector<MemberId>& current() const { return current_; }  // sorted
 
+  // For epochs.h. The LWW key of the claim that admitted `device` (nullopt: not a device of
+  // any member), and of the leave or removal that ended it (nullopt: not ended).
+  std::optional<OrderKey> AdmittedAt(const log::DeviceKey& device) const;
+  std::optional<OrderKey> EndedAt(const log::DeviceKey& device) const;
+  // Admitted LWW-before `at` and not ended LWW-before it: a device an EpochStart at `at`
+  // must be sealed to.
+  bool IsCurrentDeviceAt(const log::DeviceKey& device, const OrderKey& at) const;
+
  private:
   friend Membership ResolveMembership(const std::vector<const Event*>& control,
                                       const std::map<log::DeviceKey, uint64_t>& frozen,
@@ -36,8 +44,9 @@ class Membership {
   std::vector<Member> members_;
   std::vector<MemberId> current_;
   std::map<log::DeviceKey, MemberId> device_member_;
-  std::map<log::DeviceKey, OrderKey> cutoff_;  // authority ends before this key
-  std::map<log::DeviceKey, uint64_t> frozen_;  // author -> first seq not folded
+  std::map<log::DeviceKey, OrderKey> admitted_;  // device -> key of the claim that won
+  std::map<log::DeviceKey, OrderKey> cutoff_;    // authority ends before this key
+  std::map<log::DeviceKey, uint64_t> frozen_;    // author -> first seq not folded
   std::map<log::DeviceKey, log::DeviceKey> chains_;  // private chain key -> its device
 };
 

@@ -164,6 +164,7 @@ struct State {
   std::vector<Appreciation> appreciations;
   std::vector<Reflection> reflections;
   std::vector<FrozenAuthor> frozen;  // sorted by device
+  uint64_t epoch = 0;                // the current key epoch (epochs.h); not in the digest
   friend bool operator==(const State&, const State&) = default;
 
   // Lookups by exact id; nullptr when absent. Linear: for callers, not for the fold itself.

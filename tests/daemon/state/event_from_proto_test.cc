@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/epoch_seal.h"
 #include "daemon/log/author.h"
 #include "tests/daemon/state/history.h"
 
@@ -230,6 +231,33 @@ TEST(EventFromBody, AControlEntryWithAnOriginalTimeIsRefused) {
   proto::Body body = testing::MemberCreatedBody(kAlice, "Alice");
   body.set_original_time_ms(1'600'000'000'000);
   ExpectBadBody(body);
+TEST(EventFromBody, AnEpochStartsSealedKeysAreExactlyOneSealedBoxLong) {
+  proto::Body b;
+  b.mutable_epoch_start()->set_epoch(2);
+  auto* r = b.mutable_epoch_start()->add_recipients();
+  r->set_device_key(AsString(kAlice));
+  for (size_t n : {crypto::kSealedEpochKeyBytes - 1, crypto::kSealedEpochKeyBytes + 1, size_t{48},
+                   size_t{255}}) {
+    r->set_sealed_key(std::string(n, 's'));
+    ExpectBadBody(b);
+  }
+  r->set_sealed_key(std::string(crypto::kSealedEpochKeyBytes, 's'));
+  EXPECT_TRUE(Decode(b).ok());
+}
+
+TEST(EventFromBody, AnEpochStartHasAtMostTheRecipientCap) {
+  proto::Body b;
+  b.mutable_epoch_start()->set_epoch(2);
+  for (size_t i = 0; i < kMaxRecipients; ++i) {
+    auto* r = b.mutable_epoch_start()->add_recipients();
+    r->set_device_key(AsString(KeyFor("device " + std::to_string(i))));
+    r->set_sealed_key(std::string(crypto::kSealedEpochKeyBytes, 's'));
+  }
+  EXPECT_TRUE(Decode(b).ok());
+  auto* r = b.mutable_epoch_start()->add_recipients();
+  r->set_device_key(AsString(KeyFor("one too many")));
+  r->set_sealed_key(std::string(crypto::kSealedEpochKeyBytes, 's'));
+  ExpectBadBody(b);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/epoch_seal.h"
 #include "daemon/log/author.h"
 #include "daemon/state/event_from_proto.h"
 #include "tests/daemon/state/history.h"
@@ -125,7 +126,7 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
       const size_t n = *rc::gen::inRange<size_t>(1, 8);
       for (size_t i = 0; i < n; ++i) {
         const auto sealed = *rc::gen::container<std::vector<uint8_t>>(
-            *rc::gen::inRange<size_t>(1, kMaxSealedKeyBytes + 1), rc::gen::arbitrary<uint8_t>());
+            crypto::kSealedEpochKeyBytes, rc::gen::arbitrary<uint8_t>());
         e.recipients.push_back({Key(), Bytes(sealed.begin(), sealed.end())});
       }
       return e;

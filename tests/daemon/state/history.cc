@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/epoch_seal.h"
 #include "crypto/hash.h"
 #include "daemon/log/author.h"
 #include "daemon/state/event_from_proto.h"
@@ -106,6 +107,17 @@ proto::Body MemberLeftBody(const MemberId& member) {
 proto::Body DeviceRemovedBody(const log::DeviceKey& device) {
   proto::Body b;
   b.mutable_device_removed()->set_device_key(AsString(device));
+  return b;
+}
+
+proto::Body EpochStartBody(uint64_t epoch, const std::vector<log::DeviceKey>& recipients) {
+  proto::Body b;
+  b.mutable_epoch_start()->set_epoch(epoch);
+  for (const log::DeviceKey& d : recipients) {
+    auto* r = b.mutable_epoch_start()->add_recipients();
+    r->set_device_key(AsString(d));
+    r->set_sealed_key(std::string(crypto::kSealedEpochKeyBytes, static_cast<char>(d[0])));
+  }
   return b;
 }
 

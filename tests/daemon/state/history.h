@@ -60,6 +60,8 @@ proto::Body MemberAddedBody(const log::DeviceKey& device, std::string name);
 proto::Body DeviceAddedBody(const log::DeviceKey& device);
 proto::Body MemberLeftBody(const MemberId& member);
 proto::Body DeviceRemovedBody(const log::DeviceKey& device);
+// Sealed keys are fixed stand-ins of the right size: the fold never opens them.
+proto::Body EpochStartBody(uint64_t epoch, const std::vector<log::DeviceKey>& recipients);
 proto::Body NeedBody(std::string text);
 proto::Body BoundaryBody(std::string text, bool during_space = false);
 proto::Body ProposalBody(std::string text, int64_t review_every_s = 0);
