@@ -198,6 +198,17 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       }
       out << "\nsafety number (compare at the kitchen table):\n  " << S(r.join().safety_number())
           << "\n";
+      if (r.join().carried_entries() > 0) {
+        out << r.join().carried_entries()
+            << (r.join().carried_entries() == 1 ? " earlier entry of yours is"
+                                                : " earlier entries of yours are")
+            << " now in the pact\n";
+      }
+      if (r.join().carried_reflections() > 0) {
+        out << r.join().carried_reflections()
+            << (r.join().carried_reflections() == 1 ? " reflection stays" : " reflections stay")
+            << " on your devices only\n";
+      }
       break;
     case R::kDevices:
       out << "devices of " << S(r.devices().member_name()) << ":\n";
@@ -265,6 +276,8 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
         out << Short(e.id()) << "  " << S(e.author_name()) << " #" << e.seq() << "  "
             << LocalTime(e.time_ms()) << "  " << proto::WordFor(e.kind()) << "  "
             << proto::WordFor(e.signature())
+            << (e.carried_ms() != 0 ? "  (carried into the pact " + LocalTime(e.carried_ms()) + ")"
+                                    : "")
             << (e.damage() == proto::DAMAGE_UNSPECIFIED
                     ? ""
                     : "  DAMAGED: " + std::string(proto::WordFor(e.damage())))

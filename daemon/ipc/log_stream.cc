@@ -60,7 +60,9 @@ void LogStream::Add(const LogRow& row) {
                                           : "device " + ToHex(row.header.author).substr(0, 8));
   e->set_seq(row.header.seq);
   e->set_lamport(row.header.lamport);
-  e->set_time_ms(row.header.time_ms);
+  // A carried entry shows when it was first written, and says when it was carried.
+  e->set_time_ms(row.original_time_ms.value_or(row.header.time_ms));
+  if (row.original_time_ms) e->set_carried_ms(row.header.time_ms);
   e->set_scope(ScopeView(row.header.scope));
   e->set_kind(row.erased ? proto::ENTRY_KIND_ERASED : row.kind);
   e->set_signature(!row.verified      ? proto::SIGNATURE_STORED

@@ -15,11 +15,9 @@ Joins::~Joins() { *alive_ = false; }
 void Joins::Join(const std::string& code, const std::string& address, JoinAs as, JoinDone done) {
   Result<pairing::PairingCode> parsed = pairing::ParseCode(code);
   if (!parsed.ok()) return done(parsed.error());
-  if (!node_.HasOnlyGenesis()) {
-    return done(MakeError(ErrorCode::kRefused,
-                          "this device already has entries of its own; invite your partner from "
-                          "this device instead (accord invite)"));
-  }
+  // A prepared solo log is carried into the pact (node_prepared.cc); refuse what cannot be
+  // before the code is spent.
+  if (Status joinable = node_.CheckJoinable(); !joinable.ok()) return done(joinable.error());
   if (address.empty()) return FindInviter(*parsed, std::move(as), std::move(done));
   Result<HostPort> hp = ParseHostPort(address);
   if (!hp.ok()) return done(hp.error());
@@ -124,9 +122,10 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
   for (const auto& [epoch, key] : bundle.epoch_keys) keys.emplace_back(epoch, key.Clone());
   std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys;
   for (const auto& [gen, key] : bundle.person_keys) person_keys.emplace_back(gen, key.Clone());
-  Status joined = as_device ? node_.JoinAsDevice(bundle.pact, std::move(keys),
-                                                 std::move(person_keys), bundle.inviter_member)
-                            : node_.JoinPact(bundle.pact, std::move(keys));
+  Result<Node::JoinReport> joined =
+      as_device ? node_.JoinAsDevice(bundle.pact, std::move(keys), std::move(person_keys),
+                                     bundle.inviter_member)
+                : node_.JoinPact(bundle.pact, std::move(keys));
   if (!joined.ok()) co_return done(joined.error());
   const pairing::DeviceRecord& inviter = machine.inviter();
   book_.Pin(inviter.signing, inviter.x25519);
@@ -150,6 +149,8 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
                                  : "joined " + bundle.inviter_name + "'s pact");
   LogInfo(as_device ? "pairing: joined a pact as another device of our member"
                     : "pairing: joined a pact");
+  response.set_carried_entries(joined->carried_shared);
+  response.set_carried_reflections(joined->carried_reflections);
   discovery_.BeaconNow();  // under the pact's keys now: the inviter hears this device
   done(response);
 }

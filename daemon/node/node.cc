@@ -251,26 +251,33 @@ Result<state::MemberId> Node::Init(const std::string& name, const std::string& d
   return device_key_;
 }
 
-Result<log::EntryId> Node::Write(state::UserKind kind) {
-  return WriteKind(state::ToEventKind(std::move(kind)));
+Result<log::EntryId> Node::Write(state::UserKind kind, std::optional<int64_t> original_time_ms) {
+  return WriteKind(state::ToEventKind(std::move(kind)), original_time_ms);
 }
 
-Result<log::EntryId> Node::WriteKind(const state::EventKind& kind) {
+Result<log::EntryId> Node::WriteKind(const state::EventKind& kind,
+                                     std::optional<int64_t> original_time_ms) {
   if (std::optional<Error> blocked = WriteBlocked()) return *blocked;
   // Folded from the body as sealed, not from `kind`, so this device decides what the entry
   // means exactly as every device that receives it will.
-  const proto::Body body = state::BodyFromKind(kind);
-  if (log::ScopeOf(body) != log::Scope::kPrivate) return WriteBody(*author_, body);
+  proto::Body body = state::BodyFromKind(kind);
+  const int64_t now_ms = clock_.NowMs();
+  // A solo entry dated after now (the clock was set back since) keeps the header's time.
+  if (original_time_ms)
+    body.set_original_time_ms(
+        std::clamp<int64_t>(*original_time_ms, 0, std::max<int64_t>(now_ms, 0)));
+  if (log::ScopeOf(body) != log::Scope::kPrivate) return WriteBody(*author_, body, now_ms);
   if (chain_author_->head().seq == 0) {
     Result<log::EntryId> start = WriteBody(
-        *chain_author_, log::PrivateChainStartBody(identity_->signing, pact_, chain_key_));
+        *chain_author_, log::PrivateChainStartBody(identity_->signing, pact_, chain_key_), now_ms);
     if (!start.ok()) return start.error();
   }
-  return WriteBody(*chain_author_, body);
+  return WriteBody(*chain_author_, body, now_ms);
 }
 
-Result<log::EntryId> Node::WriteBody(log::Author& author, const proto::Body& body) {
-  Result<log::AuthoredEntry> entry = author.Write(body, keys_, max_lamport_ + 1, clock_.NowMs());
+Result<log::EntryId> Node::WriteBody(log::Author& author, const proto::Body& body,
+                                     int64_t now_ms) {
+  Result<log::AuthoredEntry> entry = author.Write(body, keys_, max_lamport_ + 1, now_ms);
   if (!entry.ok()) return entry.error();
   if (Status s = store_->AppendOwn(*entry); !s.ok()) {
     // The author advanced its head in memory; put it back where the store is.

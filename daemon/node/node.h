@@ -24,6 +24,7 @@
 #include "daemon/log/signatures.h"
 #include "daemon/node/clock.h"
 #include "daemon/state/fold.h"
+#include "daemon/state/solo_carry.h"
 #include "daemon/state/state.h"
 #include "daemon/store/store.h"
 
@@ -39,6 +40,8 @@ struct LogRow {
   log::Damage damage = log::Damage::kNone;  // what is wrong with the stored copy
   bool undecryptable = false;               // (--verify) intact bytes that no key held here opens
   bool erased = false;                      // its body was erased on purpose (forget)
+  // The body's original time, for an entry carried from a solo log (docs/pairing.md).
+  std::optional<int64_t> original_time_ms;
 };
 
 // A slice of `accord log`: stored entries in arrival order and where the next slice starts.
@@ -62,8 +65,10 @@ class Node {
 
   // Seals, signs and durably stores one own entry, then folds it as any device would decode
   // it (EventFromBody). REQUIRES: has_identity(). kRefused while WriteBlocked(): nothing is
-  // written that could never be delivered.
-  Result<log::EntryId> Write(state::UserKind kind);
+  // written that could never be delivered. `original_time_ms` only for an entry carried from
+  // a solo log (JoinPact): kept in the body, clamped to [0, the header's time].
+  Result<log::EntryId> Write(state::UserKind kind,
+                             std::optional<int64_t> original_time_ms = std::nullopt);
 
   // Restore from a backup (SPEC §4, node_restore.cc). Why this device may not author now: a
   // peer holds more of its own feed (it is catching up), or its own feed forked. nullopt if
@@ -113,10 +118,24 @@ class Node {
   // Pairing, inviter side: writes the MemberAdded entry for the partner's first device.
   Result<log::EntryId> AddMember(const log::DeviceKey& device, const crypto::DhPublicKey& x25519,
                                  const std::string& name);
-  // Pairing, joiner side: this device's solo log (nothing but its MemberCreated) is replaced
-  // by the inviter's pact. kRefused if this device already wrote anything else.
-  Status JoinPact(const log::PactId& pact,
-                  std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys);
+  // ---- Pairing two prepared logs, joiner side (node_prepared.cc; docs/pairing.md) ----
+  struct JoinReport {
+    size_t carried_shared = 0;       // earlier shared entries of ours now in the pact
+    size_t carried_reflections = 0;  // earlier reflections, written again as new ones are
+  };
+  // This device's solo log is replaced by the inviter's pact, and every entry it wrote alone
+  // (except its MemberCreated) is written again in the pact by this device, in order, with
+  // its original time and its references to other solo entries remapped
+  // (state/solo_carry.h). All of it is one transaction: on any failure nothing has changed
+  // and the solo log is as it was. kRefused, before anything changes, if the log cannot be
+  // carried (CheckJoinable).
+  Result<JoinReport> JoinPact(const log::PactId& pact,
+                              std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys);
+  // Whether JoinPact could carry this device's log, changing nothing (for `join`, before the
+  // pairing starts): kRefused if it holds another device's entries or a control entry beyond
+  // its MemberCreated, or may not write now; kCorrupt if an own entry is damaged or unreadable.
+  Status CheckJoinable();
+  // ---- end of pairing two prepared logs ----
   // A device known from pairing before any entry names it (the inviter, for a joiner that
   // has not received the inviter's log yet): its entries pass validation.
   void TrustDevice(const log::DeviceKey& device) { named_devices_.insert(device); }
@@ -175,10 +194,10 @@ class Node {
   // MemberCreated, is dropped), with `member`'s person keys in place of this device's own.
   // This device writes no membership entry: it counts for `member` once the inviter's
   // DeviceAdded arrives. kRefused if this device already wrote anything else.
-  Status JoinAsDevice(const log::PactId& pact,
-                      std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
-                      std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys,
-                      const state::MemberId& member);
+  Result<JoinReport> JoinAsDevice(const log::PactId& pact,
+                                  std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
+                                  std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys,
+                                  const state::MemberId& member);
 
   // At most `limit` stored entries after `after_arrival`, in arrival order.
   Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit) const;
@@ -282,11 +301,18 @@ class Node {
   Status RecordAndFold(const log::IngestPlan& plan, ReceiveReport& report,
                        std::vector<ChangeNotice>& forks);
   // Write for any kind, control ones included (init, pairing). Private kinds go to this
-  // device's private chain, which starts with its PrivateChainStart.
-  Result<log::EntryId> WriteKind(const state::EventKind& kind);
-  Result<log::EntryId> WriteBody(log::Author& author, const proto::Body& body);
+  // device's private chain, which starts with its PrivateChainStart. `original_time_ms` as
+  // for Write.
+  Result<log::EntryId> WriteKind(const state::EventKind& kind,
+                                 std::optional<int64_t> original_time_ms = std::nullopt);
+  Result<log::EntryId> WriteBody(log::Author& author, const proto::Body& body, int64_t now_ms);
   // Both of this device's feeds, from the store's heads (after the pact or the store moved).
   void ResetAuthors();
+  // node_prepared.cc: every own entry of the solo log, decoded and planned; and the pact's
+  // keys and an empty log in place of the solo log's, in the store and in memory.
+  Result<state::CarryPlan> PlanSoloCarry();
+  Status InstallPact(const log::PactId& pact,
+                     std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys);
   // Refold's check of one stored entry: true if it may be folded (intact, body held).
   bool CheckAtRefold(const store::StoredEntry& e);
   bool ExpectsBody(const log::EntryHeader& header, const log::EntryId& id);

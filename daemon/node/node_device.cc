@@ -68,10 +68,10 @@ std::vector<std::pair<uint64_t, crypto::SecretKey>> Node::PersonKeysForOwnDevice
   return out;
 }
 
-Status Node::JoinAsDevice(const log::PactId& pact,
-                          std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
-                          std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys,
-                          const state::MemberId& member) {
+Result<Node::JoinReport> Node::JoinAsDevice(
+    const log::PactId& pact, std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
+    std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys,
+    const state::MemberId& member) {
   // JoinPact's refusals, before anything changes.
   if (!HasOnlyGenesis()) {
     return MakeError(ErrorCode::kRefused,

@@ -195,6 +195,7 @@ std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
             ? OpenStoredBody(e.header, e.envelope, keys_)
             : Result<proto::Body>(MakeError(ErrorCode::kUnknownEpoch, ""));
     if (body.ok()) row.kind = BodyKindOf(*body);
+    if (body.ok() && body->has_original_time_ms()) row.original_time_ms = body->original_time_ms();
     // Intact bytes that do not open under a key we hold: the author sealed them so. Nothing
     // can repair that, but --verify says so.
     if (row.verified && !body.ok() && body.code() != ErrorCode::kUnknownEpoch) {

@@ -16,10 +16,6 @@
 
 namespace accord::daemon {
 
-using node_internal::kMetaInitProfile;
-using node_internal::kMetaPact;
-using node_internal::StoreKey;
-
 Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch) {
   const std::vector<log::SignatureVerdict> signatures =
       log::VerifySignatures(batch, log::SignatureThreads());
@@ -128,38 +124,7 @@ bool Node::HasOnlyGenesis() const {
   return true;
 }
 
-Status Node::JoinPact(const log::PactId& pact,
-                      std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys) {
-  if (!HasOnlyGenesis()) {
-    return MakeError(ErrorCode::kRefused,
-                     "this device already has entries of its own; invite your partner from this "
-                     "device instead (accord invite)");
-  }
-  if (epoch_keys.empty()) return MakeError(ErrorCode::kBadBody, "the pact came without keys");
-  ACCORD_RETURN_IF_ERROR(store_->ResetLog());
-  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaPact, pact));
-  ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaInitProfile, Bytes()));
-  log::KeyRing ring;
-  for (const auto& [generation, key] : keys_.person_keys())
-    ring.AddPersonKey(generation, key.Clone());
-  for (auto& [epoch, key] : epoch_keys) {
-    ACCORD_RETURN_IF_ERROR(
-        StoreKey(*store_, identity_->storage_key, store::WrappedKeyKind::kEpoch, epoch, key));
-    ring.AddEpochKey(epoch, std::move(key));
-  }
-  keys_ = std::move(ring);
-  pact_ = pact;
-  ResetAuthors();
-  fold_ = std::make_unique<state::Fold>();
-  named_devices_.clear();
-  introduced_by_.clear();
-  chain_device_.clear();
-  state_.reset();
-  digest_.reset();
-  members_.reset();
-  max_lamport_ = 0;
-  return Status::Ok();
-}
+// JoinPact: node_prepared.cc.
 
 std::vector<std::pair<uint64_t, crypto::SecretKey>> Node::EpochKeysForPartner() const {
   std::vector<std::pair<uint64_t, crypto::SecretKey>> out;

@@ -248,12 +248,24 @@ Result<Event> EventFromBody(const log::EntryHeader& header, const log::EntryId& 
   if (log::ScopeOf(body) != header.scope) return Bad("entry kind does not match its scope");
   auto kind = KindFrom(header, body);
   if (!kind.ok()) return kind.error();
+  if (body.has_original_time_ms()) {
+    if (header.scope == log::Scope::kControl) {
+      return Bad("a control entry is never carried from a solo log, so has no original time");
+    }
+    if (body.original_time_ms() < 0 || body.original_time_ms() > header.time_ms) {
+      return Bad("an original time must lie between 1970 and the entry's own time");
+    }
+  }
   Event event;
   event.id = id;
   event.author = header.author;
   event.seq = header.seq;
   event.lamport = header.lamport;
   event.time_ms = header.time_ms;
+  if (body.has_original_time_ms()) {
+    event.original_time_ms = body.original_time_ms();
+    event.time_ms = body.original_time_ms();
+  }
   event.scope = header.scope;
   event.kind = std::move(*kind);
   return event;

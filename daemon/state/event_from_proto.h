@@ -23,9 +23,11 @@ constexpr int64_t kMaxAnchorDayMagnitude = 1000000;  // days from 1970, about 27
 // key is not 32 bytes (empty only where the field is optional), a feeling is outside 1..5, a
 // duration is <= 0 or above one year, a schedule field is out of range, a required text is
 // empty, a text is past its cap, or a control entry names someone it may not
-// (MemberCreated.member_id != author, MemberAdded.member_id != device_key), or an EpochStart
+// (MemberCreated.member_id != author, MemberAdded.member_id != device_key), an EpochStart
 // has epoch 0, no recipient or more than kMaxRecipients, or a sealed key that is not exactly
-// crypto::kSealedEpochKeyBytes.
+// crypto::kSealedEpochKeyBytes, or an original_time_ms is negative, later than the header's
+// time, or set on a control entry. The event's time_ms is the original time when the body
+// has one, else the header's.
 // Deliberately independent of local data (no time zone lookup), so every device decides alike.
 Result<Event> EventFromBody(const log::EntryHeader& header, const log::EntryId& id,
                             const proto::Body& body);

@@ -158,7 +158,12 @@ struct Event {
   log::DeviceKey author{};
   uint64_t seq = 0;
   uint64_t lamport = 0;
-  int64_t time_ms = 0;  // unix milliseconds, the author's clock
+  // Unix milliseconds: when the entry was written as its views show it. The header's time
+  // (the author's clock), or for an entry carried from a solo log its original time.
+  int64_t time_ms = 0;
+  // The body's original_time_ms, set only on an entry carried from a solo log when two
+  // prepared logs were paired (docs/pairing.md); time_ms then equals it.
+  std::optional<int64_t> original_time_ms;
   log::Scope scope = log::Scope::kShared;
   EventKind kind;
 

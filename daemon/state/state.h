@@ -123,7 +123,7 @@ struct SpaceAck {
 
 struct SpaceRequest {
   Authored by;
-  int64_t start_ms = 0;     // the request's header time
+  int64_t start_ms = 0;     // the request's time (its original time, if carried)
   int64_t duration_ms = 0;  // as asked
   int64_t end_ms = 0;       // start + duration, or the requester's first "back", if earlier
   std::optional<log::EntryId> ended_by;  // the SpaceBack entry that ended it early

@@ -187,17 +187,29 @@ Error Sqlite::ErrorFrom(int rc, std::string_view what) const {
                                     sqlite3_errstr(rc) + ")");
 }
 
-Transaction::Transaction(Sqlite& db) : db_(db), begin_(db.Exec("BEGIN IMMEDIATE")) {}
+namespace {
+constexpr char kSavepoint[] = "accord_nested";
+}  // namespace
+
+Transaction::Transaction(Sqlite& db)
+    : db_(db),
+      nested_(db.in_transaction()),
+      begin_(db.Exec(nested_ ? std::string("SAVEPOINT ") + kSavepoint : "BEGIN IMMEDIATE")) {}
 
 Transaction::~Transaction() {
+  if (committed_ || !begin_.ok()) return;
+  if (nested_) {
+    // Undoes this savepoint's changes alone; the outer transaction goes on.
+    (void)db_.Exec(std::string("ROLLBACK TO ") + kSavepoint + "; RELEASE " + kSavepoint);
+    return;
+  }
   // A failed COMMIT can leave the transaction open (SQLITE_BUSY); roll back in that case too.
-  // Transactions never nest here, so an open one is ours.
-  if (!committed_ && db_.in_transaction()) (void)db_.Exec("ROLLBACK");
+  if (db_.in_transaction()) (void)db_.Exec("ROLLBACK");
 }
 
 Status Transaction::Commit() {
   if (!begin_.ok()) return begin_;
-  Status committed = db_.Exec("COMMIT");
+  Status committed = db_.Exec(nested_ ? std::string("RELEASE ") + kSavepoint : "COMMIT");
   committed_ = committed.ok();
   return committed;
 }

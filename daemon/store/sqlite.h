@@ -101,7 +101,9 @@ class Sqlite {
 ErrorCode CodeFor(int rc);
 
 // BEGIN IMMEDIATE on construction (check status()); ROLLBACK on destruction unless
-// Commit() succeeded, so an early return leaves nothing of the transaction behind.
+// Commit() succeeded, so an early return leaves nothing of the transaction behind. Inside an
+// open transaction (Store::Atomically) it is a SAVEPOINT instead: Commit releases it into the
+// outer transaction, and destruction without Commit rolls back to it.
 class Transaction {
  public:
   explicit Transaction(Sqlite& db);
@@ -114,6 +116,7 @@ class Transaction {
 
  private:
   Sqlite& db_;
+  bool nested_;
   Status begin_;
   bool committed_ = false;
 };

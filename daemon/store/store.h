@@ -137,8 +137,17 @@ class Store {
   Result<std::vector<PeerRow>> Peers() const;
 
   // Drops every entry, fork proof and frozen feed, in one transaction: for a device that
-  // joins a partner's pact before it shared anything of its own (its solo log is replaced).
+  // joins a partner's pact (its solo log is replaced; its entries are carried, node_prepared.cc).
   Status ResetLog();
+
+  // store_atomic.cc. Runs `work` as one transaction: what it changes through this store is
+  // kept only if it returns Ok and the COMMIT succeeds, durably and all at once (a crash
+  // leaves all or nothing); otherwise none of it is, and the head and frozen caches are read
+  // back from the database. The transactions of the calls inside become savepoints, and an
+  // own entry appended inside is durable only at the end. REQUIRES: not called inside itself.
+  Status Atomically(const std::function<Status()>& work);
+  // Drops every wrapped key of `kind` (a joiner's solo epoch keys, replaced by the pact's).
+  Status DropWrappedKeys(WrappedKeyKind kind);
 
  private:
   struct Row {

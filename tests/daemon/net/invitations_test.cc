@@ -141,11 +141,25 @@ TEST_F(JoinsTest, AMalformedAddressIsRefusedAtOnce) {
   EXPECT_EQ(JoinNow(pairing::GenerateCode().text, "nowhere").code(), ErrorCode::kInvalidArgument);
 }
 
-TEST_F(JoinsTest, ADeviceWithEntriesOfItsOwnIsRefused) {
+// A solo log with entries of its own is carried into the pact (docs/pairing.md "Pairing two
+// prepared logs"); one that already let someone in cannot be, and is refused before dialing.
+TEST_F(JoinsTest, ADeviceThatAlreadyLetSomeoneInIsRefused) {
   ASSERT_TRUE(node_->Write(Need(1)).ok());
+  StrangerKeys carol;
+  ASSERT_TRUE(node_->AddMember(carol.signing.public_key(), carol.dh.public_key(), "Carol").ok());
   Result<proto::JoinResponse> joined = JoinNow(pairing::GenerateCode().text, "127.0.0.1:7001");
   ASSERT_FALSE(joined.ok());
   EXPECT_EQ(joined.code(), ErrorCode::kRefused);
+  EXPECT_NE(joined.error().message.find("accord invite"), std::string::npos);
+}
+
+TEST_F(JoinsTest, ADeviceWithEntriesOfItsOwnGoesOnToDial) {
+  ASSERT_TRUE(node_->Write(Need(1)).ok());
+  ASSERT_TRUE(node_->Write(state::Reflected{"alone"}).ok());
+  std::optional<Result<proto::JoinResponse>> out;
+  joins_.Join(pairing::GenerateCode().text, "127.0.0.1:7001",
+              [&](Result<proto::JoinResponse> r) { out = std::move(r); });
+  EXPECT_FALSE(out.has_value()) << (out && !out->ok() ? out->error().message : "");
 }
 
 }  // namespace

@@ -24,8 +24,11 @@ class NodeDeviceTest : public NodeFixture {
     Result<log::EntryId> added = alice_->AddOwnDevice(
         laptop_->device_key(), laptop_->identity().dh.public_key(), "alice's laptop");
     EXPECT_TRUE(added.ok()) << added.error().message;
-    return laptop_->JoinAsDevice(alice_->pact(), alice_->EpochKeysForPartner(),
-                                 alice_->PersonKeysForOwnDevice(), alice_->member());
+    Result<Node::JoinReport> joined =
+        laptop_->JoinAsDevice(alice_->pact(), alice_->EpochKeysForPartner(),
+                              alice_->PersonKeysForOwnDevice(), alice_->member());
+    if (!joined.ok()) return joined.error();
+    return Status::Ok();
   }
 
   void ReopenLaptop() {

@@ -189,6 +189,50 @@ TEST(EventFromBody, RejectsAnEpochStartWithoutRecipientsOrWithBadKeys) {
   ExpectBadBody(b);
 }
 
+// An entry carried from a solo log (docs/pairing.md "Pairing two prepared logs").
+TEST(EventFromBody, AnOriginalTimeIsTheEventsTime) {
+  proto::Body body = testing::NeedBody("written alone");
+  body.set_original_time_ms(1'600'000'000'000);
+  auto event = Decode(body);
+  ASSERT_TRUE(event.ok()) << event.error().message;
+  EXPECT_EQ(event->time_ms, 1'600'000'000'000);
+  EXPECT_EQ(event->original_time_ms, 1'600'000'000'000);
+  EXPECT_EQ(event->lamport, 7u);  // LWW order stays the header's
+
+  auto plain = Decode(testing::NeedBody("written now"));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->time_ms, 1'700'000'000'000);
+  EXPECT_FALSE(plain->original_time_ms.has_value());
+}
+
+TEST(EventFromBody, AnOriginalTimeMayEqualTheHeadersTimeAndBeZero) {
+  for (int64_t t : {int64_t{0}, int64_t{1'700'000'000'000}}) {
+    proto::Body body = testing::ReflectionBody("private");
+    body.set_original_time_ms(t);
+    auto event = Decode(body);
+    ASSERT_TRUE(event.ok()) << t << ": " << event.error().message;
+    EXPECT_EQ(event->time_ms, t);
+  }
+}
+
+TEST(EventFromBody, AnOriginalTimeAfterTheHeadersTimeIsRefused) {
+  proto::Body body = testing::NeedBody("from the future");
+  body.set_original_time_ms(1'700'000'000'001);
+  ExpectBadBody(body);
+}
+
+TEST(EventFromBody, ANegativeOriginalTimeIsRefused) {
+  proto::Body body = testing::AppreciationBody("thanks");
+  body.set_original_time_ms(-1);
+  ExpectBadBody(body);
+}
+
+TEST(EventFromBody, AControlEntryWithAnOriginalTimeIsRefused) {
+  proto::Body body = testing::MemberCreatedBody(kAlice, "Alice");
+  body.set_original_time_ms(1'600'000'000'000);
+  ExpectBadBody(body);
+}
+
 TEST(EventFromBody, AnEpochStartsSealedKeysAreExactlyOneSealedBoxLong) {
   proto::Body b;
   b.mutable_epoch_start()->set_epoch(2);
