@@ -100,6 +100,7 @@ Result<std::unique_ptr<Node>> Node::Open(const InstancePaths& paths, const Clock
     ACCORD_RETURN_IF_ERROR(node->Refold());
     ACCORD_RETURN_IF_ERROR(node->CheckIdentityAgainstStore());
     ACCORD_RETURN_IF_ERROR(node->FinishInit());
+    ACCORD_RETURN_IF_ERROR(node->MoveFormatOneReflections());
   } else {
     ACCORD_RETURN_IF_ERROR(node->CheckNoIdentityIsMissing());
   }
@@ -267,6 +268,10 @@ Result<log::EntryId> Node::WriteKind(const state::EventKind& kind,
     body.set_original_time_ms(
         std::clamp<int64_t>(*original_time_ms, 0, std::max<int64_t>(now_ms, 0)));
   if (log::ScopeOf(body) != log::Scope::kPrivate) return WriteBody(*author_, body, now_ms);
+  return WritePrivate(body, now_ms);
+}
+
+Result<log::EntryId> Node::WritePrivate(const proto::Body& body, int64_t now_ms) {
   if (chain_author_->head().seq == 0) {
     Result<log::EntryId> start = WriteBody(
         *chain_author_, log::PrivateChainStartBody(identity_->signing, pact_, chain_key_), now_ms);
@@ -275,8 +280,7 @@ Result<log::EntryId> Node::WriteKind(const state::EventKind& kind,
   return WriteBody(*chain_author_, body, now_ms);
 }
 
-Result<log::EntryId> Node::WriteBody(log::Author& author, const proto::Body& body,
-                                     int64_t now_ms) {
+Result<log::EntryId> Node::WriteBody(log::Author& author, const proto::Body& body, int64_t now_ms) {
   Result<log::AuthoredEntry> entry = author.Write(body, keys_, max_lamport_ + 1, now_ms);
   if (!entry.ok()) return entry.error();
   if (Status s = store_->AppendOwn(*entry); !s.ok()) {

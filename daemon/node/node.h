@@ -306,6 +306,10 @@ class Node {
   Result<log::EntryId> WriteKind(const state::EventKind& kind,
                                  std::optional<int64_t> original_time_ms = std::nullopt);
   Result<log::EntryId> WriteBody(log::Author& author, const proto::Body& body, int64_t now_ms);
+  Result<log::EntryId> WritePrivate(const proto::Body& body, int64_t now_ms);  // to the chain
+  // node_convert.cc: this device's format-1 reflections into its private chain (once).
+  Status MoveFormatOneReflections();
+  std::map<log::EntryId, log::EntryId> MovedReflections();
   // Both of this device's feeds, from the store's heads (after the pact or the store moved).
   void ResetAuthors();
   // node_prepared.cc: every own entry of the solo log, decoded and planned; and the pact's

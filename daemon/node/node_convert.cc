@@ -42,7 +42,7 @@ Status Node::MoveFormatOneReflections() {
         copy.mutable_reflection()->set_moved_from(std::string(id.begin(), id.end()));
         copy.set_original_time_ms(body->has_original_time_ms() ? body->original_time_ms()
                                                                : header->time_ms);
-        Result<log::EntryId> written = WritePrivate(copy);
+        Result<log::EntryId> written = WritePrivate(copy, NowMs());
         if (!written.ok()) return written.error();
       }
       Result<log::EntryId> forgot = WriteKind(state::Forgot{id});

@@ -181,10 +181,13 @@ Result<EventKind> KindFrom(const log::EntryHeader& header, const proto::Body& bo
       ACCORD_RETURN_IF_ERROR(
           CheckText(body.appreciation().text(), kMaxTextBytes, true, "appreciation"));
       return EventKind(Appreciated{body.appreciation().text()});
-    case B::kReflection:
+    case B::kReflection: {
       ACCORD_RETURN_IF_ERROR(
           CheckText(body.reflection().text(), kMaxTextBytes, true, "reflection"));
-      return EventKind(Reflected{body.reflection().text()});
+      auto moved_from = Optional32(body.reflection().moved_from(), "moved-from id");
+      if (!moved_from.ok()) return moved_from.error();
+      return EventKind(Reflected{body.reflection().text(), *moved_from});
+    }
     case B::kPrivateChainStart: {
       const auto& c = body.private_chain_start();
       ACCORD_ID_OR_RETURN(device, c.device_key(), "device key");

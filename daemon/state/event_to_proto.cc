@@ -73,7 +73,10 @@ struct ToBody {
     c->set_agreement_id(OptionalField(k.agreement));
   }
   void operator()(const Appreciated& k) { body.mutable_appreciation()->set_text(k.text); }
-  void operator()(const Reflected& k) { body.mutable_reflection()->set_text(k.text); }
+  void operator()(const Reflected& k) {
+    body.mutable_reflection()->set_text(k.text);
+    body.mutable_reflection()->set_moved_from(OptionalField(k.moved_from));
+  }
   // The node makes the binding (log::PrivateChainStartBody: it needs the device's key).
   void operator()(const PrivateChainStarted& k) {
     body.mutable_private_chain_start()->set_device_key(Field(k.device));

@@ -82,6 +82,7 @@ struct Appreciated {
 // Private kind.
 struct Reflected {
   std::string text;
+  std::optional<log::EntryId> moved_from;  // the format-1 entry it replaces
   friend bool operator==(const Reflected&, const Reflected&) = default;
 };
 // Control kinds.

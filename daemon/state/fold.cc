@@ -160,11 +160,17 @@ State Fold::View() const {
   ForEachCounted(forgets_, membership, [&](const Event& e, const MemberId& who) {
     forgotten.emplace(std::get<Forgot>(e.kind).entry, who);
   });
+  // A format-1 reflection moved into its member's private chain shows once, as the copy.
+  ForEachCounted(reflections_, membership, [&](const Event& e, const MemberId& who) {
+    const auto& moved = std::get<Reflected>(e.kind).moved_from;
+    if (moved) forgotten.emplace(*moved, who);
+  });
   ForEachCounted(reflections_, membership, [&](const Event& e, const MemberId& who) {
     if (forgotten.count({e.id, who}) != 0) return;
     Authored by = AuthoredBy(e, who);
     by.device = membership.DeviceOf(e.author);
-    s.reflections.push_back(Reflection{by, std::get<Reflected>(e.kind).text});
+    const auto& r = std::get<Reflected>(e.kind);
+    s.reflections.push_back(Reflection{by, r.text, r.moved_from});
   });
   for (const auto& [device, seq] : frozen_) s.frozen.push_back(FrozenAuthor{device, seq});
   return s;

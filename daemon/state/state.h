@@ -142,6 +142,7 @@ struct Appreciation {
 struct Reflection {
   Authored by;
   std::string text;
+  std::optional<log::EntryId> moved_from;  // a copy of this format-1 entry (node_convert.cc)
   friend bool operator==(const Reflection&, const Reflection&) = default;
 };
 

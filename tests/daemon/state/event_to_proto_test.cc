@@ -100,7 +100,7 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
     case 10:
       return Appreciated{Text(true)};
     case 11:
-      return Reflected{Text(true)};
+      return Reflected{Text(true), MaybeKey()};
     case 12: {
       const auto binding =
           *rc::gen::container<std::vector<uint8_t>>(64, rc::gen::arbitrary<uint8_t>());
