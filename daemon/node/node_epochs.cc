@@ -2,6 +2,7 @@
 // new entry is sealed to, rotating when a device ended, taking the keys EpochStarts seal to
 // this device — and the two entries that end devices: leaving and removing a device.
 #include <algorithm>
+#include <cstring>
 #include <ctime>
 
 #include "crypto/epoch_seal.h"
@@ -27,7 +28,7 @@ std::string LocalDate(int64_t time_ms) {
 }
 
 bool IsDevice(const std::string& bytes, const log::DeviceKey& key) {
-  return bytes.size() == key.size() && std::equal(key.begin(), key.end(), bytes.begin());
+  return bytes.size() == key.size() && std::memcmp(bytes.data(), key.data(), key.size()) == 0;
 }
 
 log::KeyRing CopyRing(const log::KeyRing& keys) {
