@@ -78,8 +78,8 @@ class Node {
   std::optional<Error> LeftError();
   // Removes another device of this device's own member (SPEC §6 `device remove`): writes
   // DeviceRemoved; the next shared or control write rotates the epoch key first. `prefix`:
-  // hex of the device key, at least 4 digits. kNotFound (no such device), kInvalidArgument
-  // (ambiguous or not hex), kRefused (another person's device, this device, already removed).
+  // hex of the device key, at least 4 digits. kNotFound (no such device), kAmbiguous,
+  // kInvalidArgument (not hex), kRefused (another person's device, this device, already removed).
   Result<log::EntryId> RemoveDevice(const std::string& prefix);
   // The key epochs as the folded control entries resolve them (cached).
   const state::Epochs& Epochs();

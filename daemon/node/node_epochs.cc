@@ -231,8 +231,8 @@ Result<log::EntryId> Node::RemoveDevice(const std::string& prefix) {
     for (const state::Device& d : m.devices) {
       if (ToHex(d.key).rfind(hex, 0) != 0) continue;
       if (found != nullptr) {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         "device ID " + hex + " is ambiguous; give more of it");
+        return MakeError(ErrorCode::kAmbiguous,
+                         "device ID " + hex + " is ambiguous; give more digits");
       }
       found = &d;
       owner = &m;
