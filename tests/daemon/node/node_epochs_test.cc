@@ -5,6 +5,7 @@
 
 #include "daemon/log/header.h"
 #include "daemon/log/validate.h"
+#include "daemon/net/node_source.h"
 #include "tests/daemon/node/node_fixture.h"
 
 namespace accord::daemon {
@@ -179,6 +180,31 @@ TEST_F(NodeEpochsTest, TheLeaverStoresNothingWrittenAfterItsLeave) {
   ASSERT_TRUE(got.ok()) << got.error().message;
   EXPECT_FALSE(Holds(*carol_, *later));
   EXPECT_FALSE(HasNeed(*carol_, "I need 2"));
+}
+
+TEST_F(NodeEpochsTest, TheSenderGivesALeaverNothingWrittenAfterItsLeave) {
+  PairThree();
+  ASSERT_TRUE(alice_->Write(Need(1)).ok());  // before the leave
+  ASSERT_TRUE(Sync(*alice_, *carol_).ok());
+  ASSERT_TRUE(carol_->Leave().ok());
+  ASSERT_TRUE(Sync(*carol_, *alice_).ok());
+  ASSERT_TRUE(alice_->Write(Need(2)).ok());  // after it: an EpochStart, then the need
+
+  Result<std::vector<log::Envelope>> feed =
+      alice_->store().ReadRange(alice_->device_key(), 1, 1000);
+  ASSERT_TRUE(feed.ok());
+  NodeSource to_carol(*alice_, carol_->device_key());
+  NodeSource to_bob(*alice_, bob_->device_key());
+  std::vector<sync::Share> carol_gets;
+  for (const log::Envelope& e : *feed) {
+    const log::EntryHeader header = *log::DecodeHeader(e.header);
+    carol_gets.push_back(to_carol.MaySend(e, header));
+    EXPECT_EQ(to_bob.MaySend(e, header), sync::Share::kWhole) << header.seq;
+  }
+  ASSERT_EQ(carol_gets.size(), 6u);  // created, two added, need 1, epoch start, need 2
+  EXPECT_EQ(carol_gets[3], sync::Share::kWhole);
+  EXPECT_EQ(carol_gets[4], sync::Share::kNothing);
+  EXPECT_EQ(carol_gets[5], sync::Share::kNothing);
 }
 
 TEST_F(NodeEpochsTest, RemovingADeviceNamesOneOfYourOwnOthers) {
