@@ -77,7 +77,8 @@ TEST_F(PactTest, ALeaverKeepsAReadOnlyCopyAndReceivesNothingWrittenAfterItsLeave
 
   // Connected, Bob's session pushes what he writes at once; give it a few rounds.
   ASSERT_TRUE(WaitFor([&] {
-    for (const nlohmann::json& p : Json(bob, {"peers"})["peers"]["peers"])
+    const nlohmann::json peers = Json(bob, {"peers"});
+    for (const nlohmann::json& p : peers["peers"]["peers"])
       if (p["state"] == "PEER_STATE_CONNECTED") return true;
     return false;
   })) << bob.daemon->Log();
