@@ -105,19 +105,24 @@ std::vector<CommandRow> MakeTable() {
         return r;
       });
   row(
-      "invite", "[--no-wait] [--timeout DUR] [--share-history]",
-      "print a pairing code for your partner, then wait for them to join",
+      "invite", "[--no-wait] [--timeout DUR] [--share-history] [--device]",
+      "print a pairing code for your partner (or, with --device, for another device of yours), "
+      "then wait for them to join",
       [](CLI::App& c, Args& a) {
         c.add_flag("--no-wait", a.no_wait, "return at once; the daemon keeps the invitation open");
         c.add_option("--timeout", a.timeout, "how long the code works (default 10m)");
         c.add_flag("--share-history", a.share_history,
                    "a third person may read everything written so far (needed for a pact of two "
                    "or more, until joining at a new key epoch exists)");
+        c.add_flag("--device", a.device,
+                   "the code adds another device of yours (your history, keys and reflections "
+                   "go to it), not a new person");
       },
       [](const Args& a) -> Result<Request> {
         Request r;
         r.mutable_invite()->set_no_wait(a.no_wait);
         r.mutable_invite()->set_share_history(a.share_history);
+        r.mutable_invite()->set_device(a.device);
         if (!a.timeout.empty()) {
           Result<std::chrono::seconds> d = ParseDuration(a.timeout);
           if (!d.ok()) return d.error();
@@ -127,16 +132,16 @@ std::vector<CommandRow> MakeTable() {
       });
   row(
       "join", "CODE [--peer HOST:PORT] [--name NAME]",
-      "join your partner's pact with the code they gave you (found on the home network, or at "
-      "--peer)",
+      "join your partner's pact with the code they gave you, or become another device of yours "
+      "with a code from accord invite --device (found on the home network, or at --peer)",
       [](CLI::App& c, Args& a) {
         c.add_option("CODE", a.code, "the code, like 7-crossbow-meadow-ember")->required();
         c.add_option("--peer", a.peer,
                      "your partner's daemon, as their accord invite or accord status shows it "
                      "(without it, their invitation is found on the home network)");
         c.add_option("--name", a.name,
-                     "your name as your partner will see it (creates this device's identity if "
-                     "accord init has not run)");
+                     "your name as your partner will see it, or for a device code this device's "
+                     "name (creates this device's identity if accord init has not run)");
       },
       [](const Args& a) -> Result<Request> {
         Request r;
@@ -157,6 +162,13 @@ std::vector<CommandRow> MakeTable() {
       [](const Args&) -> Result<Request> {
         Request r;
         r.mutable_peers();
+        return r;
+      });
+  // Several devices per person (SPEC §4): `accord devices`.
+  row("devices", "", "my devices: name, key, added when, last seen", none,
+      [](const Args&) -> Result<Request> {
+        Request r;
+        r.mutable_devices();
         return r;
       });
   row("status", "", "who is in the pact, what waits for you, who is in space, what is due", none,

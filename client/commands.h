@@ -34,6 +34,7 @@ struct Args {
   std::string timeout;
   bool no_wait = false;
   bool share_history = false;
+  bool device = false;
   int feeling = 0;
   bool during_space = false;
   bool verify = false;

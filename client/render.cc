@@ -104,6 +104,7 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
   out << "pact:";
   for (const auto& m : s.members()) {
     out << " " << S(m.name()) << (m.is_me() ? " (me)" : "") << (m.left() ? " (left)" : "");
+    if (m.device_keys_size() > 1) out << " [" << m.device_keys_size() << " devices]";
   }
   out << "\n";
   if (s.listen_addresses_size() > 0) {
@@ -190,9 +191,32 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       break;
     }
     case R::kJoin:
-      out << "joined " << S(r.join().partner_name())
-          << "'s pact\nsafety number (compare at the kitchen table):\n  "
-          << S(r.join().safety_number()) << "\n";
+      if (r.join().device()) {
+        out << "this is now another device of " << S(r.join().partner_name());
+      } else {
+        out << "joined " << S(r.join().partner_name()) << "'s pact";
+      }
+      out << "\nsafety number (compare at the kitchen table):\n  " << S(r.join().safety_number())
+          << "\n";
+      break;
+    case R::kDevices:
+      out << "devices of " << S(r.devices().member_name()) << ":\n";
+      for (const auto& d : r.devices().devices()) {
+        out << "  " << Short(d.device_key()) << "  "
+            << (d.name().empty() ? std::string("(unnamed)") : S(d.name()))
+            << (d.this_device() ? "  (this device)" : "") << (d.removed() ? "  (removed)" : "");
+        if (d.added_ms() > 0) out << "  added " << LocalTime(d.added_ms());
+        if (!d.this_device()) {
+          if (d.state() == proto::PEER_STATE_CONNECTED) {
+            out << "  connected";
+          } else if (d.last_seen_ms() > 0) {
+            out << "  last seen " << LocalTime(d.last_seen_ms());
+          } else {
+            out << "  never seen";
+          }
+        }
+        out << "\n";
+      }
       break;
     case R::kWritten:
       out << Short(r.written().id()) << "\n";

@@ -97,14 +97,14 @@ Result<proto::Response> Handlers::AgreementAction(const proto::AgreementActionRe
   if (!target.ok()) return target.error();
   const state::Version& v = **target;
   const bool accept = r.action() == proto::AgreementActionRequest::ACCEPT;
-  ACCORD_RETURN_IF_ERROR(state::MayTakeStance(v, node_.me(), accept));
+  ACCORD_RETURN_IF_ERROR(state::MayTakeStance(v, node_.member(), accept));
   if (accept) return Written(node_.Write(state::Accepted{a.id, v.by.id}), "");
   return Written(node_.Write(state::Declined{a.id, v.by.id, r.note()}), "");
 }
 
 Result<proto::Response> Handlers::ListAgreements(const proto::ListAgreementsRequest& r) {
   const state::State& s = node_.State();
-  ViewBuilder v(s, node_.me(), node_.NowMs());
+  ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
   out.mutable_agreements();
   for (const state::Agreement& a : s.agreements) {
@@ -122,7 +122,7 @@ Result<proto::Response> Handlers::Show(const proto::ShowRequest& r) {
   const state::State& s = node_.State();
   Result<AgreementRef> ref = ResolveAgreement(s, r.agreement());
   if (!ref.ok()) return ref.error();
-  ViewBuilder v(s, node_.me(), node_.NowMs());
+  ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
   *out.mutable_show()->mutable_agreement() = v.Agreement(*ref->agreement, true);
   return out;

@@ -14,6 +14,7 @@
 #include "daemon/ipc/views.h"
 #include "daemon/logging.h"
 #include "daemon/net/peer_manager.h"
+#include "daemon/pairing/code.h"
 #include "daemon/state/due.h"
 
 namespace accord::daemon {
@@ -175,6 +176,8 @@ void Handlers::Handle(const proto::Request& q, const std::shared_ptr<IpcSession>
       return Reply(session, Due());
     case R::kPeers:
       return Reply(session, Peers());
+    case R::kDevices:
+      return Reply(session, Devices());
     case R::COMMAND_NOT_SET:
       break;
   }
@@ -209,7 +212,7 @@ Result<proto::Response> Handlers::Init(const proto::InitRequest& r) {
 Result<proto::Response> Handlers::Status() {
   const state::State& s = node_.State();
   const int64_t now = node_.NowMs();
-  ViewBuilder v(s, node_.me(), now);
+  ViewBuilder v(s, node_.member(), now);
   proto::Response out;
   auto* st = out.mutable_status();
   for (const state::Member& m : s.members) *st->add_members() = v.Member(m);
@@ -270,7 +273,7 @@ Result<proto::Response> Handlers::WriteNote(state::UserKind note, const std::str
 
 Result<proto::Response> Handlers::ListNotes(const proto::ListNotesRequest& r) {
   const state::State& s = node_.State();
-  ViewBuilder v(s, node_.me(), node_.NowMs());
+  ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
   auto* notes = out.mutable_notes();
   switch (r.kind()) {
@@ -289,7 +292,7 @@ Result<proto::Response> Handlers::ListNotes(const proto::ListNotesRequest& r) {
       break;
     case proto::ListNotesRequest::REFLECTIONS:
       for (const auto& x : s.reflections)
-        if (x.by.member == node_.me()) *notes->add_notes() = v.Note(x.by, x.text);
+        if (x.by.member == node_.member()) *notes->add_notes() = v.Note(x.by, x.text);
       break;
     default:
       return MakeError(ErrorCode::kInvalidArgument, "unknown list");
@@ -321,7 +324,7 @@ Result<proto::Response> Handlers::ListCheckIns(const proto::ListCheckInsRequest&
     if (!ref.ok()) return ref.error();
     only = ref->agreement->id;
   }
-  ViewBuilder v(s, node_.me(), node_.NowMs());
+  ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
   out.mutable_check_ins();
   for (const state::CheckIn& c : s.check_ins)
@@ -331,7 +334,7 @@ Result<proto::Response> Handlers::ListCheckIns(const proto::ListCheckInsRequest&
 
 Result<proto::Response> Handlers::Due() {
   const state::State& s = node_.State();
-  ViewBuilder v(s, node_.me(), node_.NowMs());
+  ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
   out.mutable_due();
   for (const state::DueItem& d : state::Due(s, node_.NowMs())) {
@@ -372,7 +375,7 @@ void Handlers::Export(const proto::ExportRequest& r, const std::shared_ptr<IpcSe
   }
   // One chunk at a time, each made once the one before is written: memory stays bounded
   // by the state's own copy and a chunk, however large the export.
-  auto doc = std::make_shared<ExportDocument>(format, node_.State(), node_.me(), node_.NowMs());
+  auto doc = std::make_shared<ExportDocument>(format, node_.State(), node_.member(), node_.NowMs());
   session->SendPulled([doc, finished = false]() mutable -> std::optional<proto::Response> {
     if (finished) return std::nullopt;
     proto::Response out;
@@ -436,7 +439,7 @@ void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSe
     };
   }
   Result<proto::InviteUpdate> opened = peers_->invitations().Open(
-      r.no_wait(), std::chrono::seconds(r.timeout_s()), r.share_history(), notify);
+      r.no_wait(), std::chrono::seconds(r.timeout_s()), r.share_history(), r.device(), notify);
   if (!opened.ok()) return session->SendError(opened.code(), opened.error().message);
   proto::Response out;
   *out.mutable_invite() = *opened;
@@ -446,27 +449,38 @@ void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSe
 }
 
 void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session) {
-  if (!node_.has_identity() && !r.name().empty()) {
+  // What can be checked here is, before an identity is made for the join.
+  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
+  if (Result<pairing::PairingCode> code = pairing::ParseCode(r.code()); !code.ok()) {
+    return session->SendError(code.code(), code.error().message);
+  }
+  Joins::JoinAs as{r.name(), false};
+  if (!node_.has_identity()) {
+    // A fresh machine: the identity is made here. A new person must say their name; for
+    // another device of a member the name only names the device, and the host name will do
+    // (the member's name comes from the pact).
     proto::InitRequest init;
     init.set_name(r.name());
+    if (r.name().empty()) {
+      std::string host = Hostname();
+      init.set_name(CheckName(host).ok() ? host : "new device");
+      as.name = init.name();
+      as.person_needs_name = true;
+    }
     Result<proto::Response> made = Init(init);
     if (!made.ok()) return session->SendError(made.code(), made.error().message);
   }
-  if (!node_.has_identity()) {
-    return session->SendError(ErrorCode::kRefused,
-                              "this device has no identity yet: add --name NAME (or run accord "
-                              "init --name NAME first)");
-  }
-  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
   std::weak_ptr<IpcSession> weak = session;
-  peers_->joins().Join(r.code(), r.peer(), [weak](Result<proto::JoinResponse> result) {
-    auto s = weak.lock();
-    if (!s) return;
-    if (!result.ok()) return s->SendError(result.code(), result.error().message);
-    proto::Response out;
-    *out.mutable_join() = *result;
-    s->Send(out);
-  });
+  peers_->joins().Join(r.code(), r.peer(), std::move(as),
+                       [weak](Result<proto::JoinResponse> result) {
+                         auto s = weak.lock();
+                         if (!s) return;
+                         if (!result.ok())
+                           return s->SendError(result.code(), result.error().message);
+                         proto::Response out;
+                         *out.mutable_join() = *result;
+                         s->Send(out);
+                       });
 }
 
 }  // namespace accord::daemon

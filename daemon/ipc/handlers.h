@@ -49,6 +49,8 @@ class Handlers final : public Dispatcher {
   Result<proto::Response> Peers();
   void Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSession>& session);
   void Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session);
+  // `accord devices` (device_handlers.cc): my member's devices.
+  Result<proto::Response> Devices();
 
   Result<proto::Response> Written(Result<log::EntryId> id, const std::string& text);
   void OnEvent(const state::Event& event);

@@ -34,12 +34,12 @@ Result<proto::Response> Handlers::AckSpace(const proto::AckSpaceRequest& r) {
   const state::State& s = node_.State();
   Result<const state::SpaceRequest*> req = ResolveSpaceRequest(s, r.request());
   if (!req.ok()) return req.error();
-  ACCORD_RETURN_IF_ERROR(state::MayAcknowledge(**req, node_.me()));
+  ACCORD_RETURN_IF_ERROR(state::MayAcknowledge(**req, node_.member()));
   return Written(node_.Write(state::SpaceAcked{(*req)->by.id, r.note()}), "");
 }
 
 Result<proto::Response> Handlers::Back() {
-  Result<log::EntryId> mine = state::RequestToEnd(node_.State(), node_.me(), node_.NowMs());
+  Result<log::EntryId> mine = state::RequestToEnd(node_.State(), node_.member(), node_.NowMs());
   if (!mine.ok()) return mine.error();
   return Written(node_.Write(state::SpaceEnded{*mine}), "");
 }
@@ -47,7 +47,7 @@ Result<proto::Response> Handlers::Back() {
 Result<proto::Response> Handlers::Space() {
   const state::State& s = node_.State();
   const int64_t now = node_.NowMs();
-  ViewBuilder v(s, node_.me(), now);
+  ViewBuilder v(s, node_.member(), now);
   proto::Response out;
   auto* sp = out.mutable_space();
   for (const state::SpaceRequest& r : state::InSpaceNow(s, now)) *sp->add_in_space() = v.Space(r);

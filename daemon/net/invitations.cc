@@ -13,17 +13,32 @@ namespace accord::daemon {
 
 namespace {
 
+// Another device of my own member: the same person, so no history rule applies, only the
+// number of devices a record can list.
+Status MayAddOwnDevice(Node& node) {
+  const state::Member* mine = node.State().FindMember(node.member());
+  if (mine->left) return MakeError(ErrorCode::kRefused, "you have left this pact");
+  size_t devices = 0;
+  for (const state::Device& d : mine->devices) devices += d.removed ? 0 : 1;
+  if (devices >= pairing::kMaxMemberDevices) {
+    return MakeError(ErrorCode::kRefused, "you already have " + std::to_string(devices) +
+                                              " devices, the most one person can have");
+  }
+  return Status::Ok();
+}
+
 // Whether this device may let a new person in now, judged from the pact's signed membership
 // as folded here (never from a count taken earlier): asked when the invitation opens and
 // again when the joiner arrives.
-Status MayLetSomeoneIn(Node& node, bool share_history) {
-  if (node.State().FindMember(node.me()) == nullptr) {
+Status MayLetSomeoneIn(Node& node, bool share_history, bool device) {
+  if (node.State().FindMember(node.member()) == nullptr) {
     // A joiner before its first sync holds none of the pact's entries, not even the one
     // that made it a member: it cannot know who is in the pact.
     return MakeError(ErrorCode::kRefused,
                      "this device has not received the pact's membership yet; wait until it "
                      "has synced with your partner (accord peers), then invite");
   }
+  if (device) return MayAddOwnDevice(node);
   size_t current = 0;
   for (const state::Member& m : node.State().members) current += m.left ? 0 : 1;
   if (current >= 2 && !share_history) {
@@ -57,6 +72,7 @@ struct Invitations::Invitation {
   int64_t expires_ms = 0;
   bool no_wait = false;
   bool share_history = false;         // asked for: checked again when the joiner arrives
+  bool device = false;                // adds another device of my member (invite --device)
   InviteNotify notify;                // the waiting `accord invite`, if any
   bool in_use = false;                // one PairHello per code
   std::optional<bool> consent;        // the human's answer
@@ -70,8 +86,9 @@ Invitations::Invitations(asio::io_context& io, Node& node, AddressBook& book, Di
 Invitations::~Invitations() { *alive_ = false; }
 
 Result<proto::InviteUpdate> Invitations::Open(bool no_wait, std::chrono::seconds timeout,
-                                              bool share_history, InviteNotify notify) {
-  ACCORD_RETURN_IF_ERROR(MayLetSomeoneIn(node_, share_history));
+                                              bool share_history, bool device,
+                                              InviteNotify notify) {
+  ACCORD_RETURN_IF_ERROR(MayLetSomeoneIn(node_, share_history, device));
   if (!listening_) {
     return MakeError(ErrorCode::kRefused,
                      "this daemon does not listen for peers; restart it with --listen HOST:PORT");
@@ -84,6 +101,7 @@ Result<proto::InviteUpdate> Invitations::Open(bool no_wait, std::chrono::seconds
   discovery_.OpenPairing(invitation_->code.nameplate);
   invitation_->no_wait = no_wait;
   invitation_->share_history = share_history;
+  invitation_->device = device;
   invitation_->notify = std::move(notify);
   if (timeout.count() <= 0) timeout = kDefaultInviteTimeout;
   invitation_->expires_ms = node_.NowMs() + timeout.count() * 1000;
@@ -97,8 +115,9 @@ Result<proto::InviteUpdate> Invitations::Open(bool no_wait, std::chrono::seconds
   update.set_code(invitation_->code.text);
   update.set_state(proto::INVITE_STATE_OPEN);
   update.set_expires_ms(invitation_->expires_ms);
-  update.set_message("give this code to your partner; it works once, for " +
-                     std::to_string(timeout.count() / 60) + " minutes");
+  update.set_message(std::string(device ? "type this code on your other device with accord join"
+                                        : "give this code to your partner") +
+                     "; it works once, for " + std::to_string(timeout.count() / 60) + " minutes");
   return update;
 }
 
@@ -149,10 +168,13 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   std::error_code remote_ec;
   const asio::ip::address joiner_ip = socket->socket().remote_endpoint(remote_ec).address();
   std::vector<log::DeviceKey> my_devices;
-  if (const state::Member* me = node_.State().FindMember(node_.me())) {
-    for (const state::Device& d : me->devices) my_devices.push_back(d.key);
+  if (const state::Member* me = node_.State().FindMember(node_.member())) {
+    for (const state::Device& d : me->devices)
+      if (!d.removed) my_devices.push_back(d.key);
   }
-  pairing::PairingInviter machine(inv->code, node_.identity(), MyName(node_), my_devices);
+  const pairing::InviteKind kind =
+      inv->device ? pairing::InviteKind::kDevice : pairing::InviteKind::kPerson;
+  pairing::PairingInviter machine(inv->code, node_.identity(), MyName(node_), my_devices, kind);
   // Until the joiner's CPace M1 nothing is guessed: a connection that ends or fails before it
   // (anyone can open one to this port) leaves the code open for the real joiner.
   auto release_unguessed = [&] {
@@ -198,7 +220,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
       consent_asked = true;
       // The membership may have changed since the code was made (a first sync, another
       // pairing): the rule holds for the pact as it is now.
-      if (Status may = MayLetSomeoneIn(node_, inv->share_history); !may.ok()) {
+      if (Status may = MayLetSomeoneIn(node_, inv->share_history, inv->device); !may.ok()) {
         LogWarning("pairing: refused a joiner: " + may.error().message);
         SendAll(*socket, machine.Decline());
         socket->CloseAfterWrites();
@@ -210,7 +232,9 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
         ask.set_state(proto::INVITE_STATE_CONSENT);
         ask.set_partner_name(machine.joiner().name);
         ask.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
-        ask.set_message(machine.joiner().name + " typed your code. Let them join?");
+        ask.set_message(machine.joiner().name +
+                        (inv->device ? " typed your code. Add it as another device of yours?"
+                                     : " typed your code. Let them join?"));
         Notify(ask);
         socket->ArmDeadline(kConsentTimeout + std::chrono::seconds(5));
         inv->consent_signal.expires_after(kConsentTimeout);
@@ -229,9 +253,12 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
       pairing::PactBundle bundle;
       bundle.pact = node_.pact();
       bundle.epoch_keys = node_.EpochKeysForPartner();
-      bundle.inviter_member = node_.me();
+      bundle.inviter_member = node_.member();
       bundle.inviter_name = MyName(node_);
       bundle.devices = DevicesForJoiner(node_);
+      bundle.kind = kind;
+      // Only another device of the same person reads that person's private entries.
+      if (kind == pairing::InviteKind::kDevice) bundle.person_keys = node_.PersonKeysForOwnDevice();
       Result<std::vector<Bytes>> sent = machine.Consent(std::move(bundle));
       if (!sent.ok()) {
         socket->Close();
@@ -244,9 +271,13 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   }
   socket->CloseAfterWrites();
   const pairing::DeviceRecord& joiner = machine.joiner();
-  Result<log::EntryId> added = node_.AddMember(joiner.signing, joiner.x25519, joiner.name);
+  Result<log::EntryId> added = kind == pairing::InviteKind::kDevice
+                                   ? node_.AddOwnDevice(joiner.signing, joiner.x25519, joiner.name)
+                                   : node_.AddMember(joiner.signing, joiner.x25519, joiner.name);
   if (!added.ok()) {
-    End(proto::INVITE_STATE_FAILED, "could not record the new member: " + added.error().message);
+    End(proto::INVITE_STATE_FAILED, "could not record the new " +
+                                        std::string(inv->device ? "device: " : "member: ") +
+                                        added.error().message);
     co_return;
   }
   book_.Pin(joiner.signing, joiner.x25519);
@@ -261,12 +292,13 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   done.set_state(proto::INVITE_STATE_PAIRED);
   done.set_partner_name(joiner.name);
   done.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
-  done.set_message("paired with " + joiner.name);
+  done.set_message((inv->device ? "added your device " : "paired with ") + joiner.name);
   Notify(done);
   discovery_.ClosePairing();
   invitation_->expiry.cancel();
   invitation_.reset();
-  LogInfo("pairing: a partner joined the pact");
+  LogInfo(kind == pairing::InviteKind::kDevice ? "pairing: another device of ours joined the pact"
+                                               : "pairing: a partner joined the pact");
 }
 
 }  // namespace accord::daemon

@@ -35,9 +35,15 @@ class Invitations {
 
   // Opens an invitation, replacing an open one. kRefused while not listening, and for a pact
   // of two or more without `share_history` (a newcomer would read the whole history; joining
-  // at a new epoch is not built yet).
+  // at a new epoch is not built yet). With `device` the code adds another device of this
+  // device's own member instead of a new person (SPEC §4).
   Result<proto::InviteUpdate> Open(bool no_wait, std::chrono::seconds timeout, bool share_history,
-                                   InviteNotify notify);
+                                   bool device, InviteNotify notify);
+  // A person invitation.
+  Result<proto::InviteUpdate> Open(bool no_wait, std::chrono::seconds timeout, bool share_history,
+                                   InviteNotify notify) {
+    return Open(no_wait, timeout, share_history, /*device=*/false, std::move(notify));
+  }
   // The waiting client's answer to a "consent" update. kNotFound if nothing waits.
   Status Consent(bool accept);
   // The waiting client went away.

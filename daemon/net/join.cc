@@ -12,7 +12,7 @@ Joins::Joins(asio::io_context& io, Node& node, AddressBook& book, Discovery& dis
 
 Joins::~Joins() { *alive_ = false; }
 
-void Joins::Join(const std::string& code, const std::string& address, JoinDone done) {
+void Joins::Join(const std::string& code, const std::string& address, JoinAs as, JoinDone done) {
   Result<pairing::PairingCode> parsed = pairing::ParseCode(code);
   if (!parsed.ok()) return done(parsed.error());
   if (!node_.HasOnlyGenesis()) {
@@ -20,21 +20,22 @@ void Joins::Join(const std::string& code, const std::string& address, JoinDone d
                           "this device already has entries of its own; invite your partner from "
                           "this device instead (accord invite)"));
   }
-  if (address.empty()) return FindInviter(*parsed, std::move(done));
+  if (address.empty()) return FindInviter(*parsed, std::move(as), std::move(done));
   Result<HostPort> hp = ParseHostPort(address);
   if (!hp.ok()) return done(hp.error());
-  Start(*parsed, *hp, std::move(done));
+  Start(*parsed, *hp, std::move(as), std::move(done));
 }
 
-void Joins::FindInviter(pairing::PairingCode code, JoinDone done) {
+void Joins::FindInviter(pairing::PairingCode code, JoinAs as, JoinDone done) {
   if (!discovery_.enabled()) {
     return done(MakeError(ErrorCode::kInvalidArgument,
                           "LAN discovery is off (accordd --no-discovery): give the inviter's "
                           "address with --peer HOST:PORT (their accord invite shows it)"));
   }
   const uint32_t nameplate = code.nameplate;
-  discovery_.FindInviter(nameplate, [this, code = std::move(code), done = std::move(done),
-                                     nameplate, alive = alive_](discovery::InviterChoice choice) {
+  discovery_.FindInviter(nameplate, [this, code = std::move(code), as = std::move(as),
+                                     done = std::move(done), nameplate,
+                                     alive = alive_](discovery::InviterChoice choice) {
     if (!*alive) return;
     using Kind = discovery::InviterChoice::Kind;
     const std::string plate = std::to_string(nameplate);
@@ -57,18 +58,19 @@ void Joins::FindInviter(pairing::PairingCode code, JoinDone done) {
                                 "printed and run join again with --peer ADDRESS"));
     }
     const discovery::HeardInvite& inviter = choice.candidates.front();
-    Start(code, HostPort{inviter.host, inviter.beacon.tcp_port}, std::move(done));
+    Start(code, HostPort{inviter.host, inviter.beacon.tcp_port}, as, std::move(done));
   });
 }
 
-void Joins::Start(pairing::PairingCode code, HostPort address, JoinDone done) {
-  asio::co_spawn(io_, Run(std::move(code), std::move(address), std::move(done)),
+void Joins::Start(pairing::PairingCode code, HostPort address, JoinAs as, JoinDone done) {
+  asio::co_spawn(io_, Run(std::move(code), std::move(address), std::move(as), std::move(done)),
                  [](std::exception_ptr e) {
                    if (e) LogError("join ended by an unexpected exception");
                  });
 }
 
-asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, JoinDone done) {
+asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, JoinAs as,
+                                 JoinDone done) {
   auto alive = alive_;
   auto fail = [&](ErrorCode c, std::string m) { done(MakeError(c, std::move(m))); };
   Result<std::vector<asio::ip::tcp::endpoint>> endpoints = Resolve(io_, address);
@@ -83,7 +85,7 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
   }
   auto socket = std::make_shared<FramedSocket>(std::move(raw));
   socket->Send(Bytes{kConnectionPairing});
-  pairing::PairingJoiner machine(code, node_.identity(), MyName(node_));
+  pairing::PairingJoiner machine(code, node_.identity(), as.name.empty() ? MyName(node_) : as.name);
   if (listen_port_ != 0) machine.AdvertiseListenPort(listen_port_);
   SendAll(*socket, machine.Start());
   Bytes message;
@@ -106,14 +108,26 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
                                               : "pairing failed: " + out.error().message);
     }
     SendAll(*socket, *out);
+    if (as.person_needs_name && machine.inviter_verified() &&
+        machine.inviter().kind == pairing::InviteKind::kPerson) {
+      socket->Close();  // before the bundle: nothing of the pact is taken
+      co_return fail(ErrorCode::kInvalidArgument,
+                     "this code invites you into " + machine.inviter().name +
+                         "'s pact as a new person: ask for a new code and give your name "
+                         "with accord join CODE --name NAME");
+    }
   }
   socket->CloseAfterWrites();
   const pairing::PactBundle& bundle = machine.bundle();
+  const bool as_device = bundle.kind == pairing::InviteKind::kDevice;
   std::vector<std::pair<uint64_t, crypto::SecretKey>> keys;
   for (const auto& [epoch, key] : bundle.epoch_keys) keys.emplace_back(epoch, key.Clone());
-  if (Status s = node_.JoinPact(bundle.pact, std::move(keys)); !s.ok()) {
-    co_return done(s.error());
-  }
+  std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys;
+  for (const auto& [gen, key] : bundle.person_keys) person_keys.emplace_back(gen, key.Clone());
+  Status joined = as_device ? node_.JoinAsDevice(bundle.pact, std::move(keys),
+                                                 std::move(person_keys), bundle.inviter_member)
+                            : node_.JoinPact(bundle.pact, std::move(keys));
+  if (!joined.ok()) co_return done(joined.error());
   const pairing::DeviceRecord& inviter = machine.inviter();
   book_.Pin(inviter.signing, inviter.x25519);
   node_.TrustDevice(inviter.signing);
@@ -131,7 +145,11 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
   response.set_partner_name(bundle.inviter_name);
   response.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
   response.set_pact_id(ToHex(bundle.pact));
-  LogInfo("pairing: joined a pact");
+  response.set_device(as_device);
+  response.set_message(as_device ? "this is now another device of " + bundle.inviter_name
+                                 : "joined " + bundle.inviter_name + "'s pact");
+  LogInfo(as_device ? "pairing: joined a pact as another device of our member"
+                    : "pairing: joined a pact");
   discovery_.BeaconNow();  // under the pact's keys now: the inviter hears this device
   done(response);
 }

@@ -29,16 +29,29 @@ class Joins {
   // The port this daemon listens on, told to the inviter so that it dials back (0: none).
   void SetListenPort(uint16_t port) { listen_port_ = port; }
 
+  // Who this device pairs as. `name` (empty: this device's member name) is a person's name
+  // for a person invitation and names this device for a device invitation; with
+  // `person_needs_name` (the name is only a default) a person invitation is refused.
+  struct JoinAs {
+    std::string name;
+    bool person_needs_name = false;
+  };
+
   // Joins the pact of the inviter at `address` (empty: the one whose pairing beacon carries
-  // the code's nameplate) with `code`. `done` is called once, on the daemon thread. kRefused
-  // if this device already wrote anything but its MemberCreated; kUnavailable if no inviter,
-  // or two, are heard.
-  void Join(const std::string& code, const std::string& address, JoinDone done);
+  // the code's nameplate) with `code`: as a new person, or as another device of the inviter's
+  // member if the code is a device invitation. `done` is called once, on the daemon thread.
+  // kRefused if this device already wrote anything but its MemberCreated; kUnavailable if no
+  // inviter, or two, are heard.
+  void Join(const std::string& code, const std::string& address, JoinAs as, JoinDone done);
+  // As this device's member, under its member name.
+  void Join(const std::string& code, const std::string& address, JoinDone done) {
+    Join(code, address, JoinAs{}, std::move(done));
+  }
 
  private:
-  void FindInviter(pairing::PairingCode code, JoinDone done);
-  void Start(pairing::PairingCode code, HostPort address, JoinDone done);
-  asio::awaitable<void> Run(pairing::PairingCode code, HostPort address, JoinDone done);
+  void FindInviter(pairing::PairingCode code, JoinAs as, JoinDone done);
+  void Start(pairing::PairingCode code, HostPort address, JoinAs as, JoinDone done);
+  asio::awaitable<void> Run(pairing::PairingCode code, HostPort address, JoinAs as, JoinDone done);
 
   asio::io_context& io_;
   Node& node_;

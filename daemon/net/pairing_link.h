@@ -24,7 +24,7 @@ inline void SendAll(FramedSocket& socket, const std::vector<Bytes>& messages) {
 
 // This device's member name as the pact knows it, or "partner" before it knows.
 inline std::string MyName(Node& node) {
-  const state::Member* me = node.State().FindMember(node.me());
+  const state::Member* me = node.State().FindMember(node.member());
   return me ? me->name : "partner";
 }
 

@@ -142,7 +142,7 @@ Status Node::LoadIdentity() {
   Result<std::set<log::EntryId>> erased = store_->ErasedIds();
   if (!erased.ok()) return erased.error();
   erased_ = std::move(*erased);
-  return Status::Ok();
+  return LoadMemberHint();
 }
 
 void Node::ResetAuthors() {

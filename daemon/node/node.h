@@ -97,6 +97,8 @@ class Node {
   Hash32 Digest();
   // The members alone, as State().members: cheap, recomputed only after control entries.
   const std::vector<state::Member>& Members();
+  // This device's key as a member id: the member's id only for a member's first device. Where
+  // a member is meant (who wrote, who may accept), use member().
   const state::MemberId& me() const { return device_key_; }
   const log::DeviceKey& device_key() const { return device_key_; }
   // The author key of this device's private chain in the current pact (log/private_chain.h).
@@ -171,6 +173,31 @@ class Node {
   // body (Store::EraseBody). kNotFound unless `id` is a reflection of this member held here.
   Result<log::EntryId> Forget(const log::EntryId& id);
   bool IsErased(const log::EntryId& id) const { return erased_.count(id) != 0; }
+  // ---- Several devices per person (node_device.cc; SPEC §4, docs/pairing.md) ----
+  // The member this device belongs to: as the fold has it once an entry naming this device
+  // is held; before that, the member it joined as another device of (JoinAsDevice, kept
+  // across restarts); else this device's own key (a member's first device).
+  state::MemberId member();
+  // The devices of my member with what `accord devices` shows of them.
+  struct OwnDevice {
+    state::Device device;
+    int64_t added_ms = 0;  // the time of the entry that added it; 0 if not held
+  };
+  std::vector<OwnDevice> OwnDevices();
+  // Inviter side of `invite --device`: writes the signed DeviceAdded that makes `device`
+  // another device of my member.
+  Result<log::EntryId> AddOwnDevice(const log::DeviceKey& device, const crypto::DhPublicKey& x25519,
+                                    const std::string& device_name);
+  // Copies of every person key generation held here, for a new device of my member only.
+  std::vector<std::pair<uint64_t, crypto::SecretKey>> PersonKeysForOwnDevice() const;
+  // Joiner side of a device invitation: as JoinPact (the solo log, nothing but its
+  // MemberCreated, is dropped), with `member`'s person keys in place of this device's own.
+  // This device writes no membership entry: it counts for `member` once the inviter's
+  // DeviceAdded arrives. kRefused if this device already wrote anything else.
+  Status JoinAsDevice(const log::PactId& pact,
+                      std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
+                      std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys,
+                      const state::MemberId& member);
 
   // At most `limit` stored entries after `after_arrival`, in arrival order.
   Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit) const;
@@ -255,6 +282,7 @@ class Node {
  private:
   Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store::Store> store);
   Status LoadIdentity();
+  Status LoadMemberHint();  // node_device.cc
   // node_identity.cc: the key file against the store (recorded device key, own feed, member
   // records), and a missing key file against a store that holds entries.
   Status CheckRecordedDeviceKey();
@@ -296,7 +324,7 @@ class Node {
   void ResetAuthors();
   // Refold's check of one stored entry: true if it may be folded (intact, body held).
   bool CheckAtRefold(const store::StoredEntry& e);
-  bool ExpectsBody(const log::EntryHeader& header, const log::EntryId& id) const;
+  bool ExpectsBody(const log::EntryHeader& header, const log::EntryId& id);
   // node_forget.cc: a Forgot (or a reflection a Forgot already named) was folded: erase the
   // named body here if it is one of this member's private entries.
   void OnFolded(const state::Event& event);
@@ -310,6 +338,7 @@ class Node {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<crypto::DeviceIdentity> identity_;
   log::DeviceKey device_key_{};
+  std::optional<state::MemberId> member_hint_;  // JoinAsDevice's member, until the fold has it
   log::PactId pact_{};
   log::KeyRing keys_;
   std::unique_ptr<log::Author> author_;  // the shared feed

@@ -168,9 +168,10 @@ std::optional<log::KeyRing> Node::BatchKeys(std::span<const log::Envelope> batch
 }
 
 void Node::DropAfterLeave(log::IngestPlan& plan) {
-  std::optional<state::MemberId> mine = MemberOf(device_key_);
-  if (!mine || !LeftAtMs()) return;
-  const state::OrderKey left = left_.at(*mine).first;
+  if (!LeftAtMs()) return;
+  auto mine = left_.find(member());
+  if (mine == left_.end()) return;
+  const state::OrderKey left = mine->second.first;
   std::set<log::DeviceKey> cut;  // feeds cut at their first entry after the leave
   std::erase_if(plan.to_store, [&](const log::VerifiedEntry& e) {
     if (cut.count(e.header.author) != 0) return true;
@@ -181,11 +182,10 @@ void Node::DropAfterLeave(log::IngestPlan& plan) {
 }
 
 std::optional<int64_t> Node::LeftAtMs() {
-  std::optional<state::MemberId> mine = MemberOf(device_key_);
-  if (!mine) return std::nullopt;
+  const state::MemberId mine = member();
   for (const state::Member& m : Members()) {
-    if (m.id != *mine || !m.left) continue;
-    auto it = left_.find(*mine);
+    if (m.id != mine || !m.left) continue;
+    auto it = left_.find(mine);
     return it == left_.end() ? 0 : it->second.second;
   }
   return std::nullopt;
@@ -211,9 +211,10 @@ std::optional<Error> Node::LeftError() {
 
 Result<log::EntryId> Node::Leave() {
   if (std::optional<Error> left = LeftError()) return *left;
-  std::optional<state::MemberId> mine = MemberOf(device_key_);
-  if (!mine) return MakeError(ErrorCode::kRefused, "this device is not a member of a pact");
-  return WriteKind(state::MemberLeft{*mine});
+  if (!MemberOf(device_key_)) {
+    return MakeError(ErrorCode::kRefused, "this device is not a member of a pact yet");
+  }
+  return WriteKind(state::MemberLeft{member()});
 }
 
 Result<log::EntryId> Node::RemoveDevice(const std::string& prefix) {
@@ -244,7 +245,7 @@ Result<log::EntryId> Node::RemoveDevice(const std::string& prefix) {
     return MakeError(ErrorCode::kRefused,
                      "that is this device; to stop using the pact here, use `accord leave`");
   }
-  if (owner->id != MemberOf(device_key_)) {
+  if (owner->id != member()) {
     return MakeError(ErrorCode::kRefused, "you can only remove your own devices");
   }
   if (found->removed) return MakeError(ErrorCode::kRefused, "that device is already removed");

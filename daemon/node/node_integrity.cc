@@ -8,14 +8,19 @@
 
 namespace accord::daemon {
 
-// Every shared and control entry, and this member's private ones (in private chains, or in
-// this device's own feed from before chains existed) unless erased on purpose. Another
-// member's private entries of log format 1 came without their bodies; their chains never
-// come at all (SPEC §3).
-bool Node::ExpectsBody(const log::EntryHeader& header, const log::EntryId& id) const {
+// Every shared and control entry, and this member's private ones (in private chains, or, from
+// log format 1, in the feed of one of its devices) unless erased on purpose. A copy of my
+// member's entry that came header-only (relayed by a partner, who never holds the body) is
+// missing its body here and is repaired from my member's devices. Another member's format-1
+// private entries came without their bodies; their chains never come at all (SPEC §3).
+bool Node::ExpectsBody(const log::EntryHeader& header, const log::EntryId& id) {
   if (erased_.count(id) != 0) return false;
-  return header.scope != log::Scope::kPrivate || header.author == device_key_ ||
-         chain_device_.count(header.author) != 0;
+  if (header.scope != log::Scope::kPrivate || header.author == device_key_ ||
+      chain_device_.count(header.author) != 0) {
+    return true;
+  }
+  std::optional<state::MemberId> author = MemberOf(header.author);
+  return author && *author == member();
 }
 
 void Node::NoteIfMissing(const log::VerifiedEntry& e) {

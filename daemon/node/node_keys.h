@@ -18,6 +18,9 @@ constexpr std::string_view kMetaDeviceKey = "device_key";
 // The names `init` was given, sealed under the storage key (the database holds no plaintext),
 // kept until the MemberCreated entry that carries them is written; empty afterwards.
 constexpr std::string_view kMetaInitProfile = "init_profile";
+// The member this device joined as another device of (node_device.cc), until the entry that
+// added it is folded here; absent for a member's first device (its key is the member id).
+constexpr std::string_view kMetaMember = "member_id";
 
 std::string KeyPurpose(store::WrappedKeyKind kind, uint64_t generation);
 Status StoreKey(store::Store& s, const crypto::SecretKey& storage_key, store::WrappedKeyKind kind,

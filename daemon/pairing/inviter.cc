@@ -31,13 +31,15 @@ std::vector<log::DeviceKey> WithOwnKey(std::vector<log::DeviceKey> devices,
 }  // namespace
 
 PairingInviter::PairingInviter(const PairingCode& code, const crypto::DeviceIdentity& me,
-                               std::string my_name, std::vector<log::DeviceKey> my_member_devices)
+                               std::string my_name, std::vector<log::DeviceKey> my_member_devices,
+                               InviteKind kind)
     : nameplate_(code.nameplate),
       prs_(code.text),
       signing_(crypto::SigningKey::FromSeed(me.signing.seed())),
       dh_(crypto::DhKeyPair::FromSecret(me.dh.secret())),
       my_name_(std::move(my_name)),
-      my_member_devices_(WithOwnKey(std::move(my_member_devices), signing_.public_key())) {}
+      my_member_devices_(WithOwnKey(std::move(my_member_devices), signing_.public_key())),
+      kind_(kind) {}
 
 PairingInviter::~PairingInviter() { crypto::Wipe(prs_); }
 
@@ -193,8 +195,9 @@ Result<std::vector<Bytes>> PairingInviter::OnRecord(const proto::PairMessage& me
   if (!secure->has_record()) return Unexpected("the joiner's device record");
   Result<SignedRecord> record = RecordFromMessage(secure->record());
   if (!record.ok()) return record.error();
-  if (!record->record.member_devices.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "pairing: a joiner sends no device list");
+  if (!record->record.member_devices.empty() || record->record.kind != InviteKind::kPerson) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "pairing: a joiner sends no device list and no invitation kind");
   }
   ACCORD_RETURN_IF_ERROR(
       VerifyRecord(*record, handshake_hash_, peer_static_, signing_.public_key()));
@@ -207,6 +210,7 @@ Result<std::vector<Bytes>> PairingInviter::OnRecord(const proto::PairMessage& me
   safety_number_ = SafetyNumber(my_member_devices_, joiner_.member_devices);
 
   DeviceRecord mine{signing_.public_key(), dh_.public_key(), my_name_, my_member_devices_};
+  mine.kind = kind_;
   proto::PairSecure reply = RecordMessage(SignRecord(std::move(mine), signing_, handshake_hash_));
   Result<Bytes> sealed = SealSecure(*transport_, reply);
   if (!sealed.ok()) return sealed.error();
@@ -219,6 +223,10 @@ Result<std::vector<Bytes>> PairingInviter::Consent(PactBundle bundle) {
     return MakeError(ErrorCode::kRefused, "pairing: nobody is waiting for consent");
   }
   ACCORD_RETURN_IF_ERROR(CheckBundle(bundle));
+  if (bundle.kind != kind_) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "pairing: the bundle is not of the kind this invitation announced");
+  }
   proto::PairSecure secure = BundleMessage(bundle);
   Result<Bytes> sealed = SealSecure(*transport_, secure);
   if (!sealed.ok()) return Fail(sealed.error());

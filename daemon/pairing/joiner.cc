@@ -193,6 +193,11 @@ Result<std::vector<Bytes>> PairingJoiner::OnBundle(const proto::PairMessage& mes
   Result<PactBundle> bundle = BundleFromMessage(secure.bundle());
   WipeSecrets(secure);
   if (!bundle.ok()) return bundle.error();
+  // The kind the inviter signed in its record is the kind the bundle must be.
+  if (bundle->kind != inviter_.kind) {
+    return MakeError(ErrorCode::kRefused,
+                     "pairing: the bundle is not of the kind the inviter's record announced");
+  }
   bundle_ = std::move(*bundle);
 
   proto::PairSecure ack;

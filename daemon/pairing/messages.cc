@@ -1,6 +1,7 @@
 #include "daemon/pairing/messages.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -45,6 +46,39 @@ bool CopyFixed(const std::string& in, FixedBytes<N>& out) {
 }
 
 std::string AsString(ByteView bytes) { return std::string(AsChars(bytes)); }
+
+proto::PairKind KindToProto(InviteKind kind) {
+  return kind == InviteKind::kDevice ? proto::PAIR_KIND_DEVICE : proto::PAIR_KIND_PERSON;
+}
+
+std::optional<InviteKind> KindFromProto(proto::PairKind kind) {
+  switch (kind) {
+    case proto::PAIR_KIND_PERSON:
+      return InviteKind::kPerson;
+    case proto::PAIR_KIND_DEVICE:
+      return InviteKind::kDevice;
+    default:
+      return std::nullopt;  // a kind this version does not know
+  }
+}
+
+void AddKeys(const std::vector<std::pair<uint64_t, crypto::SecretKey>>& keys,
+             google::protobuf::RepeatedPtrField<proto::PairEpochKey>& out) {
+  for (const auto& [generation, key] : keys) {
+    proto::PairEpochKey* k = out.Add();
+    k->set_epoch(generation);
+    k->set_key(AsString(key.view()));
+  }
+}
+
+bool CopyKeys(const google::protobuf::RepeatedPtrField<proto::PairEpochKey>& in,
+              std::vector<std::pair<uint64_t, crypto::SecretKey>>& out) {
+  for (const proto::PairEpochKey& k : in) {
+    if (k.key().size() != crypto::SecretKey::size()) return false;
+    out.emplace_back(k.epoch(), crypto::SecretKey::FromBytes(AsBytes(k.key())));
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -127,6 +161,7 @@ proto::PairSecure RecordMessage(const SignedRecord& signed_record) {
   out->set_bind_signature(AsString(signed_record.bind_signature));
   for (const log::DeviceKey& key : r.member_devices) out->add_member_devices(AsString(key));
   out->set_listen_port(r.listen_port);
+  out->set_kind(KindToProto(r.kind));
   return message;
 }
 
@@ -147,6 +182,9 @@ Result<SignedRecord> RecordFromMessage(const proto::PairDeviceRecord& message) {
   r.name = message.name();
   if (message.listen_port() > 65535) return Malformed("device record (port)");
   r.listen_port = static_cast<uint16_t>(message.listen_port());
+  std::optional<InviteKind> kind = KindFromProto(message.kind());
+  if (!kind) return Malformed("device record (kind)");
+  r.kind = *kind;
   return out;
 }
 
@@ -154,11 +192,7 @@ proto::PairSecure BundleMessage(const PactBundle& bundle) {
   proto::PairSecure message;
   proto::PairBundle* out = message.mutable_bundle();
   out->set_pact_id(AsString(bundle.pact));
-  for (const auto& [epoch, key] : bundle.epoch_keys) {
-    proto::PairEpochKey* k = out->add_epoch_keys();
-    k->set_epoch(epoch);
-    k->set_key(AsString(key.view()));
-  }
+  AddKeys(bundle.epoch_keys, *out->mutable_epoch_keys());
   out->set_inviter_member(AsString(bundle.inviter_member));
   out->set_inviter_name(bundle.inviter_name);
   for (const PactDevice& d : bundle.devices) {
@@ -166,6 +200,8 @@ proto::PairSecure BundleMessage(const PactBundle& bundle) {
     device->set_signing_key(AsString(d.signing));
     device->set_x25519_key(AsString(d.x25519));
   }
+  out->set_kind(KindToProto(bundle.kind));
+  AddKeys(bundle.person_keys, *out->mutable_person_keys());
   return message;
 }
 
@@ -178,10 +214,16 @@ Result<PactBundle> BundleFromMessage(const proto::PairBundle& message) {
   if (message.epoch_keys_size() > static_cast<int>(kMaxEpochKeys)) {
     return Malformed("pact bundle (too many keys)");
   }
-  for (const proto::PairEpochKey& k : message.epoch_keys()) {
-    if (k.key().size() != crypto::SecretKey::size()) return Malformed("pact bundle key");
-    bundle.epoch_keys.emplace_back(k.epoch(), crypto::SecretKey::FromBytes(AsBytes(k.key())));
+  if (!CopyKeys(message.epoch_keys(), bundle.epoch_keys)) return Malformed("pact bundle key");
+  if (message.person_keys_size() > static_cast<int>(kMaxPersonKeys)) {
+    return Malformed("pact bundle (too many person keys)");
   }
+  if (!CopyKeys(message.person_keys(), bundle.person_keys)) {
+    return Malformed("pact bundle person key");
+  }
+  std::optional<InviteKind> kind = KindFromProto(message.kind());
+  if (!kind) return Malformed("pact bundle (kind)");
+  bundle.kind = *kind;
   bundle.inviter_name = message.inviter_name();
   if (message.devices_size() > static_cast<int>(kMaxPactDevices)) {
     return Malformed("pact bundle (too many devices)");
@@ -199,6 +241,9 @@ Result<PactBundle> BundleFromMessage(const proto::PairBundle& message) {
 void WipeSecrets(proto::PairSecure& message) {
   if (!message.has_bundle()) return;
   for (proto::PairEpochKey& k : *message.mutable_bundle()->mutable_epoch_keys()) {
+    crypto::Wipe(*k.mutable_key());
+  }
+  for (proto::PairEpochKey& k : *message.mutable_bundle()->mutable_person_keys()) {
     crypto::Wipe(*k.mutable_key());
   }
 }

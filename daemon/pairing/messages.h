@@ -45,7 +45,7 @@ proto::PairSecure BundleMessage(const PactBundle& bundle);
 // Copies the keys into SecretKeys and checks the result with CheckBundle.
 Result<PactBundle> BundleFromMessage(const proto::PairBundle& message);
 
-// Overwrites the epoch keys a message holds, before it is destroyed.
+// Overwrites the epoch and person keys a message holds, before it is destroyed.
 void WipeSecrets(proto::PairSecure& message);
 
 }  // namespace accord::pairing

@@ -47,8 +47,9 @@ class PairingJoiner {
   bool declined() const { return declined_; }    // failed because the inviter said no
   const Error& error() const { return error_; }  // why, once failed()
 
-  // Filled once the inviter's record is verified.
+  // Filled once the inviter's record is verified (its `kind` says what the code adds).
   const DeviceRecord& inviter() const { return inviter_; }
+  bool inviter_verified() const { return !inviter_.name.empty(); }
   // Filled once done().
   const PactBundle& bundle() const { return bundle_; }
   // 60 digits once the inviter's record is verified, else empty.
@@ -100,8 +101,11 @@ class PairingJoiner {
 class PairingInviter {
  public:
   // my_member_devices: the inviter's member's devices (our own key is added if missing).
+  // `kind`: what the code adds, told to the joiner in our signed record; Consent's bundle must
+  // be of the same kind.
   PairingInviter(const PairingCode& code, const crypto::DeviceIdentity& me, std::string my_name,
-                 std::vector<log::DeviceKey> my_member_devices);
+                 std::vector<log::DeviceKey> my_member_devices,
+                 InviteKind kind = InviteKind::kPerson);
   ~PairingInviter();
   PairingInviter(PairingInviter&&) = default;
 
@@ -111,7 +115,7 @@ class PairingInviter {
   bool awaiting_consent() const { return phase_ == Phase::kAwaitConsent; }
   const DeviceRecord& joiner() const { return joiner_; }  // filled once awaiting_consent()
   // Sends the bundle. kRefused unless awaiting_consent(); kInvalidArgument (and no change)
-  // if the bundle fails CheckBundle.
+  // if the bundle fails CheckBundle or is not of this invitation's kind.
   Result<std::vector<Bytes>> Consent(PactBundle bundle);
   // Ends the pairing without sending anything secret: a PairDecline if the channel is up
   // (awaiting consent), else nothing.
@@ -164,6 +168,7 @@ class PairingInviter {
   crypto::DhKeyPair dh_;
   std::string my_name_;
   std::vector<log::DeviceKey> my_member_devices_;  // ascending, distinct, includes ours
+  InviteKind kind_ = InviteKind::kPerson;
   std::optional<crypto::cpace::CpaceResponder> cpace_;
   std::optional<crypto::noise::HandshakeState> handshake_;
   std::optional<crypto::noise::TransportSession> transport_;

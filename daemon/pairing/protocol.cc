@@ -27,8 +27,9 @@ Bytes Prologue(ByteView sid) {
   return prologue;
 }
 
-Bytes BindMessage(const noise::HashOutput& handshake_hash) {
-  Bytes message(kBindLabel.begin(), kBindLabel.end());
+Bytes BindMessage(const noise::HashOutput& handshake_hash, InviteKind kind) {
+  const std::string_view label = kind == InviteKind::kDevice ? kBindDeviceLabel : kBindLabel;
+  Bytes message(label.begin(), label.end());
   AppendBytes(message, handshake_hash);
   return message;
 }
@@ -48,7 +49,7 @@ SignedRecord SignRecord(DeviceRecord record, const crypto::SigningKey& key,
                         const noise::HashOutput& handshake_hash) {
   SignedRecord out;
   out.record = std::move(record);
-  out.bind_signature = key.Sign(BindMessage(handshake_hash));
+  out.bind_signature = key.Sign(BindMessage(handshake_hash, out.record.kind));
   return out;
 }
 
@@ -63,7 +64,7 @@ Status VerifyRecord(const SignedRecord& signed_record, const noise::HashOutput& 
   if (r.signing == my_signing) {
     return MakeError(ErrorCode::kRefused, "pairing: the peer presented our own device key");
   }
-  if (!crypto::VerifySignature(r.signing, BindMessage(handshake_hash),
+  if (!crypto::VerifySignature(r.signing, BindMessage(handshake_hash, r.kind),
                                signed_record.bind_signature)) {
     return MakeError(ErrorCode::kBadSignature,
                      "pairing: the device record is not signed for this session");

@@ -21,6 +21,9 @@ constexpr std::string_view kCiLabel = "accord-pair-v1";
 constexpr std::string_view kNoiseProtocol = "Noise_XXpsk3_25519_ChaChaPoly_BLAKE2b";
 constexpr std::string_view kPrologueLabel = "accord-pair/1";
 constexpr std::string_view kBindLabel = "accord-pair-bind";
+// A device invitation's record signs this label instead, so that no one can turn a person
+// invitation into a device invitation (or back) without breaking the signature.
+constexpr std::string_view kBindDeviceLabel = "accord-pair-bind-device";
 
 using Nonce = FixedBytes<kNonceLen>;
 
@@ -31,8 +34,10 @@ Bytes ChannelIdentifier(uint32_t nameplate);
 Bytes SessionId(const Nonce& nonce_b, const Nonce& nonce_a);
 // Noise prologue = "accord-pair/1" || sid.
 Bytes Prologue(ByteView sid);
-// The bytes each device signs: "accord-pair-bind" || handshake hash.
-Bytes BindMessage(const crypto::noise::HashOutput& handshake_hash);
+// The bytes each device signs: "accord-pair-bind" || handshake hash; for a record of kind
+// kDevice (an inviter adding a device of its own member), "accord-pair-bind-device" || hash.
+Bytes BindMessage(const crypto::noise::HashOutput& handshake_hash,
+                  InviteKind kind = InviteKind::kPerson);
 
 // Noise_XXpsk3 with our static key and the psk from the CPace ISK.
 Result<crypto::noise::HandshakeState> StartNoise(crypto::noise::Role role,
@@ -42,7 +47,8 @@ Result<crypto::noise::HandshakeState> StartNoise(crypto::noise::Role role,
 SignedRecord SignRecord(DeviceRecord record, const crypto::SigningKey& key,
                         const crypto::noise::HashOutput& handshake_hash);
 // The peer's record must carry the Noise static key the handshake authenticated, a signature
-// by its signing key over this session's handshake hash, and must not be our own device.
+// by its signing key over this session's handshake hash and its kind (BindMessage), and must
+// not be our own device.
 // kBadSignature for the signature, kRefused for the binding.
 Status VerifyRecord(const SignedRecord& signed_record,
                     const crypto::noise::HashOutput& handshake_hash,

@@ -41,6 +41,19 @@ Status CheckBundle(const PactBundle& bundle) {
       return Invalid("bundle epochs must be distinct and ascending");
     }
   }
+  if (bundle.kind == InviteKind::kPerson && !bundle.person_keys.empty()) {
+    return Invalid("a new person never receives the inviter's person keys");
+  }
+  if (bundle.kind == InviteKind::kDevice &&
+      (bundle.person_keys.empty() || bundle.person_keys.size() > kMaxPersonKeys)) {
+    return Invalid("a device bundle carries 1 to " + std::to_string(kMaxPersonKeys) +
+                   " person keys");
+  }
+  for (size_t i = 1; i < bundle.person_keys.size(); ++i) {
+    if (bundle.person_keys[i - 1].first >= bundle.person_keys[i].first) {
+      return Invalid("bundle person key generations must be distinct and ascending");
+    }
+  }
   if (bundle.devices.size() > kMaxPactDevices) {
     return Invalid("a bundle names at most " + std::to_string(kMaxPactDevices) + " devices");
   }

@@ -22,6 +22,11 @@ constexpr size_t kMaxNameBytes = accord::kMaxNameBytes;  // bytes of UTF-8 in a 
 constexpr size_t kMaxMemberDevices = 32;  // device keys of one member in the inviter's record
 constexpr size_t kMaxEpochKeys = 128;     // epoch keys in one bundle (keeps it under 8 KiB)
 constexpr size_t kMaxPactDevices = 32;    // other devices in one bundle (still under 8 KiB)
+constexpr size_t kMaxPersonKeys = 16;     // person key generations in a device bundle (+1 KiB)
+
+// What an invitation adds: a new person, or another device of the inviting member (SPEC §4
+// "Several devices per person"). Bound into the inviter's record signature (protocol.h).
+enum class InviteKind : uint8_t { kPerson = 0, kDevice = 1 };
 
 struct DeviceRecord {
   log::DeviceKey signing{};
@@ -32,6 +37,8 @@ struct DeviceRecord {
   std::vector<log::DeviceKey> member_devices;
   // The joiner's sync port, so that the inviter can dial it too (with the address it saw).
   uint16_t listen_port = 0;
+  // The inviter's: what its invitation adds. A joiner's record is always kPerson.
+  InviteKind kind = InviteKind::kPerson;
 };
 
 // A device of the pact other than the two pairing ones, as the inviter's log names it.
@@ -49,6 +56,10 @@ struct PactBundle {
   // The pact's other devices: without them a joiner let in by a second member could not
   // accept the entries of the members it has not met (their keys name no device it knows).
   std::vector<PactDevice> devices;  // ascending signing keys, distinct, 0..kMaxPactDevices
+  InviteKind kind = InviteKind::kPerson;
+  // kDevice only: the inviting member's person key generations, ascending, 1..kMaxPersonKeys.
+  // A new person never receives them (CheckBundle refuses a person bundle that has any).
+  std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys;
 };
 
 // accord::CheckName (base/text.h), the rule `init` applies too. kInvalidArgument.
@@ -56,7 +67,8 @@ Status CheckName(std::string_view name);
 
 // A usable bundle: non-zero pact id and member, 1..kMaxEpochKeys keys with strictly ascending
 // epochs, a valid inviter name, 0..kMaxPactDevices devices with distinct, non-zero, ascending
-// keys. kInvalidArgument.
+// keys; for kDevice 1..kMaxPersonKeys person keys with strictly ascending generations, for
+// kPerson none at all. kInvalidArgument.
 Status CheckBundle(const PactBundle& bundle);
 
 // Ascending, distinct, 1..kMaxMemberDevices keys, none all-zero. kInvalidArgument.

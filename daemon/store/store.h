@@ -110,6 +110,9 @@ class Store {
 
   Status PutWrappedKey(const WrappedKey& key);  // replaces the same kind and generation
   Result<std::vector<WrappedKey>> WrappedKeys() const;
+  // Drops every wrapped key of `kind` (a new device replacing its own person key by its
+  // member's, store_records.cc).
+  Status DeleteWrappedKeys(WrappedKeyKind kind);
 
   // Crypto-shreds one entry's body (SPEC §3 `forget`): sealed_body becomes NULL and the id is
   // recorded as erased, in one transaction; then the WAL is checkpointed and truncated so the

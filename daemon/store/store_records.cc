@@ -139,6 +139,13 @@ Status Store::PutWrappedKey(const WrappedKey& key) {
   return q->Run();
 }
 
+Status Store::DeleteWrappedKeys(WrappedKeyKind kind) {
+  Result<Query> q = db_->Prepare("DELETE FROM wrapped_keys WHERE kind = ?");
+  if (!q.ok()) return q.error();
+  q->Bind(1, static_cast<int64_t>(kind));
+  return q->Run();
+}
+
 Result<std::vector<WrappedKey>> Store::WrappedKeys() const {
   Result<Query> q =
       db_->Prepare("SELECT kind, generation, wrapped FROM wrapped_keys ORDER BY kind, generation");

@@ -207,6 +207,47 @@ TEST_F(NodeEpochsTest, TheSenderGivesALeaverNothingWrittenAfterItsLeave) {
   EXPECT_EQ(carol_gets[5], sync::Share::kNothing);
 }
 
+TEST_F(NodeEpochsTest, RemovingOneOfMyOtherDevicesRotatesAwayFromIt) {
+  PairThree();
+  std::unique_ptr<Node> laptop = OpenOk(Home("laptop"));
+  ASSERT_TRUE(laptop->Init("alice's laptop", "").ok());
+  ASSERT_TRUE(
+      alice_
+          ->AddOwnDevice(laptop->device_key(), laptop->identity().dh.public_key(), "alice's laptop")
+          .ok());
+  ASSERT_TRUE(laptop
+                  ->JoinAsDevice(alice_->pact(), alice_->EpochKeysForPartner(),
+                                 alice_->PersonKeysForOwnDevice(), alice_->member())
+                  .ok());
+  laptop->TrustDevice(alice_->device_key());
+  ASSERT_TRUE(Sync(*alice_, *laptop).ok());
+  ASSERT_TRUE(Sync(*alice_, *bob_).ok());
+
+  // Bob may not remove Alice's laptop; Alice may.
+  const std::string id = ToHex(laptop->device_key()).substr(0, 10);
+  EXPECT_EQ(bob_->RemoveDevice(id).code(), ErrorCode::kRefused);
+  Result<log::EntryId> removed = alice_->RemoveDevice(id);
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_EQ(alice_->RemoveDevice(id).code(), ErrorCode::kRefused);  // already removed
+  EXPECT_TRUE(alice_->Epochs().MustRotate(alice_->device_key()));
+
+  ASSERT_TRUE(alice_->Write(Need(4)).ok());
+  ASSERT_EQ(alice_->Epochs().valid().size(), 1u);
+  const std::vector<log::DeviceKey>& to = alice_->Epochs().valid()[0].recipients;
+  EXPECT_EQ(std::count(to.begin(), to.end(), laptop->device_key()), 0);
+  EXPECT_EQ(std::count(to.begin(), to.end(), bob_->device_key()), 1);
+  EXPECT_EQ(std::count(to.begin(), to.end(), carol_->device_key()), 1);
+
+  Result<std::vector<log::Envelope>> feed =
+      alice_->store().ReadRange(alice_->device_key(), 1, 1000);
+  ASSERT_TRUE(feed.ok());
+  NodeSource to_laptop(*alice_, laptop->device_key());
+  const log::EntryHeader last = *log::DecodeHeader(feed->back().header);
+  EXPECT_EQ(to_laptop.MaySend(feed->back(), last), sync::Share::kNothing);
+  ASSERT_TRUE(Sync(*alice_, *bob_).ok());
+  EXPECT_TRUE(HasNeed(*bob_, "I need 4"));
+}
+
 TEST_F(NodeEpochsTest, RemovingADeviceNamesOneOfYourOwnOthers) {
   PairThree();
   const uint64_t before = alice_->store().Head(alice_->device_key()).seq;

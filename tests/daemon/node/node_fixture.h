@@ -58,10 +58,18 @@ class NodeFixture : public ::testing::Test {
     joiner.TrustDevice(inviter.device_key());
     ASSERT_TRUE(Sync(inviter, joiner).ok());
   }
-  // Hands `to` every entry `from` authored (entries `to` holds come back as duplicates).
-  static Result<Node::ReceiveReport> Sync(Node& from, Node& to) {
+  // Hands `to` every entry `from` authored in its shared feed (entries `to` holds come back
+  // as duplicates), and with `private_chain` its private chain too, as a device of the same
+  // member is sent it.
+  static Result<Node::ReceiveReport> Sync(Node& from, Node& to, bool private_chain = false) {
     Result<std::vector<log::Envelope>> own = from.store().ReadRange(from.device_key(), 1, 1000);
     EXPECT_TRUE(own.ok());
+    if (private_chain) {
+      Result<std::vector<log::Envelope>> chain =
+          from.store().ReadRange(from.private_chain_key(), 1, 1000);
+      EXPECT_TRUE(chain.ok());
+      own->insert(own->end(), chain->begin(), chain->end());
+    }
     return to.Receive(*own);
   }
   // Copies a stopped instance's whole home, as a backup would.

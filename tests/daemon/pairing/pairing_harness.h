@@ -39,6 +39,8 @@ inline PactBundle CloneBundle(const PactBundle& b) {
   out.inviter_member = b.inviter_member;
   out.devices = b.devices;
   out.inviter_name = b.inviter_name;
+  out.kind = b.kind;
+  for (const auto& [g, key] : b.person_keys) out.person_keys.emplace_back(g, key.Clone());
   return out;
 }
 
@@ -58,13 +60,21 @@ inline int KindOf(const Bytes& frame) {
 class PairingRun {
  public:
   // The joiner types `joiner_code`; the inviter showed `inviter_code`.
+  // `kind`: what the inviter's code adds (the bundle is made to match it).
   PairingRun(const PairingCode& joiner_code, const PairingCode& inviter_code,
-             std::vector<log::DeviceKey> other_inviter_devices = {})
+             std::vector<log::DeviceKey> other_inviter_devices = {},
+             InviteKind kind = InviteKind::kPerson)
       : joiner_id(crypto::DeviceIdentity::Generate()),
         inviter_id(crypto::DeviceIdentity::Generate()),
         joiner(joiner_code, joiner_id, "Sam"),
-        inviter(inviter_code, inviter_id, "Robin", std::move(other_inviter_devices)),
-        bundle(MakeBundle(inviter_id.signing.public_key())) {}
+        inviter(inviter_code, inviter_id, "Robin", std::move(other_inviter_devices), kind),
+        bundle(MakeBundle(inviter_id.signing.public_key())) {
+    bundle.kind = kind;
+    if (kind == InviteKind::kDevice) {
+      bundle.person_keys.emplace_back(0, crypto::SecretKey::Random());
+      bundle.person_keys.emplace_back(1, crypto::SecretKey::Random());
+    }
+  }
   explicit PairingRun(const PairingCode& code) : PairingRun(code, code) {}
 
   // Delivers frames until none is left. A machine that returns an error makes its edge close

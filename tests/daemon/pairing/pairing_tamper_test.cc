@@ -251,6 +251,19 @@ TEST(PairingTamper, AJoinerRecordWithADeviceListOrTheInvitersOwnKeyIsRejected) {
   }
 }
 
+TEST(PairingTamper, AJoinerRecordThatClaimsAnInvitationKindIsRejected) {
+  const PairingCode code = GenerateCode();
+  PairingInviter inviter(code, crypto::DeviceIdentity::Generate(), "Robin", {});
+  ManualJoiner joiner(code);
+  ASSERT_NO_FATAL_FAILURE(joiner.Handshake(inviter));
+  DeviceRecord record{joiner.id.signing.public_key(), joiner.id.dh.public_key(), "Sam", {}};
+  record.kind = InviteKind::kDevice;  // only an inviter says what its code adds
+  EXPECT_EQ(
+      joiner.Send(inviter, SignRecord(record, joiner.id.signing, joiner.handshake_hash)).code(),
+      ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(inviter.burned());
+}
+
 TEST(VerifyRecord, ChecksBindingSignatureAndOwnKey) {
   const crypto::DeviceIdentity peer = crypto::DeviceIdentity::Generate();
   const log::DeviceKey me = crypto::RandomFixed<32>();
