@@ -30,8 +30,8 @@ Feed::Feed(int devices) : pact_(crypto::RandomFixed<16>()) {
 }
 
 log::AuthoredEntry Feed::Write(const proto::Body& body, int device) {
-  Result<log::AuthoredEntry> e =
-      authors_[device]->Write(body, keys_, ++lamport_, 1'790'000'000'000 + lamport_ * 1000);
+  Result<log::AuthoredEntry> e = authors_[device]->Write(
+      body, keys_, keys_.current_epoch(), ++lamport_, 1'790'000'000'000 + lamport_ * 1000);
   if (!e.ok()) std::abort();
   return std::move(*e);
 }

@@ -359,6 +359,28 @@ std::vector<CommandRow> MakeTable() {
         return r;
       });
   row(
+      "leave", "[--yes]",
+      "leave the pact for good; you keep a read-only copy (asks first on a terminal)",
+      [](CLI::App& c, Args& a) { c.add_flag("--yes", a.yes, "leave without asking"); },
+      [](const Args& a) -> Result<Request> {
+        if (!a.yes && !isatty(STDIN_FILENO)) {
+          return Usage("leaving cannot be undone; pass --yes to leave without a question");
+        }
+        Request r;
+        r.mutable_leave();
+        return r;  // on a terminal without --yes the question comes once the daemon answers
+      });
+  row(
+      "device remove", "ID", "remove one of your other devices from the pact",
+      [](CLI::App& c, Args& a) {
+        c.add_option("ID", a.id, "the device's id (accord devices)")->required();
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_remove_device()->set_device(a.id);
+        return r;
+      });
+  row(
       "log", "[--verify]", "every entry: author, seq, kind, time, signature state",
       [](CLI::App& c, Args& a) { c.add_flag("--verify", a.verify, "check every signature again"); },
       [](const Args& a) -> Result<Request> {

@@ -144,6 +144,10 @@ void Handlers::Handle(const proto::Request& q, const std::shared_ptr<IpcSession>
       if (!id.ok()) return Reply(session, id.error());
       return Reply(session, Written(node_.Forget(*id), ""));
     }
+    case R::kLeave:
+      return Reply(session, Written(node_.Leave(), ""));
+    case R::kRemoveDevice:
+      return Reply(session, Written(node_.RemoveDevice(q.remove_device().device()), ""));
     case R::kListNotes:
       return Reply(session, ListNotes(q.list_notes()));
     case R::kPropose:
@@ -245,6 +249,8 @@ Result<proto::Response> Handlers::Status() {
   st->set_repaired(node_.repaired_count());
   if (std::optional<Error> blocked = node_.WriteBlocked()) {
     st->set_writes_refused(blocked->message);
+  } else if (std::optional<Error> left = node_.LeftError()) {
+    st->set_writes_refused(left->message);
   }
   return out;
 }

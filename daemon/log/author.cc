@@ -41,17 +41,21 @@ Scope ScopeOf(const proto::Body& body) {
 Author::Author(const crypto::SigningKey& signing, const PactId& pact, FeedHead head)
     : signing_(signing), pact_(pact), head_(head) {}
 
-Result<AuthoredEntry> Author::Write(const proto::Body& body, const KeyRing& keys, uint64_t lamport,
-                                    int64_t time_ms) {
+Result<AuthoredEntry> Author::Write(const proto::Body& body, const KeyRing& keys,
+                                    uint64_t shared_epoch, uint64_t lamport, int64_t time_ms) {
   if (body.kind_case() == proto::Body::KIND_NOT_SET) {
     return MakeError(ErrorCode::kInvalidArgument, "entry body has no kind");
   }
   const Scope scope = ScopeOf(body);
   const bool is_private = scope == Scope::kPrivate;
-  if (is_private ? !keys.has_person_keys() : !keys.has_epoch_keys()) {
+  if (is_private && !keys.has_person_keys()) {
     return MakeError(ErrorCode::kUnknownEpoch, "no key to seal this entry");
   }
-  const uint64_t epoch = is_private ? keys.current_person_generation() : keys.current_epoch();
+  const uint64_t epoch = is_private ? keys.current_person_generation() : shared_epoch;
+  if (keys.KeyFor(scope, epoch) == nullptr) {
+    return MakeError(ErrorCode::kUnknownEpoch,
+                     "no key of epoch " + std::to_string(epoch) + " to seal this entry");
+  }
 
   std::string plaintext;
   if (!body.SerializeToString(&plaintext)) {

@@ -35,12 +35,14 @@ class Author {
   // `signing` must outlive the Author.
   Author(const crypto::SigningKey& signing, const PactId& pact, FeedHead head);
 
-  // Seals and signs the next entry. `lamport` must exceed every Lamport clock seen so far
-  // (the caller tracks that); `time_ms` is the wall clock, read by the caller.
-  // kInvalidArgument for an empty body, kUnknownEpoch if `keys` lacks the scope's key,
+  // Seals and signs the next entry: a shared or control body with the key of `epoch` (the
+  // caller's choice: state::Epochs::EpochForWrite, or the old epoch for an EpochStart), a
+  // private one with the newest person key (`epoch` is not used). `lamport` must exceed every
+  // Lamport clock seen so far (the caller tracks that); `time_ms` is the wall clock, read by
+  // the caller. kInvalidArgument for an empty body, kUnknownEpoch if `keys` lacks that key,
   // kTooLarge past kMaxSealedBodyBytes. On success the head advances.
-  Result<AuthoredEntry> Write(const proto::Body& body, const KeyRing& keys, uint64_t lamport,
-                              int64_t time_ms);
+  Result<AuthoredEntry> Write(const proto::Body& body, const KeyRing& keys, uint64_t epoch,
+                              uint64_t lamport, int64_t time_ms);
 
   const FeedHead& head() const { return head_; }
 

@@ -40,6 +40,20 @@ sync::Share NodeSource::MaySend(const log::Envelope& entry, const log::EntryHead
   if (header.scope == log::Scope::kPrivate && !SameMember(header.author)) {
     return sync::Share::kHeaderOnly;
   }
+  // Epochs (docs/sync.md "Leaving and removed devices"): a device that left or was removed
+  // gets nothing written from its end on; one that cannot hold the entry's epoch key, the
+  // header alone.
+  if (header.scope != log::Scope::kPrivate) {
+    const state::OrderKey key{header.lamport, header.author, log::ComputeEntryId(entry.header)};
+    switch (node_.Epochs().ShareWith(peer_, header.scope, header.epoch, key)) {
+      case state::EpochShare::kNothing:
+        return sync::Share::kNothing;
+      case state::EpochShare::kHeaderOnly:
+        return sync::Share::kHeaderOnly;
+      case state::EpochShare::kWhole:
+        break;
+    }
+  }
   // The damage list is empty nearly always: only then is the id worth hashing.
   if (!node_.Damaged().empty() && node_.BodyUnsendable(log::ComputeEntryId(entry.header))) {
     return sync::Share::kHeaderOnly;

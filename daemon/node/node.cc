@@ -2,6 +2,7 @@
 
 #include "daemon/node/node_keys.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -159,6 +160,7 @@ log::DeviceKey Node::DeviceOfAuthor(const log::DeviceKey& author) const {
 }
 
 Status Node::Refold() {
+  unopened_epochs_.clear();
   for (const auto& [author, from_seq] : store_->FrozenAuthors()) fold_->Freeze(author, from_seq);
   size_t unreadable = 0;
   Status s = store_->ForEachEntry([&](const store::StoredEntry& e) -> Status {
@@ -167,11 +169,13 @@ Status Node::Refold() {
     Result<proto::Body> body = OpenStoredBody(e.header, e.envelope, keys_);
     if (!body.ok()) {
       ++unreadable;  // e.g. an epoch we were never given: kept, not folded
+      if (body.code() == ErrorCode::kUnknownEpoch) unopened_epochs_.insert(e.header.epoch);
       return Status::Ok();
     }
     return FoldEntry(e.header, e.id, *body, /*notify=*/false);
   });
   if (unreadable > 0) LogWarning(std::to_string(unreadable) + " stored entries cannot be opened");
+  if (s.ok()) s = AdoptEpochKeys();  // a key whose entry was stored before it was taken
   if (!damaged_.empty()) {
     std::string ids;
     for (const auto& [id, d] : damaged_) {
@@ -259,6 +263,7 @@ Result<log::EntryId> Node::Write(state::UserKind kind, std::optional<int64_t> or
 Result<log::EntryId> Node::WriteKind(const state::EventKind& kind,
                                      std::optional<int64_t> original_time_ms) {
   if (std::optional<Error> blocked = WriteBlocked()) return *blocked;
+  if (std::optional<Error> left = LeftError()) return *left;
   // Folded from the body as sealed, not from `kind`, so this device decides what the entry
   // means exactly as every device that receives it will.
   proto::Body body = state::BodyFromKind(kind);
@@ -281,7 +286,18 @@ Result<log::EntryId> Node::WritePrivate(const proto::Body& body, int64_t now_ms)
 }
 
 Result<log::EntryId> Node::WriteBody(log::Author& author, const proto::Body& body, int64_t now_ms) {
-  Result<log::AuthoredEntry> entry = author.Write(body, keys_, max_lamport_ + 1, now_ms);
+  uint64_t epoch = 0;  // a private body is sealed with the person key
+  if (log::ScopeOf(body) != log::Scope::kPrivate) {
+    Result<uint64_t> sealing = EpochToSeal();
+    if (!sealing.ok()) return sealing.error();
+    epoch = *sealing;
+  }
+  return WriteSealed(author, body, epoch, now_ms);
+}
+
+Result<log::EntryId> Node::WriteSealed(log::Author& author, const proto::Body& body, uint64_t epoch,
+                                       int64_t now_ms) {
+  Result<log::AuthoredEntry> entry = author.Write(body, keys_, epoch, max_lamport_ + 1, now_ms);
   if (!entry.ok()) return entry.error();
   if (Status s = store_->AppendOwn(*entry); !s.ok()) {
     // The author advanced its head in memory; put it back where the store is.
@@ -290,7 +306,9 @@ Result<log::EntryId> Node::WriteBody(log::Author& author, const proto::Body& bod
   }
   max_lamport_ = std::max(max_lamport_, entry->header.lamport);
   ACCORD_RETURN_IF_ERROR(FoldEntry(entry->header, entry->id, body, /*notify=*/true));
+  Status adopted = AdoptEpochKeys();  // this device's own rotation names it too
   NotifyChange(ChangeNotice::EntriesStored());
+  if (!adopted.ok()) return adopted.error();
   return entry->id;
 }
 
@@ -315,6 +333,18 @@ Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
   if (const auto* d = std::get_if<state::DeviceAdded>(&event->kind)) {
     named_devices_.insert(d->device);
     introduced_by_.emplace(d->device, header.author);
+  }
+  if (const auto* e = std::get_if<state::EpochStarted>(&event->kind)) {
+    const bool names_me = std::any_of(
+        e->recipients.begin(), e->recipients.end(),
+        [this](const state::EpochStarted::Recipient& r) { return r.device == device_key_; });
+    if (names_me && keys_.KeyFor(log::Scope::kControl, e->epoch) == nullptr)
+      epoch_boxes_.emplace(id, *e);
+  }
+  if (const auto* l = std::get_if<state::MemberLeft>(&event->kind)) {
+    auto [it, inserted] = left_.try_emplace(l->member, state::KeyOf(*event), header.time_ms);
+    if (!inserted && state::KeyOf(*event) < it->second.first)
+      it->second = {state::KeyOf(*event), header.time_ms};
   }
   if (const auto* c = std::get_if<state::PrivateChainStarted>(&event->kind)) {
     // Validation (or this device, writing it) checked the binding to the device.

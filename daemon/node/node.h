@@ -5,6 +5,7 @@
 #define ACCORD_DAEMON_NODE_NODE_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -23,6 +24,7 @@
 #include "daemon/log/key_ring.h"
 #include "daemon/log/signatures.h"
 #include "daemon/node/clock.h"
+#include "daemon/state/epochs.h"
 #include "daemon/state/fold.h"
 #include "daemon/state/solo_carry.h"
 #include "daemon/state/state.h"
@@ -69,6 +71,23 @@ class Node {
   // a solo log (JoinPact): kept in the body, clamped to [0, the header's time].
   Result<log::EntryId> Write(state::UserKind kind,
                              std::optional<int64_t> original_time_ms = std::nullopt);
+
+  // Leaving (SPEC §4, node_epochs.cc): writes MemberLeft for this device's member, a control
+  // entry written here alone (no peer needed). From then on every write is refused
+  // (LeftError) and nothing authored after the leave is stored here; the copy is read-only.
+  // kRefused if the member already left.
+  Result<log::EntryId> Leave();
+  // When this device's member left (the MemberLeft's time), nullopt while it has not.
+  std::optional<int64_t> LeftAtMs();
+  // The refusal every write gets after the leave; nullopt before it.
+  std::optional<Error> LeftError();
+  // Removes another device of this device's own member (SPEC §6 `device remove`): writes
+  // DeviceRemoved; the next shared or control write rotates the epoch key first. `prefix`:
+  // hex of the device key, at least 4 digits. kNotFound (no such device), kAmbiguous,
+  // kInvalidArgument (not hex), kRefused (another person's device, this device, already removed).
+  Result<log::EntryId> RemoveDevice(const std::string& prefix);
+  // The key epochs as the folded control entries resolve them (cached).
+  const state::Epochs& Epochs();
 
   // Restore from a backup (SPEC §4, node_restore.cc). Why this device may not author now: a
   // peer holds more of its own feed (it is catching up), or its own feed forked. nullopt if
@@ -310,6 +329,23 @@ class Node {
   // node_convert.cc: this device's format-1 reflections into its private chain (once).
   Status MoveFormatOneReflections();
   std::map<log::EntryId, log::EntryId> MovedReflections();
+  // WriteBody with the epoch to seal a shared/control body to already chosen.
+  Result<log::EntryId> WriteSealed(log::Author& author, const proto::Body& body, uint64_t epoch,
+                                   int64_t now_ms);
+  // node_epochs.cc. The epoch a new shared or control entry is sealed to, rotating first
+  // (an EpochStart to Epochs().next_recipients()) when this device must.
+  Result<uint64_t> EpochToSeal();
+  Status Rotate();
+  // Takes the key of each valid EpochStart folded here that names this device and whose epoch
+  // key is not held: opens its box, stores the key wrapped, adds it to the ring, and refolds
+  // if entries of that epoch were stored but could not be opened.
+  Status AdoptEpochKeys();
+  // A ring for validating `batch`: the held keys plus those of EpochStarts in the batch that
+  // open with them and name this device (persisted only through AdoptEpochKeys once stored).
+  std::optional<log::KeyRing> BatchKeys(std::span<const log::Envelope> batch) const;
+  // Drops from `plan` what was written LWW-after this device's member left (from the first
+  // such entry of each feed on): nothing new is stored after the leave.
+  void DropAfterLeave(log::IngestPlan& plan);
   // Both of this device's feeds, from the store's heads (after the pact or the store moved).
   void ResetAuthors();
   // node_prepared.cc: every own entry of the solo log, decoded and planned; and the pact's
@@ -336,7 +372,7 @@ class Node {
   std::optional<state::MemberId> member_hint_;  // JoinAsDevice's member, until the fold has it
   log::PactId pact_{};
   log::KeyRing keys_;
-  std::unique_ptr<log::Author> author_;        // the shared feed
+  std::unique_ptr<log::Author> author_;  // the shared feed
   std::unique_ptr<crypto::SigningKey> chain_signing_;
   log::DeviceKey chain_key_{};
   std::unique_ptr<log::Author> chain_author_;  // the private chain
@@ -351,6 +387,12 @@ class Node {
   std::set<log::EntryId> forgotten_;  // named by a folded Forgot of this member
   std::set<log::EntryId> erased_;     // bodies erased here (store's `erased`)
   uint64_t max_lamport_ = 0;
+  // EpochStarts folded here that name this device, by entry id, until their key is adopted.
+  std::map<log::EntryId, state::EpochStarted> epoch_boxes_;
+  std::set<uint64_t> unopened_epochs_;  // epochs of stored entries Refold could not open
+  std::map<state::MemberId, std::pair<state::OrderKey, int64_t>> left_;  // first MemberLeft
+  std::optional<state::Epochs> epochs_;                                  // cached fold_->Epochs()
+  uint64_t epochs_generation_ = 0;
   std::vector<EventListener> listeners_;
   std::map<log::EntryId, DamagedEntry> damaged_;
   uint64_t repaired_ = 0;  // since start

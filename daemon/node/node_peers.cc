@@ -28,8 +28,12 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
   // what is the fold's business. The set is kept as entries are folded (no View per batch).
   store::StoreLogView view(
       *store_, [this](const log::DeviceKey& d) { return named_devices_.count(d) != 0; });
-  Result<log::IngestPlan> plan = log::IngestBatch(batch, pact_, view, keys_, signatures);
+  // An EpochStart to this device and entries sealed under its key may come in one batch.
+  const std::optional<log::KeyRing> batch_keys = BatchKeys(batch);
+  Result<log::IngestPlan> plan =
+      log::IngestBatch(batch, pact_, view, batch_keys ? *batch_keys : keys_, signatures);
   if (!plan.ok()) return plan.error();
+  DropAfterLeave(*plan);
   return StoreReceived(*plan);
 }
 
@@ -38,8 +42,11 @@ Result<Node::ReceiveReport> Node::Receive(std::span<const log::Envelope> batch,
                                           std::span<const log::SignatureVerdict> signatures) {
   store::StoreLogView view(
       *store_, [this](const log::DeviceKey& d) { return named_devices_.count(d) != 0; });
-  Result<log::IngestPlan> plan = log::IngestBatch(batch, headers, pact_, view, keys_, signatures);
+  const std::optional<log::KeyRing> batch_keys = BatchKeys(batch);
+  Result<log::IngestPlan> plan =
+      log::IngestBatch(batch, headers, pact_, view, batch_keys ? *batch_keys : keys_, signatures);
   if (!plan.ok()) return plan.error();
+  DropAfterLeave(*plan);
   return StoreReceived(*plan);
 }
 
@@ -57,6 +64,7 @@ Result<Node::ReceiveReport> Node::StoreReceived(const log::IngestPlan& plan) {
   report.duplicates = plan.duplicates;
   std::vector<ChangeNotice> forks;
   Status folded = RecordAndFold(plan, report, forks);
+  if (folded.ok()) folded = AdoptEpochKeys();  // keys the batch's EpochStarts seal to us
   // Stored is stored: peers hear of it even if folding failed part way.
   if (folded.ok()) {
     for (const ChangeNotice& fork : forks) NotifyChange(fork);

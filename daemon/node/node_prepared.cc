@@ -98,6 +98,10 @@ Status Node::InstallPact(const log::PactId& pact,
   named_devices_.clear();
   introduced_by_.clear();
   chain_device_.clear();
+  epoch_boxes_.clear();
+  unopened_epochs_.clear();
+  left_.clear();
+  epochs_.reset();
   forgotten_.clear();
   erased_.clear();  // ResetLog dropped the store's list with the entries
   damaged_.clear();

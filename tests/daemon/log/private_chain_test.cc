@@ -26,7 +26,8 @@ class PrivateChainTest : public ::testing::Test {
   }
 
   AuthoredEntry Write(const proto::Body& body) {
-    Result<AuthoredEntry> e = author_.Write(body, feed_.keys(), ++lamport_, 1'700'000'000'000);
+    Result<AuthoredEntry> e = author_.Write(body, feed_.keys(), feed_.keys().current_epoch(),
+                                            ++lamport_, 1'700'000'000'000);
     EXPECT_TRUE(e.ok()) << e.error().message;
     return *e;
   }

@@ -20,7 +20,8 @@ TestFeed::TestFeed(int devices) : pact_(crypto::RandomFixed<16>()) {
 
 AuthoredEntry TestFeed::Write(int device, const proto::Body& body) {
   time_ms_ += 1000;
-  Result<AuthoredEntry> entry = authors_[device]->Write(body, keys_, ++lamport_, time_ms_);
+  Result<AuthoredEntry> entry =
+      authors_[device]->Write(body, keys_, keys_.current_epoch(), ++lamport_, time_ms_);
   if (!entry.ok()) std::abort();  // the helper's own bug; tests need a real entry
   return std::move(*entry);
 }

@@ -53,7 +53,8 @@ class SyncHostTest : public NetFixture {
     log::Author author(alice_->identity().signing, alice_->pact(),
                        log::FeedHead{1, log::ComputeEntryId(feed[0].header)});
     Result<log::AuthoredEntry> other =
-        author.Write(state::BodyFromKind(state::EventKind(Need(99))), keys, 100, alice_->NowMs());
+        author.Write(state::BodyFromKind(state::EventKind(Need(99))), keys, keys.current_epoch(),
+                     100, alice_->NowMs());
     EXPECT_TRUE(other.ok());
     return other.ok() ? other->envelope : log::Envelope{};
   }
