@@ -2,16 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/crypto/test_hex.h"
+
 #include <string_view>
 
 namespace accord::crypto {
 namespace {
 
-Bytes Hex(std::string_view hex) {
-  std::optional<Bytes> b = FromHex(hex);
-  EXPECT_TRUE(b.has_value()) << hex;
-  return b.value_or(Bytes{});
-}
+using testing::Hex;
 
 DhPublicKey HexKey(std::string_view hex) {
   const Bytes b = Hex(hex);

@@ -2,25 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/crypto/test_hex.h"
+
 #include <string_view>
 
 namespace accord::crypto {
 namespace {
 
-Bytes Hex(std::string_view hex) {
-  std::optional<Bytes> b = FromHex(hex);
-  EXPECT_TRUE(b.has_value()) << hex;
-  return b.value_or(Bytes{});
-}
-
-template <size_t N>
-FixedBytes<N> HexFixed(std::string_view hex) {
-  const Bytes b = Hex(hex);
-  FixedBytes<N> out{};
-  EXPECT_EQ(b.size(), N) << hex;
-  std::copy_n(b.begin(), std::min(N, b.size()), out.begin());
-  return out;
-}
+using testing::Hex;
+using testing::HexFixed;
 
 struct Rfc8032Case {
   const char* name;
