@@ -63,7 +63,8 @@ TEST_F(MigrationTest, AFormatOnePactOpensConvertsAndKeepsSyncing) {
   }
   EXPECT_EQ(erased_times.size(), 2u) << log.dump();
   EXPECT_EQ(moved, 2u) << log.dump();
-  for (const auto& r : Json(alice, {"reflections"})["notes"]["notes"]) {
+  const nlohmann::json reflections = Json(alice, {"reflections"});
+  for (const auto& r : reflections["notes"]["notes"]) {
     EXPECT_EQ(erased_times.count(r["time_ms"].get<std::string>()), 1u) << r.dump();
   }
 
