@@ -22,6 +22,7 @@
 #include "daemon/state/fold.h"
 #include "tests/daemon/state/history.h"
 #include "tests/daemon/state/property_run.h"
+#include "tests/daemon/state/sim_args.h"
 
 namespace accord::state {
 namespace {
@@ -58,19 +59,7 @@ struct SimMember {
   std::vector<size_t> devices;
 };
 
-class Args {
- public:
-  explicit Args(uint32_t bits) : bits_(bits) {}
-  size_t Pick(size_t n) {
-    if (n == 0) return 0;
-    const size_t out = bits_ % n;
-    bits_ /= static_cast<uint32_t>(n);
-    return out;
-  }
-
- private:
-  uint32_t bits_;
-};
+using testing::Args;
 
 class Household {
  public:

@@ -1,4 +1,5 @@
 #include "tests/daemon/state/history_sim.h"
+#include "tests/daemon/state/sim_args.h"
 
 #include <algorithm>
 #include <string>
@@ -13,21 +14,6 @@ constexpr int64_t kWeekS = 7 * 24 * 3600;        // s
 constexpr size_t kMaxMembers = 4;
 constexpr size_t kMaxDevicesPerMember = 3;
 constexpr uint32_t kOps = 20;  // distinct actions; see Sim::Step
-
-// Draws small numbers from one choice, consuming its bits.
-class Args {
- public:
-  explicit Args(uint32_t bits) : bits_(bits) {}
-  size_t Pick(size_t n) {
-    if (n == 0) return 0;
-    const size_t out = bits_ % n;
-    bits_ /= static_cast<uint32_t>(n);
-    return out;
-  }
-
- private:
-  uint32_t bits_;
-};
 
 struct SimDevice {
   log::DeviceKey key{};
