@@ -35,12 +35,11 @@ bool Matches(const log::EntryId& id, std::string_view prefix) {
 
 Error NoneOrMany(const char* what, std::string_view prefix, const std::vector<std::string>& hits) {
   if (hits.empty()) {
-    return MakeError(ErrorCode::kNotFound,
-                     std::string("no ") + what + " with id '" + std::string(prefix) +
-                         "'; list them with accord " +
-                         (std::string(what) == "agreement"    ? "agreements"
-                          : std::string(what) == "reflection" ? "reflections"
-                                                              : "space"));
+    return MakeError(ErrorCode::kNotFound, std::string("no ") + what + " with id '" +
+                                               std::string(prefix) + "'; list them with accord " +
+                                               (std::string(what) == "agreement"    ? "agreements"
+                                                : std::string(what) == "reflection" ? "reflections"
+                                                                                    : "space"));
   }
   std::string message = "id '" + std::string(prefix) + "' is ambiguous; it matches:";
   for (const std::string& h : hits) message += " " + h.substr(0, 12);

@@ -138,11 +138,10 @@ struct EpochStarted {
   friend bool operator==(const EpochStarted&, const EpochStarted&) = default;
 };
 
-using EventKind =
-    std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired, SpaceAsked,
-                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Reflected, PrivateChainStarted,
-                 Forgot, MemberCreated, MemberAdded, DeviceAdded, MemberLeft, DeviceRemoved,
-                 EpochStarted>;
+using EventKind = std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired,
+                               SpaceAsked, SpaceAcked, SpaceEnded, CheckedIn, Appreciated,
+                               Reflected, PrivateChainStarted, Forgot, MemberCreated, MemberAdded,
+                               DeviceAdded, MemberLeft, DeviceRemoved, EpochStarted>;
 
 // What a member's command writes: every shared kind and the private one. Control kinds are
 // written by the node alone (init, pairing), never on a request's say-so.

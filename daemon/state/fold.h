@@ -73,7 +73,7 @@ class Fold {
   std::map<OrderKey, const Event*> reflections_;
   std::map<OrderKey, const Event*> forgets_;
   std::map<log::DeviceKey, log::DeviceKey> chains_;  // private chain key -> its device
-  std::map<log::DeviceKey, uint64_t> frozen_;  // author -> first seq not folded
+  std::map<log::DeviceKey, uint64_t> frozen_;        // author -> first seq not folded
 };
 
 }  // namespace accord::state

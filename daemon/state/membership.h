@@ -44,9 +44,9 @@ class Membership {
   std::vector<Member> members_;
   std::vector<MemberId> current_;
   std::map<log::DeviceKey, MemberId> device_member_;
-  std::map<log::DeviceKey, OrderKey> admitted_;  // device -> key of the claim that won
-  std::map<log::DeviceKey, OrderKey> cutoff_;    // authority ends before this key
-  std::map<log::DeviceKey, uint64_t> frozen_;    // author -> first seq not folded
+  std::map<log::DeviceKey, OrderKey> admitted_;      // device -> key of the claim that won
+  std::map<log::DeviceKey, OrderKey> cutoff_;        // authority ends before this key
+  std::map<log::DeviceKey, uint64_t> frozen_;        // author -> first seq not folded
   std::map<log::DeviceKey, log::DeviceKey> chains_;  // private chain key -> its device
 };
 

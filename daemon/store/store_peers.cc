@@ -40,8 +40,8 @@ Status Store::ResetLog() {
   {
     Transaction tx(*db_);
     ACCORD_RETURN_IF_ERROR(tx.status());
-    ACCORD_RETURN_IF_ERROR(
-        db_->Exec("DELETE FROM forks; DELETE FROM frozen; DELETE FROM erased; DELETE FROM entries;"));
+    ACCORD_RETURN_IF_ERROR(db_->Exec(
+        "DELETE FROM forks; DELETE FROM frozen; DELETE FROM erased; DELETE FROM entries;"));
     ACCORD_RETURN_IF_ERROR(tx.Commit());
   }
   heads_.clear();
