@@ -76,6 +76,8 @@ TEST_F(PrivateTraceTest, APartnersDeviceHoldsNothingDerivedFromAReflection) {
   for (const std::string& id : ids) {
     StoredRow row = ReadRow(alice.daemon->home() / "accord.db", id);
     ASSERT_EQ(row.header.size(), 178u) << "reflection " << id << " not in Alice's store";
+    ASSERT_FALSE(row.sealed_body.empty());  // an empty needle would be found nowhere
+    ASSERT_EQ(row.author.size(), 32u);
     needles.push_back(*FromHex(id));
     needles.push_back(Bytes(id.begin(), id.end()));
     needles.push_back(row.header);
@@ -108,6 +110,23 @@ TEST_F(PrivateTraceTest, APartnersDeviceHoldsNothingDerivedFromAReflection) {
   }
   EXPECT_TRUE(Json(bob, {"reflections"})["notes"]["notes"].empty());
   EXPECT_EQ(Json(alice, {"reflections"})["notes"]["notes"].size(), 2u);
+}
+
+TEST_F(PrivateTraceTest, ForgetTakesOnlyOnesOwnReflectionByAValidId) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  PairResult paired = Pair(alice, bob);
+  ASSERT_EQ(paired.join_exit, 0) << paired.join_err;
+  const std::string id = Json(alice, {"reflect", "to be forgotten"})["written"]["id"];
+  const std::string need = Json(alice, {"need", "add", "I need a walk"})["written"]["id"];
+  EXPECT_EQ(alice.daemon->Accord({"forget", "zz"}).exit_code, 2);               // not an id
+  EXPECT_EQ(alice.daemon->Accord({"forget", id.substr(0, 3)}).exit_code, 2);    // too short
+  EXPECT_EQ(alice.daemon->Accord({"forget", need.substr(0, 8)}).exit_code, 4);  // not a reflection
+  EXPECT_EQ(bob.daemon->Accord({"forget", id.substr(0, 8)}).exit_code, 4);      // not Bob's
+  EXPECT_EQ(Json(alice, {"reflections"})["notes"]["notes"].size(), 1u);
+  Ok(alice, {"forget", id.substr(0, 8)});
+  EXPECT_TRUE(Json(alice, {"reflections"})["notes"]["notes"].empty());
+  EXPECT_EQ(alice.daemon->Accord({"forget", id.substr(0, 8)}).exit_code, 4);  // gone already
 }
 
 }  // namespace
