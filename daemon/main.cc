@@ -32,6 +32,7 @@ struct Options {
   bool no_discovery = false;
   bool verbose = false;
   bool start_over = false;
+  bool rekey = false;
   int ipc_idle_ms = 60000;  // hidden: tests shorten the local socket's idle timeout
 };
 
@@ -86,6 +87,16 @@ Status Start(Context& ctx) {
       LogInfo("--start-over: there was no store to move aside");
     }
   }
+  if (ctx.options.rekey) {
+    // Under the instance lock: the home is opened, re-keyed and closed before serving.
+    Result<Node::Rekeyed> rekeyed = Node::RekeyHome(ctx.paths, SystemClock());
+    if (!rekeyed.ok()) return rekeyed.error();
+    LogWarning("--rekey: this device's feed forked at seq " +
+               std::to_string(rekeyed->forked_at_seq) + " and stays frozen; device " +
+               ToHex(rekeyed->old_device).substr(0, 8) + " is now device " +
+               ToHex(rekeyed->new_device).substr(0, 8) +
+               ", vouched for by the old key (its old key file is kept beside the new one)");
+  }
   Result<std::unique_ptr<Node>> node = Node::Open(ctx.paths, SystemClock());
   if (!node.ok()) return node.error();
   ctx.node = std::move(*node);
@@ -127,6 +138,11 @@ int Run(int argc, char** argv) {
                "move this instance's database and keys aside (into DATA_DIR/set-aside-TIME; "
                "nothing is deleted) and run as a new device; for a lost or damaged key file. "
                "Run it once, by hand");
+  app.add_flag("--rekey", ctx.options.rekey,
+               "after this device's own feed forked (a home restored from an older copy): "
+               "give it a new key, vouched for by the old one, and run on. Run it once, by "
+               "hand")
+      ->excludes("--start-over");
   app.add_option("--ipc-idle-ms", ctx.options.ipc_idle_ms)
       ->check(CLI::Range(100, 3600000))
       ->group("");  // for tests: how long a local connection may take to send a request

@@ -31,6 +31,7 @@ Scope ScopeOf(const proto::Body& body) {
     case B::kMemberLeft:
     case B::kDeviceRemoved:
     case B::kEpochStart:
+    case B::kDeviceRekeyed:
       return Scope::kControl;
     case B::KIND_NOT_SET:
       break;

@@ -86,6 +86,7 @@ void LearnDevicesFrom(const VerifiedEntry& entry, OverlayView& overlay) {
       overlay.LearnDevice(body.device_added().device_key());
       break;
     case proto::Body::kPrivateChainStart:  // validation checked the binding
+    case proto::Body::kDeviceRekeyed:
       overlay.LearnDevice(std::string(entry.header.author.begin(), entry.header.author.end()));
       break;
     default:

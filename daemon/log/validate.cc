@@ -10,6 +10,7 @@
 #include "crypto/sign.h"
 #include "daemon/log/author.h"
 #include "daemon/log/private_chain.h"
+#include "daemon/log/rekey.h"
 
 namespace accord::log {
 
@@ -98,6 +99,19 @@ bool StartsPrivateChain(const EntryHeader& header, const Envelope& envelope, con
   return BindsPrivateChain(body, pact, header.author, device) && view.IsKnownDevice(device);
 }
 
+// An author no control entry named may also be a device's new key after its old one forked:
+// its first entry (seq 1, whole, control scope, opening under an epoch key held here) is a
+// DeviceRekeyed signed by a known device vouching for the new key (rekey.h).
+bool StartsRekeyedFeed(const EntryHeader& header, const Envelope& envelope, const PactId& pact,
+                       const LogView& view, const KeyRing& keys) {
+  if (header.scope != Scope::kControl || header.seq != 1 || IsWithheld(header, envelope))
+    return false;
+  proto::Body body;
+  if (!OpenEntryBody(header, envelope, keys, body).ok()) return false;
+  DeviceKey old_device;
+  return BindsRekey(body, pact, header.author, old_device) && view.IsKnownDevice(old_device);
+}
+
 // Everything after the body cap and the header's decoding, shared by both ValidateEntry.
 Result<Validation> ValidateDecoded(const Envelope& envelope, const EntryHeader& header,
                                    const PactId& pact, const LogView& view, const KeyRing& keys,
@@ -119,7 +133,8 @@ Result<Validation> ValidateDecoded(const Envelope& envelope, const EntryHeader& 
     return Fail(ErrorCode::kFrozenAuthor, "author's feed is frozen after a fork");
   }
   if (!view.IsKnownDevice(header.author) &&
-      !StartsPrivateChain(header, envelope, pact, view, keys)) {
+      !StartsPrivateChain(header, envelope, pact, view, keys) &&
+      !StartsRekeyedFeed(header, envelope, pact, view, keys)) {
     return Fail(ErrorCode::kUnknownAuthor, "author is not a device of this pact");
   }
 
@@ -134,11 +149,28 @@ Result<Validation> ValidateDecoded(const Envelope& envelope, const EntryHeader& 
   entry.id = id;
   entry.header = header;
   entry.envelope = envelope;
-  if (!withheld) ACCORD_RETURN_IF_ERROR(OpenEntryBody(header, envelope, keys, entry.body));
+  if (!withheld) {
+    ACCORD_RETURN_IF_ERROR(OpenEntryBody(header, envelope, keys, entry.body));
+    ACCORD_RETURN_IF_ERROR(CheckBindings(header, entry.body, pact));
+  }
   return out;
 }
 
 }  // namespace
+
+Status CheckBindings(const EntryHeader& header, const proto::Body& body, const PactId& pact) {
+  DeviceKey vouching;
+  if (body.kind_case() == proto::Body::kPrivateChainStart &&
+      !BindsPrivateChain(body, pact, header.author, vouching)) {
+    return Fail(ErrorCode::kBadBody, "private chain start whose binding does not verify");
+  }
+  if (body.kind_case() == proto::Body::kDeviceRekeyed &&
+      (header.seq != 1 || !BindsRekey(body, pact, header.author, vouching))) {
+    return Fail(ErrorCode::kBadBody,
+                "device re-key that is not its key's first entry or whose binding does not verify");
+  }
+  return Status::Ok();
+}
 
 Status OpenEntryBody(const EntryHeader& header, const Envelope& envelope, const KeyRing& keys,
                      proto::Body& body) {

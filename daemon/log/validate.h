@@ -60,6 +60,13 @@ struct Validation {
 // It is validated as far as the chain goes; its body is empty.
 bool IsWithheld(const EntryHeader& header, const Envelope& envelope);
 
+// A body that vouches for keys must carry a valid binding, whoever wrote it, so a known
+// device cannot claim another device's private chain (private_chain.h) or to be another
+// device's new key (rekey.h); a re-key is also its key's first entry. kBadBody otherwise; Ok
+// for every other kind. ValidateEntry checks it for every entry it opens; the node before it
+// folds one (a repaired or stored body too).
+Status CheckBindings(const EntryHeader& header, const proto::Body& body, const PactId& pact);
+
 // Opens an entry's sealed body with the ring's key and parses it into `body` (no signature
 // or chain check). kUnknownEpoch, kDecryptFailed, kBadBody (does not parse, no known kind, or
 // a kind outside the header's scope).

@@ -39,19 +39,26 @@ std::vector<proto::PeerView> PeerManager::Peers() {
     }
     return v;
   };
+  // The pact's other devices and a joiner being let in; a device removed, left or re-keyed
+  // since is no peer any more, whatever the address book still remembers of it.
   for (const state::Device& d : node_.PeerDevices()) view_for(d.key);
   for (const auto& [device, x] : book_.pinned()) view_for(device);
+  auto existing = [&](const log::DeviceKey& device) -> proto::PeerView* {
+    auto it = views.find(device);
+    return it == views.end() ? nullptr : &it->second;
+  };
   // Learned since the dial loop last looked: shown as the loop will dial them.
   for (const DialTarget& target : book_.addresses())
-    view_for(target.device).set_address(target.address);
+    if (proto::PeerView* v = existing(target.device)) v->set_address(target.address);
   for (const auto& [key, target] : targets_) {
-    proto::PeerView& v = view_for(target.dial.device);
-    v.set_address(target.dial.address);
-    if (target.dialing && v.state() == proto::PEER_STATE_OFFLINE)
-      v.set_state(proto::PEER_STATE_CONNECTING);
+    proto::PeerView* v = existing(target.dial.device);
+    if (v == nullptr) continue;
+    v->set_address(target.dial.address);
+    if (target.dialing && v->state() == proto::PEER_STATE_OFFLINE)
+      v->set_state(proto::PEER_STATE_CONNECTING);
   }
   for (const auto& [device, seen_ms] : book_.LastSeen()) {
-    view_for(device).set_last_seen_ms(seen_ms);
+    if (proto::PeerView* v = existing(device)) v->set_last_seen_ms(seen_ms);
   }
   for (const auto& [device, c] : established_) {
     proto::PeerView& v = view_for(device);

@@ -78,6 +78,8 @@ proto::EntryKind BodyKindOf(const proto::Body& body) {
       return proto::ENTRY_KIND_DEVICE_ADDED;
     case proto::Body::kMemberLeft:
       return proto::ENTRY_KIND_MEMBER_LEFT;
+    case proto::Body::kDeviceRekeyed:
+      return proto::ENTRY_KIND_DEVICE_REKEYED;
     case proto::Body::kDeviceRemoved:
       return proto::ENTRY_KIND_DEVICE_REMOVED;
     case proto::Body::kEpochStart:
@@ -94,6 +96,7 @@ Node::Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store
 Result<std::unique_ptr<Node>> Node::Open(const InstancePaths& paths, const Clock& clock) {
   Result<std::unique_ptr<store::Store>> s = store::Store::Open(paths.database);
   if (!s.ok()) return s.error();
+  ACCORD_RETURN_IF_ERROR(FinishInterruptedRekey(paths, **s));
   std::unique_ptr<Node> node(new Node(paths, clock, std::move(*s)));
   std::error_code ec;
   if (std::filesystem::exists(std::filesystem::symlink_status(paths.key_file, ec))) {
@@ -102,6 +105,11 @@ Result<std::unique_ptr<Node>> Node::Open(const InstancePaths& paths, const Clock
     ACCORD_RETURN_IF_ERROR(node->CheckIdentityAgainstStore());
     ACCORD_RETURN_IF_ERROR(node->FinishInit());
     ACCORD_RETURN_IF_ERROR(node->MoveFormatOneReflections());
+    // Not a reason to stay down: all or nothing, and tried again at every start until done.
+    if (Status carried = node->CarryForkedEntries(); !carried.ok()) {
+      LogWarning("re-key: the forked feed's own entries could not be written again yet (" +
+                 carried.error().message + "); trying again at the next start");
+    }
   } else {
     ACCORD_RETURN_IF_ERROR(node->CheckNoIdentityIsMissing());
   }
@@ -317,6 +325,10 @@ Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
   // An entry that arrives without its body (another member's private entry, or one whose
   // body the sender could not send whole) keeps its author's chain and has nothing to fold.
   if (body.kind_case() == proto::Body::KIND_NOT_SET) return Status::Ok();
+  if (Status bound = log::CheckBindings(header, body, header.pact); !bound.ok()) {
+    LogWarning("entry " + ToHex(id).substr(0, 8) + " not folded: " + bound.error().message);
+    return Status::Ok();
+  }
   Result<state::Event> event = state::EventFromBody(header, id, body);
   if (!event.ok()) {
     // Authentic but meaningless content (e.g. from a newer version): kept, not folded.
@@ -333,6 +345,10 @@ Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
   if (const auto* d = std::get_if<state::DeviceAdded>(&event->kind)) {
     named_devices_.insert(d->device);
     introduced_by_.emplace(d->device, header.author);
+  }
+  if (const auto* r = std::get_if<state::DeviceRekeyed>(&event->kind)) {
+    named_devices_.insert(header.author);  // decoding checked the old key's binding
+    introduced_by_.emplace(header.author, r->old_device);
   }
   if (const auto* e = std::get_if<state::EpochStarted>(&event->kind)) {
     const bool names_me = std::any_of(

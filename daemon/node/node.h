@@ -93,6 +93,18 @@ class Node {
   // peer holds more of its own feed (it is catching up), or its own feed forked. nullopt if
   // it may write.
   std::optional<Error> WriteBlocked() const;
+  // Re-keying after a fork (node_rekey.cc, `accordd --rekey`): this device takes a new
+  // signing key vouched for by the old one, whose feed stays frozen; X25519 and storage keys
+  // stay. RekeyHome opens the home, re-keys it and closes it again: open it anew to run as
+  // the new key. kRefused when the own feed has not forked (nothing to re-key) or the member
+  // left; kUnknownEpoch when the pact's newest key is not held yet.
+  struct Rekeyed {
+    log::DeviceKey old_device{};
+    log::DeviceKey new_device{};
+    uint64_t forked_at_seq = 0;
+  };
+  static Result<Rekeyed> RekeyHome(const InstancePaths& paths, const Clock& clock);
+
   // A peer's Hello: remembers how much of this device's own feed the peer holds.
   void NotePeerHeads(const log::DeviceKey& peer,
                      const std::map<log::DeviceKey, log::FeedHead>& heads);
@@ -301,6 +313,14 @@ class Node {
  private:
   Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store::Store> store);
   Status LoadIdentity();
+  // Completes a re-key a crash interrupted, or drops one that never reached the store.
+  static Status FinishInterruptedRekey(const InstancePaths& paths, store::Store& store);
+  Result<Rekeyed> Rekey();
+  // After a re-key, at the first open as the new key: writes again, under it, what this
+  // device wrote into its old feed at and after the fork (node_rekey.cc).
+  Status CarryForkedEntries();
+  // The decoded member entries `author` holds from `from_seq` on (its frozen suffix).
+  Result<std::vector<state::Event>> ForkedSuffix(const log::DeviceKey& author, uint64_t from_seq);
   Status LoadMemberHint();  // node_device.cc
   // node_identity.cc: the key file against the store (recorded device key, own feed, member
   // records), and a missing key file against a store that holds entries.

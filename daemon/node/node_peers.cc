@@ -168,7 +168,8 @@ std::vector<state::Device> Node::PeerDevices() {
   std::vector<state::Device> out;
   for (const state::Member& m : Members())
     for (const state::Device& d : m.devices)
-      if (d.key != device_key_ && !d.removed) out.push_back(d);
+      // A replaced key's X25519 key and addresses are its replacement's now.
+      if (d.key != device_key_ && !d.removed && !d.replaced_by) out.push_back(d);
   return out;
 }
 

@@ -45,9 +45,9 @@ std::optional<Error> Node::WriteBlocked() const {
             ": it wrote an entry at a seq its own devices or partners already hold a different "
             "one for (its home was restored from an older copy, or copied to a second "
             "machine), so that feed is frozen and nothing it writes there can be delivered. "
-            "Recover by starting this device over as a new one: stop accordd, run `accordd "
-            "--start-over` (the old store is moved aside, nothing is deleted), then `accord "
-            "init` and pair again with `accord join`");
+            "Recover by re-keying it: stop accordd and start it once with `accordd --rekey` "
+            "(a new key for this device, vouched for by the old one, which stays frozen; "
+            "nothing is lost and nothing needs pairing again)");
   }
   for (const auto& [own, ahead] : own_ahead_at_peer_) {
     const uint64_t ours = store_->Head(own).seq;

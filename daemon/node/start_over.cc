@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "daemon/node/dir_sync.h"
+
 namespace accord::daemon {
 
 namespace {
@@ -27,20 +29,6 @@ std::string Stamp(int64_t now_unix_ms) {
   return buf;
 }
 
-Status SyncDir(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return MakeError(ErrorCode::kIo, "cannot open " + dir.native());
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return MakeError(ErrorCode::kIo, "fsync " + dir.native() + " failed");
-  return Status::Ok();
-}
-
-bool Exists(const fs::path& p) {
-  std::error_code ec;
-  return fs::exists(fs::symlink_status(p, ec));
-}
-
 }  // namespace
 
 Result<std::optional<fs::path>> SetStoreAside(const InstancePaths& paths, int64_t now_unix_ms) {
@@ -48,7 +36,7 @@ Result<std::optional<fs::path>> SetStoreAside(const InstancePaths& paths, int64_
   std::vector<fs::path> moving;
   for (const fs::path& p :
        {db, fs::path(db.native() + "-wal"), fs::path(db.native() + "-shm"), paths.key_dir}) {
-    if (Exists(p)) moving.push_back(p);
+    if (PathExists(p)) moving.push_back(p);
   }
   if (moving.empty()) return std::optional<fs::path>();
 

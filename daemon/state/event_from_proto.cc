@@ -235,6 +235,16 @@ Result<EventKind> KindFrom(const log::EntryHeader& header, const proto::Body& bo
     }
     case B::kEpochStart:
       return EpochFrom(body.epoch_start());
+    case B::kDeviceRekeyed: {
+      // The binding's signature is checked where keys are real: on receipt (log::ValidateEntry)
+      // and before the node folds (log::CheckBindings).
+      const auto& r = body.device_rekeyed();
+      ACCORD_ID_OR_RETURN(old_device, r.old_device_key(), "old device key");
+      if (r.binding().size() != 64) return Bad("device re-key binding size");
+      if (header.seq != 1) return Bad("a device re-key is its new key's first entry");
+      if (old_device == header.author) return Bad("a device re-key names another key");
+      return EventKind(DeviceRekeyed{old_device, Bytes(r.binding().begin(), r.binding().end())});
+    }
     case B::KIND_NOT_SET:
       break;
   }

@@ -83,6 +83,11 @@ struct ToBody {
     body.mutable_private_chain_start()->set_binding(
         std::string(k.binding.begin(), k.binding.end()));
   }
+  // The node makes the binding (log::DeviceRekeyedBody: it needs the old device's key).
+  void operator()(const DeviceRekeyed& k) {
+    body.mutable_device_rekeyed()->set_old_device_key(Field(k.old_device));
+    body.mutable_device_rekeyed()->set_binding(std::string(k.binding.begin(), k.binding.end()));
+  }
   void operator()(const Forgot& k) { body.mutable_forget()->set_entry_id(Field(k.entry)); }
   void operator()(const MemberCreated& k) {
     proto::MemberCreated* m = body.mutable_member_created();

@@ -119,6 +119,14 @@ struct DeviceAdded {
   std::string device_name;
   friend bool operator==(const DeviceAdded&, const DeviceAdded&) = default;
 };
+// A device's new key, vouched for by its old one after that one's feed forked (log/rekey.h);
+// the event's author is the new key. The binding is checked on receipt and before the node
+// folds it (log::CheckBindings), not by the pure decoder.
+struct DeviceRekeyed {
+  log::DeviceKey old_device{};
+  Bytes binding;
+  friend bool operator==(const DeviceRekeyed&, const DeviceRekeyed&) = default;
+};
 struct MemberLeft {
   MemberId member{};
   friend bool operator==(const MemberLeft&, const MemberLeft&) = default;
@@ -141,7 +149,7 @@ struct EpochStarted {
 using EventKind = std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired,
                                SpaceAsked, SpaceAcked, SpaceEnded, CheckedIn, Appreciated,
                                Reflected, PrivateChainStarted, Forgot, MemberCreated, MemberAdded,
-                               DeviceAdded, MemberLeft, DeviceRemoved, EpochStarted>;
+                               DeviceAdded, MemberLeft, DeviceRemoved, EpochStarted, DeviceRekeyed>;
 
 // What a member's command writes: every shared kind and the private one. Control kinds are
 // written by the node alone (init, pairing), never on a request's say-so.

@@ -22,9 +22,14 @@ struct Endings {
   std::map<log::DeviceKey, OrderKey> removed;
 };
 
-bool BeforeCutoff(const Event& e, const Cutoffs& cutoffs) {
-  auto it = cutoffs.find(e.author);
+// Before the cutoff of `device` (whose authority `e` uses).
+bool BeforeCutoff(const Event& e, const log::DeviceKey& device, const Cutoffs& cutoffs) {
+  auto it = cutoffs.find(device);
   return it == cutoffs.end() || KeyOf(e) < it->second;
+}
+
+bool BeforeCutoff(const Event& e, const Cutoffs& cutoffs) {
+  return BeforeCutoff(e, e.author, cutoffs);
 }
 
 // The device a claim entry gives to a member; nullopt for other kinds.
@@ -32,7 +37,23 @@ std::optional<log::DeviceKey> ClaimedDevice(const Event& e) {
   if (std::holds_alternative<MemberCreated>(e.kind)) return e.author;
   if (const auto* a = std::get_if<MemberAdded>(&e.kind)) return a->device;
   if (const auto* d = std::get_if<DeviceAdded>(&e.kind)) return d->device;
+  if (std::holds_alternative<DeviceRekeyed>(e.kind)) return e.author;
   return std::nullopt;
+}
+
+// The device whose authority a claim uses: its author, except for a re-key, whose author is
+// the new key and whose voucher is the old one; nullopt for a MemberCreated (a first device
+// vouches for itself).
+std::optional<log::DeviceKey> Voucher(const Event& e) {
+  if (std::holds_alternative<MemberCreated>(e.kind)) return std::nullopt;
+  if (const auto* r = std::get_if<DeviceRekeyed>(&e.kind)) return r->old_device;
+  return e.author;
+}
+
+Device* FindDevice(Member& member, const log::DeviceKey& key) {
+  for (Device& d : member.devices)
+    if (d.key == key) return &d;
+  return nullptr;
 }
 
 // Claims become usable once their author holds a device, and the LWW-first usable claim on a
@@ -43,11 +64,12 @@ Assignment Assign(const std::vector<const Event*>& control, const Cutoffs& cutof
   std::priority_queue<const Event*, std::vector<const Event*>, decltype(later)> ready(later);
   std::multimap<log::DeviceKey, const Event*> waiting_on_author;
   for (const Event* e : control) {
-    if (!ClaimedDevice(*e) || !BeforeCutoff(*e, cutoffs)) continue;
-    if (std::holds_alternative<MemberCreated>(e->kind)) {
-      ready.push(e);  // a first device vouches for itself
-    } else {
-      waiting_on_author.emplace(e->author, e);
+    if (!ClaimedDevice(*e)) continue;
+    const std::optional<log::DeviceKey> voucher = Voucher(*e);
+    if (!voucher) {
+      if (BeforeCutoff(*e, cutoffs)) ready.push(e);
+    } else if (BeforeCutoff(*e, *voucher, cutoffs)) {
+      waiting_on_author.emplace(*voucher, e);
     }
   }
   Assignment out;
@@ -68,11 +90,19 @@ Assignment Assign(const std::vector<const Event*>& control, const Cutoffs& cutof
       record.x25519 = a->device_x25519;
       record.name = a->device_name;
       out.members[owner] = Member{owner, a->name, e->id, {}, false};
-    } else {
-      const auto& d = std::get<DeviceAdded>(e->kind);
-      record.x25519 = d.device_x25519;
-      record.name = d.device_name;
+    } else if (const auto* d = std::get_if<DeviceAdded>(&e->kind)) {
+      record.x25519 = d->device_x25519;
+      record.name = d->device_name;
       owner = out.device_member.at(e->author);  // only ready once the author was assigned
+    } else {
+      // A re-key: the new key takes the old one's member, X25519 key and name.
+      const auto& r = std::get<DeviceRekeyed>(e->kind);
+      owner = out.device_member.at(r.old_device);  // only ready once the voucher was assigned
+      Device* old = FindDevice(out.members[owner], r.old_device);
+      record.x25519 = old->x25519;
+      record.name = old->name;
+      record.replaces = r.old_device;
+      if (!old->replaced_by) old->replaced_by = device;  // the LWW-first re-key
     }
     out.members[owner].devices.push_back(std::move(record));
     out.device_member[device] = owner;
@@ -120,6 +150,7 @@ bool IsMembershipKind(const Event& e) {
   return std::holds_alternative<MemberCreated>(e.kind) ||
          std::holds_alternative<MemberAdded>(e.kind) ||
          std::holds_alternative<DeviceAdded>(e.kind) ||
+         std::holds_alternative<DeviceRekeyed>(e.kind) ||
          std::holds_alternative<MemberLeft>(e.kind) ||
          std::holds_alternative<DeviceRemoved>(e.kind);
 }

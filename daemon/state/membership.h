@@ -51,15 +51,18 @@ class Membership {
 };
 
 // `control`: every control event applied (MemberCreated, MemberAdded, DeviceAdded,
-// MemberLeft, DeviceRemoved; others are skipped), in any order. `frozen`: author -> first
-// seq not folded. `chains`: private chain key -> the device whose chain it is (from the
+// DeviceRekeyed, MemberLeft, DeviceRemoved; others are skipped), in any order. `frozen`: author ->
+// first seq not folded. `chains`: private chain key -> the device whose chain it is (from the
 // chains' PrivateChainStart entries).
 //
 // Rules: MemberCreated makes its author device a member of its own. MemberAdded, by a device
 // of a member, brings in a member with that first device. DeviceAdded adds a device to the
 // author's own member. A device belongs to one member: of several claims on it, the LWW-first
 // claim whose author is itself a device wins. MemberLeft ends its author's own member for
-// good; DeviceRemoved removes a device of the author's own member. From a leave or removal
+// good; DeviceRemoved removes a device of the author's own member. DeviceRekeyed (a new
+// key's first entry, vouched for by an old key) makes its author a device of the old key's
+// member, as a DeviceAdded by the old key would, with the old key's X25519 key and name: the
+// old key's authority decides, its feed may be frozen. From a leave or removal
 // on (LWW), the affected devices' entries no longer count, and claims they wrote at or after
 // it are void.
 Membership ResolveMembership(const std::vector<const Event*>& control,

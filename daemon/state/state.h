@@ -19,8 +19,13 @@ struct Device {
   log::DeviceKey key{};
   X25519Key x25519{};
   std::string name;
-  log::EntryId added_by{};  // the MemberCreated / MemberAdded / DeviceAdded entry
+  log::EntryId added_by{};  // the MemberCreated / MemberAdded / DeviceAdded / DeviceRekeyed entry
   bool removed = false;
+  // Re-keying (log/rekey.h): the key this one replaces, and the key that replaced this one
+  // (the LWW-first re-key of it). A replaced device's feed is frozen; its X25519 key and name
+  // live on in its replacement, which is the one dialled and answered.
+  std::optional<log::DeviceKey> replaces;
+  std::optional<log::DeviceKey> replaced_by;
   friend bool operator==(const Device&, const Device&) = default;
 };
 

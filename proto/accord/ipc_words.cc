@@ -105,6 +105,8 @@ std::string_view WordFor(EntryKind kind) {
       return "forget";
     case ENTRY_KIND_ERASED:
       return "erased";
+    case ENTRY_KIND_DEVICE_REKEYED:
+      return "device-rekeyed";
     case ENTRY_KIND_SEALED:
       return "sealed";
     case ENTRY_KIND_DAMAGED:

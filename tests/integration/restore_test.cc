@@ -1,6 +1,7 @@
 // Restore from a backup (SPEC §4) with real daemons: a device whose home is restored from an
 // older copy catches up from its partner before it authors again, and its next write is
-// delivered; a device that already forked its own feed refuses every write, and says so.
+// delivered; a device that already forked its own feed refuses every write, and says so, and
+// once re-keyed (`accordd --rekey`) writes again as the same member, delivered both ways.
 #include "tests/integration/pact_fixture.h"
 
 namespace accord::testing {
@@ -110,13 +111,84 @@ TEST_F(RestoreTest, AfterARestoredDeviceForkedItsFeedEveryWriteIsRefusedAndStatu
   EXPECT_EQ(write.exit_code, 5) << write.out << write.err;
   EXPECT_NE(write.err.find("accord: error: "), std::string::npos) << write.err;
   EXPECT_NE(write.err.find("forked"), std::string::npos) << write.err;
-  EXPECT_NE(write.err.find("--start-over"), std::string::npos) << write.err;
+  EXPECT_NE(write.err.find("--rekey"), std::string::npos) << write.err;
   EXPECT_FALSE(HasNeed(bob, "I need three"));
 
   const std::string status = Ok(bob, {"status"});
   EXPECT_NE(status.find("WRITES REFUSED"), std::string::npos) << status;
   nlohmann::json j = Json(bob, {"status"});
   EXPECT_NE(j["status"]["writes_refused"].get<std::string>().find("forked"), std::string::npos);
+}
+
+TEST_F(RestoreTest, AForkedDeviceReKeysAndWritesAgainAsTheSameMember) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  const fs::path backup = PairAndBackUpBehindAlice(alice, bob);
+  ASSERT_FALSE(HasFailure());
+  const std::string old_key = Json(bob, {"status"})["status"]["device_key"];
+
+  // Forked as above: restored while Alice is away, a write at an occupied seq, then they meet.
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  ASSERT_EQ(alice.daemon->Stop(), 0);
+  RestoreHome(backup, bob.daemon->home());
+  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
+  Ok(bob, {"need", "add", "I need another two"});
+  Restart(alice, {"--listen", "127.0.0.1:" + Port(alice.address)});
+  ASSERT_TRUE(WaitFor([&] { return Forks(bob) > 0; }, 60)) << bob.daemon->Log();
+  ASSERT_EQ(bob.daemon->Accord({"need", "add", "refused"}).exit_code, 5);
+
+  // Re-keyed: a new device key, the same member, nothing to pair again.
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  Restart(bob, {"--rekey", "--listen", "127.0.0.1:0", "--peer", alice.address});
+  EXPECT_NE(bob.daemon->Log().find("--rekey: this device's feed forked"), std::string::npos)
+      << bob.daemon->Log();
+  const nlohmann::json status = Json(bob, {"status"});
+  const std::string new_key = status["status"]["device_key"];
+  EXPECT_NE(new_key, old_key);
+  EXPECT_EQ(status["status"].value("writes_refused", ""), "") << status.dump();
+  EXPECT_TRUE(
+      fs::exists(bob.daemon->home() / "keys" / ("device.key.replaced-" + old_key.substr(0, 16))));
+
+  CommandResult write = bob.daemon->Accord({"need", "add", "I need three, re-keyed"});
+  ASSERT_EQ(write.exit_code, 0) << write.err << bob.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need three, re-keyed"); }, 30))
+      << alice.daemon->Log() << bob.daemon->Log();
+  // Bob's needs count for one member, Bob, on both sides: the one before the fork, the one
+  // the restored copy wrote into the forked seq (written again under the new key, with its
+  // own time), and the new one. "I need two", the other side of the fork, stays frozen.
+  for (const Person* p : {&alice, &bob}) {
+    const nlohmann::json needs = Json(*p, {"needs"});
+    std::vector<std::string> bobs;
+    for (const auto& n : needs["notes"]["notes"])
+      if (n["author_name"] == "bob") bobs.push_back(n["text"]);
+    std::sort(bobs.begin(), bobs.end());
+    EXPECT_EQ(bobs, (std::vector<std::string>{"I need another two", "I need one",
+                                              "I need three, re-keyed"}))
+        << p->name << ": " << needs.dump();
+  }
+  const nlohmann::json members = Json(alice, {"status"})["status"]["members"];
+  ASSERT_EQ(members.size(), 2u) << members.dump();
+  for (const auto& m : members) {
+    if (m["name"] != "bob") continue;
+    std::vector<std::string> keys = m["device_keys"];
+    EXPECT_NE(std::find(keys.begin(), keys.end(), new_key), keys.end()) << m.dump();
+  }
+  // The other way too, and after a plain restart (no --rekey) it stays the new key.
+  Ok(alice, {"need", "add", "I need Alice's reply"});
+  ASSERT_TRUE(WaitFor([&] { return HasNeed(bob, "I need Alice's reply"); }, 30))
+      << bob.daemon->Log();
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
+  EXPECT_EQ(Json(bob, {"status"})["status"]["device_key"], new_key);
+  Ok(bob, {"need", "add", "I need four"});
+  ASSERT_TRUE(WaitFor([&] { return HasNeed(alice, "I need four"); }, 30)) << alice.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] { return Digest(alice) == Digest(bob); }, 30));
+
+  // A second --rekey has nothing to re-key: the daemon says so and does not start.
+  ASSERT_EQ(bob.daemon->Stop(), 0);
+  Daemon again(bob.daemon->home(), {"--rekey", "--listen", "127.0.0.1:0"});
+  EXPECT_FALSE(again.Start());
+  EXPECT_NE(again.Log().find("has not forked"), std::string::npos) << again.Log();
 }
 
 }  // namespace

@@ -750,13 +750,14 @@ class Invite:
         return self.proc.returncode
 
 
-def pair(inviter, joiner, peer=None, joiner_name=None, timeout=60.0):
+def pair(inviter, joiner, peer=None, joiner_name=None, timeout=60.0, invite_args=()):
     """Pairs two daemons: `invite` waiting on the inviter, `join CODE` on the joiner.
 
     With `peer` (HOST:PORT) the joiner is given `--peer`; with `joiner_name` it gets
-    `--name` (a joiner without `init`). Returns the joiner's `join` JSON.
+    `--name` (a joiner without `init`); `invite_args` go to `invite` (`--device`: the joiner
+    becomes another device of the inviter's member). Returns the joiner's `join` JSON.
     """
-    invite = Invite(inviter)
+    invite = Invite(inviter, invite_args)
     args = ["join", invite.code]
     if joiner_name:
         args += ["--name", joiner_name]

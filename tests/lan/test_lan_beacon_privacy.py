@@ -1,7 +1,8 @@
 """Beacon privacy on the simulated LAN (SECURITY §7.2, test 22), then a stranger.
 
 Every datagram to the beacon ports is captured on the switch for about three minutes across a
-discovery pairing and several restarts. Sealed beacons (UDP 41643): every one 72 bytes, no
+discovery pairing, an epoch change (a second device of Alice's joins by discovery, she removes
+it, and her next write rotates the pact to epoch 2) and several restarts. Sealed beacons (UDP 41643): every one 72 bytes, no
 8-byte substring shared by any two, none holding a member name, the pact id, a device key or
 "accord". Pairing beacons (UDP 41644): 19 bytes, only while the invite is open. Then a
 stranger host replays the captured beacons and floods random ones at 1,000/s: both daemons
@@ -23,6 +24,7 @@ RESTART_EVERY = 30.0  # seconds between restarts (alternating Alice and Bob)
 SEALED_BYTES = 72
 PAIRING_BYTES = 19
 MIN_SEALED = 12  # beacons: fewer means the capture saw too little to judge
+MIN_SEALED_AFTER_ROTATION = 4  # beacons by Alice or Bob after the epoch change
 PAIRING_GRACE = 3.0  # seconds after the pairing in which a last pairing beacon may still pass
 FLOOD_RATE = 1000.0  # datagrams per second
 FLOOD_SECONDS = 20.0
@@ -33,11 +35,12 @@ SLOWDOWN_SLACK = 0.5  # seconds a sync under flood may take beyond twice the qui
 
 class BeaconPrivacy(unittest.TestCase):
     def test_beacons_reveal_nothing_and_a_stranger_changes_nothing(self):
-        with Lan(hosts=3) as net:
-            a, b, stranger = net.hosts
+        with Lan(hosts=4) as net:
+            a, b, c, stranger = net.hosts
             capture = Capture(net)
             started = time.monotonic()
             alice, bob, joined = lan.start_discovery_pact(net)
+            laptop, rotated_at = self.rotate_by_removing_a_device(alice, bob, c)
             paired_at = time.time()
 
             restarts = 0
@@ -54,7 +57,8 @@ class BeaconPrivacy(unittest.TestCase):
             keys = sorted({k for m in status["members"]
                            for k in m["device_keys"] + [m["member_id"]]})
             self.assertEqual(set(names), {"Alice", "Bob"})
-            needles = secret_needles(names, [joined["pact_id"]] + keys)
+            needles = secret_needles(names + ["laptop"],
+                                     [joined["pact_id"], laptop.device_key()] + keys)
 
             sealed = [d for d in datagrams if d.dport == BEACON_PORT]
             pairing = [d for d in datagrams if d.dport == PAIRING_PORT]
@@ -67,7 +71,12 @@ class BeaconPrivacy(unittest.TestCase):
             sources = {d.src for d in sealed}
             self.assertTrue(sources & {a.ipv4, a.ipv6}, "no beacon from alice's host")
             self.assertTrue(sources & {b.ipv4, b.ipv6}, "no beacon from bob's host")
-            self.assertLessEqual(sources, {a.ipv4, a.ipv6, b.ipv4, b.ipv6})
+            self.assertLessEqual(sources, {a.ipv4, a.ipv6, b.ipv4, b.ipv6, c.ipv4, c.ipv6})
+            partners = {a.ipv4, a.ipv6, b.ipv4, b.ipv6}
+            after = [d for d in sealed if d.time > rotated_at and d.src in partners]
+            lan.figure("lan_beacons_captured_after_epoch_change", len(after))
+            self.assertGreaterEqual(len(after), MIN_SEALED_AFTER_ROTATION,
+                                    "too few beacons after the epoch change to judge")
             self.assertEqual([d for d in sealed if len(d.payload) != SEALED_BYTES], [])
             shared = shared_windows([d.payload for d in sealed])
             self.assertEqual(len(shared), 0, "beacons sharing 8 bytes (first, second, bytes), "
@@ -76,7 +85,7 @@ class BeaconPrivacy(unittest.TestCase):
                 found = leaks(d.payload, needles)
                 self.assertEqual(found, [], f"{d} holds {found}")
 
-            self.assertGreater(len(pairing), 0, "no pairing beacon while the invite was open")
+            self.assertGreater(len(pairing), 0, "no pairing beacon while an invite was open")
             self.assertEqual([d for d in pairing if len(d.payload) != PAIRING_BYTES], [])
             late = [d for d in pairing if d.time > paired_at + PAIRING_GRACE]
             self.assertEqual(late, [], "pairing beacons after the invite closed")
@@ -117,6 +126,26 @@ class BeaconPrivacy(unittest.TestCase):
             self.assertLessEqual(lan.median(flooded),
                                  2 * lan.median(quiet) + SLOWDOWN_SLACK,
                                  f"quiet {quiet}, flooded {flooded}")
+
+    def rotate_by_removing_a_device(self, alice, bob, host):
+        """A second device of Alice's on `host` joins by discovery (`invite --device`), then
+        Alice removes it and writes: the write rotates the pact to a new epoch first. The
+        laptop's daemon is stopped. Returns (laptop, wall time of the rotation)."""
+        laptop = host.daemon(host.home("laptop"))
+        lan.pair(alice, laptop, joiner_name="laptop", invite_args=["--device"])
+        lan.wait_connected(alice, laptop, 15)
+        removed = alice.accord("device", "remove", laptop.device_key()[:8])
+        self.assertTrue(removed.ok, removed)
+        alice.add_need("I need the laptop gone")
+        rotated_at = time.time()
+        entries = alice.accord("log").json["log"]["entries"]
+        starts = [e for e in entries if e["kind"] == "ENTRY_KIND_EPOCH_START"
+                  and e["author"] == alice.device_key()]
+        self.assertEqual(len(starts), 1, entries)
+        lan.wait_until(lambda: bob.has_need("I need the laptop gone"), 15,
+                       what="bob reading the need written in the new epoch", lan=host.lan)
+        laptop.stop()
+        return laptop, rotated_at
 
 
 if __name__ == "__main__":

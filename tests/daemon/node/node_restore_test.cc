@@ -79,7 +79,7 @@ TEST_F(NodeRestore, AfterItsOwnFeedForkedEveryWriteIsRefusedWithHowToRecover) {
   EXPECT_EQ(write.code(), ErrorCode::kRefused);
   EXPECT_NE(write.error().message.find("forked at seq 4"), std::string::npos)
       << write.error().message;
-  EXPECT_NE(write.error().message.find("--start-over"), std::string::npos);
+  EXPECT_NE(write.error().message.find("--rekey"), std::string::npos);
   EXPECT_EQ(node->store().Head(me_).seq, 4u);
   // Still refused after a restart.
   node.reset();

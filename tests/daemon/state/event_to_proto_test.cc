@@ -120,7 +120,7 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
       return MemberLeft{Key()};
     case 18:
       return DeviceRemoved{Key()};
-    default: {
+    case 19: {
       EpochStarted e;
       e.epoch = *rc::gen::inRange<uint64_t>(1, 1000);
       const size_t n = *rc::gen::inRange<size_t>(1, 8);
@@ -130,6 +130,13 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
         e.recipients.push_back({Key(), Bytes(sealed.begin(), sealed.end())});
       }
       return e;
+    }
+    default: {
+      const auto binding =
+          *rc::gen::container<std::vector<uint8_t>>(64, rc::gen::arbitrary<uint8_t>());
+      log::DeviceKey old_device = Key();
+      if (old_device == author) old_device[0] ^= 1;
+      return DeviceRekeyed{old_device, Bytes(binding.begin(), binding.end())};
     }
   }
 }
@@ -144,7 +151,9 @@ void EncodeThenDecodeGivesTheSameEvent() {
   event.lamport = *rc::gen::inRange<uint64_t>(1, 1u << 20);
   event.time_ms = *rc::gen::inRange<int64_t>(0, int64_t{1} << 42);
   event.kind = AnyKind(index, event.author);
-  if (std::holds_alternative<PrivateChainStarted>(event.kind)) event.seq = 1;  // chains start so
+  if (std::holds_alternative<PrivateChainStarted>(event.kind) ||
+      std::holds_alternative<DeviceRekeyed>(event.kind))
+    event.seq = 1;  // chains and re-keyed feeds start so
   RC_ASSERT(static_cast<int>(event.kind.index()) == index);
   RC_CLASSIFY(true, "kind " + std::to_string(index));
 
@@ -225,6 +234,7 @@ TEST(ScopeOf, IsSharedPrivateOrControlPerKind) {
       {MemberLeft{key}, log::Scope::kControl},
       {DeviceRemoved{key}, log::Scope::kControl},
       {EpochStarted{1, {}}, log::Scope::kControl},
+      {DeviceRekeyed{id, Bytes(64, 1)}, log::Scope::kControl},
   };
   ASSERT_EQ(expected.size(), static_cast<size_t>(kKinds));
   for (const auto& [kind, scope] : expected) {
