@@ -169,6 +169,28 @@ TEST_F(NotifyTest, AProposalAndOwnWritesOnlyTheProposalNotifies) {
   EXPECT_EQ(calls[0].body, "");
 }
 
+TEST_F(NotifyTest, AReviewThatBecomesDueIsToldOnce) {
+  SetUpPact({"--notify", "full"});
+  std::string id = Json(
+      *alice_, {"propose", "Tuesday evenings are mine", "--review-every", "3s"})["written"]["id"];
+  ASSERT_TRUE(WaitFor([&] {
+    return Json(*bob_, {"agreements", "--all"}).dump().find(id) != std::string::npos;
+  }));
+  Ok(*bob_, {"accept", id.substr(0, 12)});  // active from now: due three seconds later
+  auto reviews = [](const std::vector<FakeNotificationServer::Call>& calls) {
+    return std::count_if(calls.begin(), calls.end(),
+                         [](const auto& c) { return c.summary == "An agreement review is due"; });
+  };
+  ASSERT_TRUE(WaitForCalls([&](const auto& calls) { return reviews(calls) >= 1; }))
+      << bob_->daemon->Log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::vector<FakeNotificationServer::Call> calls = server_->Calls();
+  EXPECT_EQ(reviews(calls), 1);
+  for (const auto& c : calls) {
+    if (c.summary == "An agreement review is due") EXPECT_EQ(c.body, "Tuesday evenings are mine");
+  }
+}
+
 TEST_F(NotifyTest, AHungNotificationServerDoesNotStallSync) {
   SetUpPact({}, /*hang=*/true);
   // Every Notify waits out its whole timeout (a second) on the sender's thread: were the
