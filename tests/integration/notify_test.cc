@@ -42,7 +42,8 @@ class NotifyTest : public PactTest {
  protected:
   // A private bus with a fake server, Alice with no bus at all, Bob on the private bus with
   // `bob_args`, and the two paired.
-  void SetUpPact(std::vector<std::string> bob_args = {}, bool hang = false) {
+  // (tests/support's Daemon passes --notify none unless told a mode.)
+  void SetUpPact(std::vector<std::string> bob_args = {"--notify", "quiet"}, bool hang = false) {
     bus_ = std::make_unique<PrivateSessionBus>(dir_.path() / "bus");
     ASSERT_FALSE(bus_->address().empty())
         << "dbus-daemon did not start (package dbus-daemon; scripts/install-deps.sh)";
@@ -52,7 +53,7 @@ class NotifyTest : public PactTest {
       std::filesystem::create_directories(dir_.path() / "alice-runtime");  // holds no bus
       ScopedEnv no_bus("DBUS_SESSION_BUS_ADDRESS", nullptr);
       ScopedEnv runtime("XDG_RUNTIME_DIR", (dir_.path() / "alice-runtime").c_str());
-      alice_ = &Start("Alice");
+      alice_ = &Start("Alice", {"--notify", "quiet"});
     }
     {
       ScopedEnv bus("DBUS_SESSION_BUS_ADDRESS", bus_->address().c_str());
@@ -192,7 +193,7 @@ TEST_F(NotifyTest, AReviewThatBecomesDueIsToldOnce) {
 }
 
 TEST_F(NotifyTest, AHungNotificationServerDoesNotStallSync) {
-  SetUpPact({}, /*hang=*/true);
+  SetUpPact({"--notify", "quiet"}, /*hang=*/true);
   // Every Notify waits out its whole timeout (a second) on the sender's thread: were the
   // daemon thread to wait too, ten requests would take ten seconds or more to arrive.
   const auto before = std::chrono::steady_clock::now();
