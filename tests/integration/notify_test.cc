@@ -1,6 +1,10 @@
 // Desktop notifications (SPEC §7) between two real daemons: Bob's accordd talks to a private
 // session bus on which a fake notification server records every Notify; Alice's has no bus.
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -202,6 +206,43 @@ TEST_F(NotifyTest, AHungNotificationServerDoesNotStallSync) {
   EXPECT_TRUE(WaitForCalls([](const auto& calls) { return !calls.empty(); }));
   EXPECT_EQ(bob_->daemon->Stop(), 0) << bob_->daemon->Log();  // and it still shuts down cleanly
   EXPECT_EQ(bob_->daemon->Log().find("<3>"), std::string::npos) << bob_->daemon->Log();
+}
+
+// Without --notify the daemon notifies (quiet): run by hand, not through tests/support's
+// Daemon, which turns notifications off. A bus address that leads nowhere shows it tried.
+TEST_F(NotifyTest, WithoutAModeTheDaemonLooksForTheSessionBus) {
+  const std::filesystem::path home = dir_.path() / "home";
+  std::filesystem::create_directories(home);
+  std::filesystem::permissions(home, std::filesystem::perms::owner_all);
+  const std::filesystem::path log = dir_.path() / "accordd.log";
+  const std::string nowhere = "unix:path=" + (dir_.path() / "no-bus-here").string();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    ::dup2(fd, 2);
+    ::dup2(fd, 1);
+    ::setenv("DBUS_SESSION_BUS_ADDRESS", nowhere.c_str(), 1);
+    ::execl(AccorddBinary().c_str(), "accordd", "--home", home.c_str(), "--listen", "127.0.0.1:0",
+            "--no-discovery", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  auto log_text = [&] {
+    std::ifstream f(log);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+  };
+  EXPECT_TRUE(WaitFor(
+      [&] { return log_text().find("<6>accordd: no session bus") != std::string::npos; }, 20))
+      << log_text();
+  ::kill(pid, SIGTERM);  // our own child
+  int status = 0;
+  if (!WaitFor([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 15)) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << log_text();
+  EXPECT_EQ(log_text().find("<3>"), std::string::npos) << log_text();
 }
 
 }  // namespace
