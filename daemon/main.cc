@@ -21,6 +21,7 @@
 #include "daemon/net/peer_manager.h"
 #include "daemon/node/node.h"
 #include "daemon/node/start_over.h"
+#include "daemon/notify/notify_service.h"
 
 namespace accord::daemon {
 namespace {
@@ -33,7 +34,8 @@ struct Options {
   bool verbose = false;
   bool start_over = false;
   bool rekey = false;
-  int ipc_idle_ms = 60000;  // hidden: tests shorten the local socket's idle timeout
+  std::string notify = "quiet";  // none | quiet | full (SPEC §7)
+  int ipc_idle_ms = 60000;       // hidden: tests shorten the local socket's idle timeout
 };
 
 // Everything the daemon owns, in start-up order; destroyed in reverse.
@@ -46,6 +48,7 @@ struct Context {
   std::unique_ptr<PeerManager> peers;
   std::unique_ptr<Handlers> handlers;
   std::unique_ptr<IpcServer> ipc;
+  std::unique_ptr<NotifyService> notify;  // none with --notify none
 
   ~Context() {
     if (lock_fd >= 0) ::close(lock_fd);
@@ -115,6 +118,9 @@ Status Start(Context& ctx) {
       IpcLimits{.idle_timeout = std::chrono::milliseconds(ctx.options.ipc_idle_ms)});
   if (!ipc.ok()) return ipc.error();
   ctx.ipc = std::move(*ipc);
+  const notify::Mode mode = notify::ParseMode(ctx.options.notify).value_or(notify::Mode::kQuiet);
+  if (mode != notify::Mode::kNone)
+    ctx.notify = std::make_unique<NotifyService>(ctx.io, *ctx.node, mode);
   return Status::Ok();
 }
 
@@ -143,6 +149,11 @@ int Run(int argc, char** argv) {
                "give it a new key, vouched for by the old one, and run on. Run it once, by "
                "hand")
       ->excludes("--start-over");
+  app.add_option("--notify", ctx.options.notify,
+                 "desktop notifications for the partner's requests, proposals, acceptances and "
+                 "retirements and for due reviews: none, quiet (who and what, never their words; "
+                 "the default) or full (their words too)")
+      ->check(CLI::IsMember({"none", "quiet", "full"}));
   app.add_option("--ipc-idle-ms", ctx.options.ipc_idle_ms)
       ->check(CLI::Range(100, 3600000))
       ->group("");  // for tests: how long a local connection may take to send a request
@@ -183,6 +194,7 @@ int Run(int argc, char** argv) {
   ::sd_notify(0, "READY=1");
   ctx.io.run();
 
+  ctx.notify.reset();
   ctx.ipc.reset();
   ctx.handlers.reset();
   ctx.peers.reset();

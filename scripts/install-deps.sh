@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libhowardhinnant-date-dev libsystemd-dev nlohmann-json3-dev
   tzdata python3 python3-icalendar
   iproute2 nftables
+  dbus-daemon
 )
 
 missing=()

@@ -25,7 +25,7 @@ import subprocess
 import sys
 
 PURE_TARGETS = ["accord_log", "accord_state", "accord_sync", "accord_peer", "accord_pairing",
-                "accord_handshake", "accord_discovery"]
+                "accord_handshake", "accord_discovery", "accord_notify"]
 
 # Headers no pure source may reach at all, by what they are; matched against resolved paths.
 TRANSITIVE_RULES = [
