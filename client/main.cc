@@ -193,6 +193,7 @@ int Run(int argc, char** argv) {
   bool json = false;
   app.add_option("--home", home, "daemon instance directory (default: $ACCORD_HOME or XDG)");
   app.add_flag("--json", json, "print one JSON document (or one object per line)");
+  app.set_version_flag("--version", "accord " ACCORD_VERSION, "print the version and exit");
   app.require_subcommand(1);
 
   Args args;
@@ -223,6 +224,8 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string word = FirstCommandWord(argc, argv);
