@@ -393,7 +393,7 @@ std::vector<CommandRow> MakeTable() {
       [](CLI::App& c, Args& a) {
         c.add_option("--format", a.format, "json, md or ics")
             ->check(CLI::IsMember({"json", "md", "ics"}));
-        c.add_option("--out", a.out, "write to FILE instead of stdout");
+        c.add_option("--out", a.out, "write to FILE instead of stdout")->type_name("FILE");
       },
       [](const Args& a) -> Result<Request> {
         Request r;
@@ -425,6 +425,13 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+void DefineGlobalOptions(CLI::App& app, GlobalArgs& g, const std::string& version_line) {
+  app.add_option("--home", g.home, "daemon instance directory (default: $ACCORD_HOME or XDG)")
+      ->type_name("DIR");
+  app.add_flag("--json", g.json, "print one JSON document (or one object per line)");
+  app.set_version_flag("--version", version_line, "print the version and exit");
+}
 
 const std::vector<CommandRow>& CommandTable() {
   static const std::vector<CommandRow> table = MakeTable();

@@ -54,6 +54,15 @@ struct CommandRow {
 
 const std::vector<CommandRow>& CommandTable();
 
+// What may come before the command. The completions read these options too, so they are
+// defined here, beside the table, and not in main.
+struct GlobalArgs {
+  std::string home;
+  bool json = false;
+};
+// Adds --home DIR, --json and --version (which prints `version_line`) to `app`.
+void DefineGlobalOptions(CLI::App& app, GlobalArgs& g, const std::string& version_line);
+
 // The command names closest to `typed` (edit distance), best first; empty if none is close.
 std::vector<std::string> SuggestCommands(std::string_view typed);
 

@@ -189,10 +189,10 @@ int Run(int argc, char** argv) {
       [](google::protobuf::LogLevel, const char*, int, const std::string&) {});
   CLI::App app{"accord: agreements between partners, kept on your own machines"};
   app.name("accord");
-  std::string home;
-  bool json = false;
-  app.add_option("--home", home, "daemon instance directory (default: $ACCORD_HOME or XDG)");
-  app.add_flag("--json", json, "print one JSON document (or one object per line)");
+  GlobalArgs globals;
+  DefineGlobalOptions(app, globals, "accord " ACCORD_VERSION);
+  const std::string& home = globals.home;
+  const bool& json = globals.json;
   app.require_subcommand(1);
 
   Args args;
@@ -223,6 +223,8 @@ int Run(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::string word = FirstCommandWord(argc, argv);

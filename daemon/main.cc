@@ -133,6 +133,7 @@ int Run(int argc, char** argv) {
   Context ctx;
   CLI::App app{"accordd: the accord daemon (runs in the foreground; systemd supervises it)"};
   app.name("accordd");
+  app.set_version_flag("--version", "accordd " ACCORD_VERSION, "print the version and exit");
   app.add_option("--home", ctx.options.home, "instance directory: data, keys and socket");
   app.add_option("--listen", ctx.options.listen,
                  "HOST:PORT for peer sync (port 0 picks one; default: every interface, on a "

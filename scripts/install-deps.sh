@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what accord needs to build and test on Debian 12 (run as root). Skips apt-get
-# entirely when everything is already there.
+# entirely when everything is already there. The packaging checks (issue 13): dpkg-dev for
+# the .deb's shlibdeps, man-db (man -w, man --warnings) and mandoc (-T lint) for the man
+# pages, zsh for the completion's syntax, systemd for systemd-analyze verify (nothing of it
+# is started).
 set -euo pipefail
 
 packages=(
@@ -11,6 +14,7 @@ packages=(
   tzdata python3 python3-icalendar
   iproute2 nftables
   dbus-daemon
+  dpkg-dev man-db mandoc zsh systemd
 )
 
 missing=()

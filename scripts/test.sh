@@ -12,6 +12,8 @@ jobs=${ACCORD_JOBS:-2}
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$jobs"
+# Every label, `package` included: as root it builds the .deb, installs it into this machine
+# with dpkg -i, runs it and removes it again (tests/package/check_deb.sh).
 (cd build && ctest -j"$jobs" --output-on-failure)
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DACCORD_SANITIZE=ON \
