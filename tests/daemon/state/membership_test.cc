@@ -127,6 +127,57 @@ TEST(Fold, DeviceRemovedOnlyForTheAuthorsOwnDevices) {
   }
 }
 
+// A re-key's body as the fold sees it: the binding's signature is the validator's and the
+// node's to check (log::CheckBindings), not the pure fold's.
+proto::Body RekeyedBody(const log::DeviceKey& old_device) {
+  proto::Body b;
+  b.mutable_device_rekeyed()->set_old_device_key(AsString(old_device));
+  b.mutable_device_rekeyed()->set_binding(std::string(64, 'r'));
+  return b;
+}
+
+TEST(Fold, AReKeyedDeviceSpeaksForTheSameMemberWithTheOldKeysX25519AndName) {
+  Pact pact;
+  pact.Write(pact.bob, NeedBody("before the fork"));
+  const log::DeviceKey fresh = KeyFor("bob re-keyed");
+  pact.Write(fresh, RekeyedBody(pact.bob));
+  pact.Write(fresh, NeedBody("after the re-key"));
+  const State state = pact.fold.View();
+  const Member* bob = Find(state, pact.bob);
+  ASSERT_NE(bob, nullptr);
+  ASSERT_EQ(bob->devices.size(), 2u);
+  const Device* old = nullptr;
+  const Device* renewed = nullptr;
+  for (const Device& d : bob->devices) (d.key == fresh ? renewed : old) = &d;
+  ASSERT_TRUE(old && renewed);
+  EXPECT_EQ(old->replaced_by, fresh);
+  EXPECT_EQ(renewed->replaces, pact.bob);
+  EXPECT_EQ(renewed->x25519, old->x25519);
+  EXPECT_EQ(renewed->name, old->name);
+  EXPECT_FALSE(HasDevice(*Find(state, pact.alice), fresh));
+  ASSERT_EQ(state.needs.size(), 2u);
+  for (const auto& n : state.needs) EXPECT_EQ(n.by.member, pact.bob);
+}
+
+TEST(Fold, AReKeyVouchedForByNoDeviceOrByARemovedOneCountsForNobody) {
+  Pact pact;
+  const log::DeviceKey stray = KeyFor("stray");
+  pact.Write(stray, RekeyedBody(KeyFor("nobody's device")));
+  pact.Write(stray, NeedBody("from a stranger"));
+  const log::DeviceKey phone = KeyFor("phone");
+  pact.Write(pact.bob, DeviceAddedBody(phone));
+  pact.Write(pact.bob, DeviceRemovedBody(phone));
+  const log::DeviceKey late = KeyFor("phone re-keyed");
+  pact.Write(late, RekeyedBody(phone));  // after the removal: the phone vouches for nothing
+  pact.Write(late, NeedBody("from the removed phone"));
+  const State state = pact.fold.View();
+  EXPECT_TRUE(state.needs.empty());
+  for (const Member& m : state.members) {
+    EXPECT_FALSE(HasDevice(m, stray));
+    EXPECT_FALSE(HasDevice(m, late));
+  }
+}
+
 TEST(Fold, MembershipIsTheSameInAnyOrder) {
   Pact pact;
   const log::DeviceKey phone = KeyFor("phone");
