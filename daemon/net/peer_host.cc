@@ -103,7 +103,18 @@ void PeerManager::OnFork(const log::Envelope& existing, const log::Envelope& con
 std::optional<log::DeviceKey> PeerManager::DeviceForX25519(const crypto::DhPublicKey& key) {
   for (const state::Device& d : node_.PeerDevices())
     if (d.x25519 == key) return d.key;
-  return book_.PinnedDevice(key);
+  for (const auto& [device, x25519] : LivePins())
+    if (x25519 == key) return device;
+  return std::nullopt;
+}
+
+std::map<log::DeviceKey, crypto::DhPublicKey> PeerManager::LivePins() {
+  // A pin stands in for a device until an entry names it; from then on the membership
+  // decides, so a device removed, left or re-keyed since is not let back in by its pin.
+  std::map<log::DeviceKey, crypto::DhPublicKey> out = book_.pinned();
+  for (const state::Member& m : node_.Members())
+    for (const state::Device& d : m.devices) out.erase(d.key);
+  return out;
 }
 
 // Replays first: a replayed msg1 (anyone on the network can send one) must not spend the

@@ -169,7 +169,7 @@ void PeerManager::RefreshTargets() {
   if (peer_options_.empty()) return;
   std::vector<std::pair<log::DeviceKey, crypto::DhPublicKey>> devices;
   for (const state::Device& d : node_.PeerDevices()) devices.emplace_back(d.key, d.x25519);
-  for (const auto& [key, x] : book_.pinned()) devices.emplace_back(key, x);
+  for (const auto& [key, x] : LivePins()) devices.emplace_back(key, x);
   for (const std::string& address : peer_options_) {
     for (const auto& [device, x25519] : devices)
       AddTarget(DialTarget{device, x25519, address, "--peer"});
@@ -184,7 +184,7 @@ void PeerManager::OnBeaconHeard(const Discovery::DevicePrefix& prefix, const std
       heard = DialTarget{device, x25519, address};
   };
   for (const state::Device& d : node_.PeerDevices()) match(d.key, d.x25519);
-  for (const auto& [device, x25519] : book_.pinned()) match(device, x25519);
+  for (const auto& [device, x25519] : LivePins()) match(device, x25519);
   if (!heard) return;  // a device this pact does not (yet) know
   // Connected already: the beacon says nothing new (a peer that moved or restarted dials
   // us itself, and its new connection replaces the stale one). If the session comes from

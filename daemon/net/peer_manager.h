@@ -113,6 +113,8 @@ class PeerManager final : public SyncHost {
   // A newly recorded fork: every connection passes the proof on.
   void OnFork(const log::Envelope& existing, const log::Envelope& conflicting);
   std::optional<log::DeviceKey> DeviceForX25519(const crypto::DhPublicKey& key);
+  // The address book's pins of devices no entry names yet (a joiner being let in).
+  std::map<log::DeviceKey, crypto::DhPublicKey> LivePins();
   std::string NameOf(const log::DeviceKey& device);
   void TellPeerListeners(const SyncConnection& c, proto::PeerState state, std::string reason);
 

@@ -42,7 +42,7 @@ std::vector<proto::PeerView> PeerManager::Peers() {
   // The pact's other devices and a joiner being let in; a device removed, left or re-keyed
   // since is no peer any more, whatever the address book still remembers of it.
   for (const state::Device& d : node_.PeerDevices()) view_for(d.key);
-  for (const auto& [device, x] : book_.pinned()) view_for(device);
+  for (const auto& [device, x] : LivePins()) view_for(device);
   auto existing = [&](const log::DeviceKey& device) -> proto::PeerView* {
     auto it = views.find(device);
     return it == views.end() ? nullptr : &it->second;

@@ -52,6 +52,20 @@ class RestoreTest : public PactTest {
     EXPECT_TRUE(WaitFor([&] { return HasNeed(alice, "I need two"); })) << alice.daemon->Log();
     return backup;
   }
+  // Pairs them and forks Bob's feed: his home comes back from the backup while Alice is away,
+  // he writes "I need another two" at the seq where Alice holds "I need two", and once Alice
+  // is back on her old port the two meet and find the fork.
+  void ForkBob(Person& alice, Person& bob) {
+    const fs::path backup = PairAndBackUpBehindAlice(alice, bob);
+    if (HasFailure()) return;
+    ASSERT_EQ(bob.daemon->Stop(), 0);
+    ASSERT_EQ(alice.daemon->Stop(), 0);
+    RestoreHome(backup, bob.daemon->home());
+    Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
+    Ok(bob, {"need", "add", "I need another two"});
+    Restart(alice, {"--listen", "127.0.0.1:" + Port(alice.address)});
+    ASSERT_TRUE(WaitFor([&] { return Forks(bob) > 0; }, 60)) << bob.daemon->Log();
+  }
   std::string Entries(const Person& p) { return Json(p, {"status"})["status"]["entries"]; }
   size_t Forks(const Person& p) { return Json(p, {"status"})["status"]["forks"].size(); }
   static std::string Port(const std::string& address) {
@@ -93,19 +107,8 @@ TEST_F(RestoreTest, ARestoredDeviceCatchesUpFromItsPartnerAndItsNextWriteIsDeliv
 TEST_F(RestoreTest, AfterARestoredDeviceForkedItsFeedEveryWriteIsRefusedAndStatusSaysSo) {
   Person& alice = Start("alice");
   Person& bob = Start("bob");
-  const fs::path backup = PairAndBackUpBehindAlice(alice, bob);
+  ForkBob(alice, bob);
   ASSERT_FALSE(HasFailure());
-
-  // Restored while Alice is away: Bob cannot know, and writes seq 3 a second time.
-  ASSERT_EQ(bob.daemon->Stop(), 0);
-  ASSERT_EQ(alice.daemon->Stop(), 0);
-  RestoreHome(backup, bob.daemon->home());
-  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
-  Ok(bob, {"need", "add", "I need another two"});
-
-  // Alice comes back on her old port; the two meet and find the fork.
-  Restart(alice, {"--listen", "127.0.0.1:" + Port(alice.address)});
-  ASSERT_TRUE(WaitFor([&] { return Forks(bob) > 0; }, 60)) << bob.daemon->Log();
 
   CommandResult write = bob.daemon->Accord({"need", "add", "I need three"});
   EXPECT_EQ(write.exit_code, 5) << write.out << write.err;
@@ -123,18 +126,9 @@ TEST_F(RestoreTest, AfterARestoredDeviceForkedItsFeedEveryWriteIsRefusedAndStatu
 TEST_F(RestoreTest, AForkedDeviceReKeysAndWritesAgainAsTheSameMember) {
   Person& alice = Start("alice");
   Person& bob = Start("bob");
-  const fs::path backup = PairAndBackUpBehindAlice(alice, bob);
-  ASSERT_FALSE(HasFailure());
   const std::string old_key = Json(bob, {"status"})["status"]["device_key"];
-
-  // Forked as above: restored while Alice is away, a write at an occupied seq, then they meet.
-  ASSERT_EQ(bob.daemon->Stop(), 0);
-  ASSERT_EQ(alice.daemon->Stop(), 0);
-  RestoreHome(backup, bob.daemon->home());
-  Restart(bob, {"--listen", "127.0.0.1:0", "--peer", alice.address});
-  Ok(bob, {"need", "add", "I need another two"});
-  Restart(alice, {"--listen", "127.0.0.1:" + Port(alice.address)});
-  ASSERT_TRUE(WaitFor([&] { return Forks(bob) > 0; }, 60)) << bob.daemon->Log();
+  ForkBob(alice, bob);
+  ASSERT_FALSE(HasFailure());
   ASSERT_EQ(bob.daemon->Accord({"need", "add", "refused"}).exit_code, 5);
 
   // Re-keyed: a new device key, the same member, nothing to pair again.
