@@ -6,18 +6,10 @@ namespace accord::client {
 
 namespace {
 
-// Every name here is a command word, an option or a choice of the table: plain words, but
-// quoted anyway so that a future one with a shell character cannot break the script.
-std::string Quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string Joined(const std::vector<std::string>& words) {
   std::string out;
   for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
-  return Quoted(out);
+  return ShellQuoted(out);
 }
 
 // One `case` arm per command path ("" for before the command) with what `pick` says of it.
@@ -26,13 +18,14 @@ void CaseOverPaths(std::ostringstream& out, const CompletionModel& model, Pick p
   out << "  case \"$1\" in\n";
   out << "    '') printf '%s' " << Joined(pick(model.global_options)) << " ;;\n";
   for (const CompletionCommand& c : model.commands)
-    out << "    " << Quoted(c.path) << ") printf '%s' " << Joined(pick(c.options)) << " ;;\n";
+    out << "    " << ShellQuoted(c.path) << ") printf '%s' " << Joined(pick(c.options)) << " ;;\n";
   // A group's own parser has only --help, a flag: no value to skip.
   CompletionOption help;
   help.name = "--help";
   const std::vector<CompletionOption> group_options = {help};
   for (const CompletionGroup& g : model.groups)
-    out << "    " << Quoted(g.name) << ") printf '%s' " << Joined(pick(group_options)) << " ;;\n";
+    out << "    " << ShellQuoted(g.name) << ") printf '%s' " << Joined(pick(group_options))
+        << " ;;\n";
   out << "  esac\n";
 }
 
@@ -66,8 +59,8 @@ void ValueArms(std::ostringstream& out, const std::string& path,
                const std::vector<CompletionOption>& options) {
   for (const CompletionOption& o : options) {
     if (o.value == ValueKind::kNone || o.value == ValueKind::kWord) continue;
-    out << "    " << Quoted(path + " " + o.name) << ") printf '%s' "
-        << Quoted(std::string(KindWord(o.value)) + (o.choices.empty() ? "" : " "))
+    out << "    " << ShellQuoted(path + " " + o.name) << ") printf '%s' "
+        << ShellQuoted(std::string(KindWord(o.value)) + (o.choices.empty() ? "" : " "))
         << "; printf '%s' " << Joined(o.choices) << " ;;\n";
   }
 }
@@ -86,7 +79,7 @@ std::string BashCompletion(const CompletionModel& model) {
   for (const CompletionGroup& g : model.groups) {
     std::vector<std::string> subs;
     for (const CompletionCommand* c : g.members) subs.push_back(c->path.substr(g.name.size() + 1));
-    out << "    " << Quoted(g.name) << ") printf '%s' " << Joined(subs) << " ;;\n";
+    out << "    " << ShellQuoted(g.name) << ") printf '%s' " << Joined(subs) << " ;;\n";
   }
   out << "  esac\n}\n\n";
 

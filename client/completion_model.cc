@@ -105,4 +105,10 @@ CompletionModel BuildCompletionModel(const std::vector<CommandRow>& table) {
   return model;
 }
 
+std::string ShellQuoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 }  // namespace accord::client

@@ -46,6 +46,11 @@ struct CompletionModel {
 
 CompletionModel BuildCompletionModel(const std::vector<CommandRow>& table);
 
+// `s` as one single-quoted word for bash and zsh alike ('\'' for a quote inside). Every
+// name in the table is a plain word, quoted anyway so that a future one with a shell
+// character cannot break a generated script.
+std::string ShellQuoted(const std::string& s);
+
 }  // namespace accord::client
 
 #endif  // ACCORD_CLIENT_COMPLETION_MODEL_H_

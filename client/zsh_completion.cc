@@ -6,13 +6,6 @@ namespace accord::client {
 
 namespace {
 
-// One single-quoted zsh word.
-std::string Quoted(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 // Text for an _arguments explanation ("[...]"), which ends at the first unescaped "]".
 std::string Explanation(const std::string& s) {
   std::string out;
@@ -62,7 +55,7 @@ std::string OptionSpec(const CompletionOption& o) {
   }
   spec += o.name + "[" + Explanation(o.help) + "]";
   if (o.value != ValueKind::kNone) spec += ":" + Message(o.value_name) + ":" + Action(o);
-  return Quoted(spec);
+  return ShellQuoted(spec);
 }
 
 std::string FunctionName(const std::string& path) {
@@ -79,13 +72,13 @@ void Arguments(std::ostringstream& out, const std::vector<CompletionOption>& opt
   for (const CompletionOption& p : positionals) {
     out << " \\\n"
         << indent << "  "
-        << Quoted(std::to_string(++n) + ":" + Message(p.name + " (" + p.help + ")") + ":" +
-                  Action(p));
+        << ShellQuoted(std::to_string(++n) + ":" + Message(p.name + " (" + p.help + ")") + ":" +
+                       Action(p));
   }
 }
 
 void Describe(std::ostringstream& out, const std::string& name, const std::string& help) {
-  out << "    " << Quoted(name + ":" + help) << "\n";
+  out << "    " << ShellQuoted(name + ":" + help) << "\n";
 }
 
 }  // namespace
@@ -113,7 +106,7 @@ std::string ZshCompletion(const CompletionModel& model) {
     out << "  )\n"
            "  if (( CURRENT == 2 )); then\n"
            "    _describe -t commands "
-        << Quoted("accord " + g.name + " command")
+        << ShellQuoted("accord " + g.name + " command")
         << " subcommands\n"
            "    return\n"
            "  fi\n"
@@ -121,8 +114,8 @@ std::string ZshCompletion(const CompletionModel& model) {
            "  (( CURRENT-- ))\n"
            "  case $words[1] in\n";
     for (const CompletionCommand* c : g.members) {
-      out << "    " << Quoted(c->path.substr(g.name.size() + 1)) << ") " << FunctionName(c->path)
-          << " ;;\n";
+      out << "    " << ShellQuoted(c->path.substr(g.name.size() + 1)) << ") "
+          << FunctionName(c->path) << " ;;\n";
     }
     out << "  esac\n}\n\n";
   }
@@ -155,7 +148,7 @@ std::string ZshCompletion(const CompletionModel& model) {
          "    argument)\n"
          "      case $words[1] in\n";
   for (const std::string& first : model.first_words) {
-    out << "        " << Quoted(first) << ") "
+    out << "        " << ShellQuoted(first) << ") "
         << (model.FindGroup(first) != nullptr ? "_accord_group_" + FunctionName(first).substr(12)
                                               : FunctionName(first))
         << " ;;\n";
