@@ -34,7 +34,7 @@ mode_t ModeOf(const fs::path& p) {
 
 // In place, keeping inode, owner and mode (a disk error, not a replacement).
 void OverwriteBytes(const fs::path& p, const Bytes& bytes) {
-  ASSERT_TRUE(testing::OverwriteFileBytes(p, bytes)) << p;
+  ASSERT_TRUE(accord::testing::OverwriteFileBytes(p, bytes)) << p;
 }
 
 void ExpectSameIdentity(const DeviceIdentity& a, const DeviceIdentity& b) {
@@ -57,7 +57,7 @@ class KeyFile : public ::testing::Test {
   }
 
   static constexpr std::string_view kPassphrase = "correct horse battery staple";
-  testing::TempDir tmp_;
+  accord::testing::TempDir tmp_;
   DeviceIdentity identity_ = DeviceIdentity::Generate();
 };
 
@@ -86,7 +86,7 @@ TEST_F(KeyFile, LockedFileWithInteractiveCostRoundTrips) {
 
 TEST_F(KeyFile, LockedFileDoesNotContainThePlainSecrets) {
   WriteLocked();
-  const Bytes file = testing::ReadFileBytes(key_path());
+  const Bytes file = accord::testing::ReadFileBytes(key_path());
   const ByteView seed = identity_.signing.seed().view();
   EXPECT_EQ(std::search(file.begin(), file.end(), seed.begin(), seed.end()), file.end());
   const ByteView storage = identity_.storage_key.view();
@@ -213,7 +213,7 @@ TEST_F(KeyFile, PassphraseForAPlainFileIsIgnored) {
 
 TEST_F(KeyFile, AnyFlippedByteInALockedFileFails) {
   WriteLocked();
-  const Bytes original = testing::ReadFileBytes(key_path());
+  const Bytes original = accord::testing::ReadFileBytes(key_path());
   ASSERT_EQ(original.size(), kLockedSize);
   for (size_t i = 0; i < original.size(); ++i) {
     Bytes tampered = original;
@@ -230,7 +230,7 @@ TEST_F(KeyFile, AnyFlippedByteInALockedFileFails) {
 
 TEST_F(KeyFile, LoweredKdfParametersFailTheAead) {
   WriteLocked(KdfParams{3, 2 * KdfParams::ForTests().memlimit});
-  const Bytes original = testing::ReadFileBytes(key_path());
+  const Bytes original = accord::testing::ReadFileBytes(key_path());
 
   Bytes lower_ops = original;
   PutU64Be(lower_ops.data() + kOpsOffset, 2);
@@ -245,7 +245,7 @@ TEST_F(KeyFile, LoweredKdfParametersFailTheAead) {
 
 TEST_F(KeyFile, AbsurdKdfParametersAreRejectedBeforeDerivation) {
   WriteLocked();
-  const Bytes original = testing::ReadFileBytes(key_path());
+  const Bytes original = accord::testing::ReadFileBytes(key_path());
   for (uint64_t ops : {uint64_t{0}, uint64_t{1} << 32, ~uint64_t{0}}) {
     Bytes tampered = original;
     PutU64Be(tampered.data() + kOpsOffset, ops);
@@ -268,7 +268,7 @@ TEST_F(KeyFile, TruncatedFileIsCorrupt) {
     ASSERT_TRUE(WriteKeyFile(p, identity_, locked ? std::optional(kPassphrase) : std::nullopt,
                              KdfParams::ForTests())
                     .ok());
-    const Bytes original = testing::ReadFileBytes(p);
+    const Bytes original = accord::testing::ReadFileBytes(p);
     for (size_t n = 0; n < original.size(); ++n) {
       OverwriteBytes(p, Bytes(original.begin(), original.begin() + n));
       ASSERT_EQ(ReadKeyFile(p, kPassphrase).code(), ErrorCode::kCorrupt) << n;
@@ -279,7 +279,7 @@ TEST_F(KeyFile, TruncatedFileIsCorrupt) {
 
 TEST_F(KeyFile, TrailingBytesAreCorrupt) {
   WritePlain();
-  Bytes longer = testing::ReadFileBytes(key_path());
+  Bytes longer = accord::testing::ReadFileBytes(key_path());
   longer.push_back(0);
   OverwriteBytes(key_path(), longer);
   EXPECT_EQ(ReadKeyFile(key_path()).code(), ErrorCode::kCorrupt);
@@ -287,7 +287,7 @@ TEST_F(KeyFile, TrailingBytesAreCorrupt) {
 
 TEST_F(KeyFile, BadMagicIsCorrupt) {
   WritePlain();
-  Bytes bytes = testing::ReadFileBytes(key_path());
+  Bytes bytes = accord::testing::ReadFileBytes(key_path());
   bytes[7] = '2';  // "ACCKEY02"
   OverwriteBytes(key_path(), bytes);
   EXPECT_EQ(ReadKeyFile(key_path()).code(), ErrorCode::kCorrupt);
@@ -296,7 +296,7 @@ TEST_F(KeyFile, BadMagicIsCorrupt) {
 
 TEST_F(KeyFile, UnknownFlagsAreCorrupt) {
   WritePlain();
-  Bytes bytes = testing::ReadFileBytes(key_path());
+  Bytes bytes = accord::testing::ReadFileBytes(key_path());
   bytes[kFlagsOffset] = 3;
   OverwriteBytes(key_path(), bytes);
   EXPECT_EQ(ReadKeyFile(key_path()).code(), ErrorCode::kCorrupt);
@@ -306,7 +306,7 @@ TEST_F(KeyFile, UnknownFlagsAreCorrupt) {
 // valid, different identity (a new device that silently lost its own log).
 TEST_F(KeyFile, AnyFlippedByteInAPlainFileIsCorruptNeverAnotherIdentity) {
   WritePlain();
-  const Bytes original = testing::ReadFileBytes(key_path());
+  const Bytes original = accord::testing::ReadFileBytes(key_path());
   ASSERT_EQ(original.size(), kPlainSize);
   for (size_t i = 0; i < original.size(); ++i) {
     for (uint8_t mask : {uint8_t{0x01}, uint8_t{0x80}, uint8_t{0xff}}) {
@@ -330,7 +330,7 @@ TEST_F(KeyFile, AnyFlippedByteInAPlainFileIsCorruptNeverAnotherIdentity) {
 
 TEST_F(KeyFile, DamagedPlainFileMessageNeverSuggestsInit) {
   WritePlain();
-  Bytes bytes = testing::ReadFileBytes(key_path());
+  Bytes bytes = accord::testing::ReadFileBytes(key_path());
   bytes[14] ^= 0x01;
   OverwriteBytes(key_path(), bytes);
   Result<DeviceIdentity> read = ReadKeyFile(key_path());
@@ -344,7 +344,7 @@ TEST_F(KeyFile, DamagedPlainFileMessageNeverSuggestsInit) {
 // its store instead).
 TEST_F(KeyFile, PlainV1FileWithoutChecksumStillLoads) {
   WritePlain();
-  Bytes bytes = testing::ReadFileBytes(key_path());
+  Bytes bytes = accord::testing::ReadFileBytes(key_path());
   bytes[kFlagsOffset] = 0;
   bytes.resize(kPlainV1Size);
   OverwriteBytes(key_path(), bytes);
@@ -364,12 +364,12 @@ TEST_F(KeyFile, OversizedFileIsCorrupt) {
 
 TEST_F(KeyFile, WritingOverAnExistingFileIsRefusedAndLeavesItUnchanged) {
   WritePlain();
-  const Bytes before = testing::ReadFileBytes(key_path());
+  const Bytes before = accord::testing::ReadFileBytes(key_path());
   const DeviceIdentity other = DeviceIdentity::Generate();
   EXPECT_EQ(WriteKeyFile(key_path(), other).code(), ErrorCode::kAlreadyExists);
   EXPECT_EQ(WriteKeyFile(key_path(), other, "pass", KdfParams::ForTests()).code(),
             ErrorCode::kAlreadyExists);
-  EXPECT_EQ(testing::ReadFileBytes(key_path()), before);
+  EXPECT_EQ(accord::testing::ReadFileBytes(key_path()), before);
   int entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir())) ++entries;
   EXPECT_EQ(entries, 1);

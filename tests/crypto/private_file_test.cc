@@ -14,36 +14,36 @@ namespace {
 
 namespace fs = std::filesystem;
 
-mode_t ModeOf(const fs::path& p) {
+mode_t FileModeOf(const fs::path& p) {
   struct stat st;
   EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
   return st.st_mode & 07777;
 }
 
 TEST(EnsurePrivateDir, CreatesMissingDirectoriesWithMode0700) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path dir = tmp.path() / "a" / "b" / "keys";
   const mode_t old = ::umask(0);
   Status s = EnsurePrivateDir(dir);
   ::umask(old);
   ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_EQ(ModeOf(dir), 0700u);
-  EXPECT_EQ(ModeOf(tmp.path() / "a"), 0700u);
+  EXPECT_EQ(FileModeOf(dir), 0700u);
+  EXPECT_EQ(FileModeOf(tmp.path() / "a"), 0700u);
   EXPECT_TRUE(EnsurePrivateDir(dir).ok());  // idempotent
 }
 
 TEST(EnsurePrivateDir, FixesTheModeEvenUnderAStrictUmask) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path dir = tmp.path() / "keys";
   const mode_t old = ::umask(0700);  // would otherwise create a d--------- directory
   Status s = EnsurePrivateDir(dir);
   ::umask(old);
   ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_EQ(ModeOf(dir), 0700u);
+  EXPECT_EQ(FileModeOf(dir), 0700u);
 }
 
 TEST(EnsurePrivateDir, RefusesAnyGroupOrOtherBit) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path dir = tmp.path() / "keys";
   ASSERT_TRUE(EnsurePrivateDir(dir).ok());
   for (mode_t mode : {mode_t{0750}, mode_t{0705}, mode_t{0710}, mode_t{0701}, mode_t{0755}}) {
@@ -53,7 +53,7 @@ TEST(EnsurePrivateDir, RefusesAnyGroupOrOtherBit) {
 }
 
 TEST(EnsurePrivateDir, RefusesASymlinkEvenToAPrivateDirectory) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path real = tmp.path() / "real";
   ASSERT_TRUE(EnsurePrivateDir(real).ok());
   const fs::path link = tmp.path() / "link";
@@ -62,18 +62,18 @@ TEST(EnsurePrivateDir, RefusesASymlinkEvenToAPrivateDirectory) {
 }
 
 TEST(EnsurePrivateDir, RefusesARegularFile) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path file = tmp.path() / "keys";
   std::ofstream(file) << "x";
   EXPECT_EQ(EnsurePrivateDir(file).code(), ErrorCode::kInsecureFile);
 }
 
 TEST(PrivateFile, WriteThenReadGivesTheSameBytes) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path path = tmp.path() / "d" / "secret";
   const Bytes data = {1, 2, 3, 4, 5, 250};
   ASSERT_TRUE(WriteNewPrivateFile(path, data).ok());
-  EXPECT_EQ(ModeOf(path), 0600u);
+  EXPECT_EQ(FileModeOf(path), 0600u);
   std::array<uint8_t, 16> buf{};
   Result<size_t> n = ReadPrivateFile(path, buf);
   ASSERT_TRUE(n.ok()) << n.error().message;
@@ -81,7 +81,7 @@ TEST(PrivateFile, WriteThenReadGivesTheSameBytes) {
 }
 
 TEST(PrivateFile, ReadAcceptsAFileExactlyTheBufferSizeAndRefusesOneByteMore) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path exact = tmp.path() / "d" / "exact";
   const fs::path over = tmp.path() / "d" / "over";
   ASSERT_TRUE(WriteNewPrivateFile(exact, Bytes(8, 7)).ok());
@@ -94,7 +94,7 @@ TEST(PrivateFile, ReadAcceptsAFileExactlyTheBufferSizeAndRefusesOneByteMore) {
 }
 
 TEST(PrivateFile, EmptyFileReadsAsZeroBytes) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path path = tmp.path() / "d" / "empty";
   ASSERT_TRUE(WriteNewPrivateFile(path, {}).ok());
   std::array<uint8_t, 8> buf{};
@@ -104,7 +104,7 @@ TEST(PrivateFile, EmptyFileReadsAsZeroBytes) {
 }
 
 TEST(PrivateFile, FailedWriteLeavesOnlyTheOriginal) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path path = tmp.path() / "d" / "file";
   ASSERT_TRUE(WriteNewPrivateFile(path, Bytes{1}).ok());
   EXPECT_EQ(WriteNewPrivateFile(path, Bytes{2}).code(), ErrorCode::kAlreadyExists);
@@ -119,7 +119,7 @@ TEST(PrivateFile, FailedWriteLeavesOnlyTheOriginal) {
 }
 
 TEST(PrivateFile, RelativePathUsesTheCurrentDirectory) {
-  testing::TempDir tmp;
+  accord::testing::TempDir tmp;
   const fs::path cwd = fs::current_path();
   ASSERT_EQ(::chmod(tmp.path().c_str(), 0700), 0);
   fs::current_path(tmp.path());

@@ -9,7 +9,7 @@ namespace {
 
 constexpr int64_t kT0 = 5'000'000;  // ms of some steady clock
 
-ReplayWindow::Nonce NonceOf(uint32_t i) {
+ReplayWindow::Nonce WindowNonce(uint32_t i) {
   ReplayWindow::Nonce n{};
   for (size_t b = 0; b < 4; ++b) n[b] = static_cast<uint8_t>(i >> (8 * b));
   return n;
@@ -90,18 +90,18 @@ TEST(SourceLimiter, AFloodOfForgedSourcesStaysWithinTheTable) {
 
 TEST(ReplayWindow, ANonceIsFirstSeenOnceWithinTheWindow) {
   ReplayWindow window(kMaxRememberedNonces, kReplayWindowMs);
-  EXPECT_TRUE(window.FirstSeen(NonceOf(1), kT0));
-  EXPECT_FALSE(window.FirstSeen(NonceOf(1), kT0));
-  EXPECT_FALSE(window.FirstSeen(NonceOf(1), kT0 + kReplayWindowMs - 1));
-  EXPECT_TRUE(window.FirstSeen(NonceOf(2), kT0 + 1));
+  EXPECT_TRUE(window.FirstSeen(WindowNonce(1), kT0));
+  EXPECT_FALSE(window.FirstSeen(WindowNonce(1), kT0));
+  EXPECT_FALSE(window.FirstSeen(WindowNonce(1), kT0 + kReplayWindowMs - 1));
+  EXPECT_TRUE(window.FirstSeen(WindowNonce(2), kT0 + 1));
 }
 
 TEST(ReplayWindow, AfterTheWindowANonceIsNewAgain) {
   ReplayWindow window(16, 1000);
-  EXPECT_TRUE(window.FirstSeen(NonceOf(1), kT0));
-  EXPECT_FALSE(window.FirstSeen(NonceOf(1), kT0 + 999));  // a replay does not extend it
-  EXPECT_TRUE(window.FirstSeen(NonceOf(1), kT0 + 1000));
-  EXPECT_FALSE(window.FirstSeen(NonceOf(1), kT0 + 1999));
+  EXPECT_TRUE(window.FirstSeen(WindowNonce(1), kT0));
+  EXPECT_FALSE(window.FirstSeen(WindowNonce(1), kT0 + 999));  // a replay does not extend it
+  EXPECT_TRUE(window.FirstSeen(WindowNonce(1), kT0 + 1000));
+  EXPECT_FALSE(window.FirstSeen(WindowNonce(1), kT0 + 1999));
   EXPECT_EQ(window.size(), 1u);
 }
 
@@ -114,24 +114,24 @@ TEST(ReplayWindow, TheWindowOutlastsABeaconsFreshness) {
 
 TEST(ReplayWindow, MemoryIsBoundedAndTheOldestGoesFirst) {
   ReplayWindow window(4, 60'000);
-  for (uint32_t i = 0; i < 4; ++i) EXPECT_TRUE(window.FirstSeen(NonceOf(i), kT0 + i));
-  EXPECT_TRUE(window.FirstSeen(NonceOf(4), kT0 + 4));  // drops nonce 0
+  for (uint32_t i = 0; i < 4; ++i) EXPECT_TRUE(window.FirstSeen(WindowNonce(i), kT0 + i));
+  EXPECT_TRUE(window.FirstSeen(WindowNonce(4), kT0 + 4));  // drops nonce 0
   EXPECT_EQ(window.size(), 4u);
-  EXPECT_FALSE(window.FirstSeen(NonceOf(1), kT0 + 5));
-  EXPECT_FALSE(window.FirstSeen(NonceOf(4), kT0 + 5));
-  EXPECT_TRUE(window.FirstSeen(NonceOf(0), kT0 + 6));  // forgotten, so new (drops nonce 1)
-  EXPECT_TRUE(window.FirstSeen(NonceOf(1), kT0 + 7));
+  EXPECT_FALSE(window.FirstSeen(WindowNonce(1), kT0 + 5));
+  EXPECT_FALSE(window.FirstSeen(WindowNonce(4), kT0 + 5));
+  EXPECT_TRUE(window.FirstSeen(WindowNonce(0), kT0 + 6));  // forgotten, so new (drops nonce 1)
+  EXPECT_TRUE(window.FirstSeen(WindowNonce(1), kT0 + 7));
   for (uint32_t i = 0; i < 100'000; ++i) {
-    window.FirstSeen(NonceOf(1000 + i), kT0 + 8);
+    window.FirstSeen(WindowNonce(1000 + i), kT0 + 8);
     ASSERT_LE(window.size(), 4u);
   }
 }
 
 TEST(ReplayWindow, ExpiredNoncesAreDropped) {
   ReplayWindow window(100, 1000);
-  for (uint32_t i = 0; i < 50; ++i) EXPECT_TRUE(window.FirstSeen(NonceOf(i), kT0));
+  for (uint32_t i = 0; i < 50; ++i) EXPECT_TRUE(window.FirstSeen(WindowNonce(i), kT0));
   EXPECT_EQ(window.size(), 50u);
-  EXPECT_TRUE(window.FirstSeen(NonceOf(999), kT0 + 1000));
+  EXPECT_TRUE(window.FirstSeen(WindowNonce(999), kT0 + 1000));
   EXPECT_EQ(window.size(), 1u);
 }
 

@@ -28,7 +28,7 @@ const InterfaceAddress* Find(const std::vector<InterfaceAddress>& all, const std
 
 // lo up; va-vb up with IPv4 and link-local IPv6; va also has a labelled second IPv4 address
 // and a global IPv6 one, vb a site-local one; vc-vd exists but stays down.
-void MakeNetwork() {
+void MakeInterfacesNetwork() {
   ASSERT_TRUE(Ip("link set lo up"));
   ASSERT_TRUE(
       lan::AddVethPair({"va", "10.99.0.1/24", "fe80::1/64"}, {"vb", "10.99.0.2/24", "fe80::2/64"}));
@@ -44,7 +44,7 @@ TEST(InterfacesLan, UpNonLoopbackAddressesAreListedWithBroadcastAndScope) {
   lan::NetnsGuard ns;
   ASSERT_TRUE(ns.ok());
   const auto body = [] {
-    MakeNetwork();
+    MakeInterfacesNetwork();
     if (::testing::Test::HasFatalFailure()) return;
     const unsigned va = ::if_nametoindex("va");
     const unsigned vb = ::if_nametoindex("vb");
@@ -110,7 +110,7 @@ TEST(InterfacesLan, EachAddressTextResolvesBackToItsAddress) {
   lan::NetnsGuard ns;
   ASSERT_TRUE(ns.ok());
   const auto body = [] {
-    MakeNetwork();
+    MakeInterfacesNetwork();
     if (::testing::Test::HasFatalFailure()) return;
     const std::vector<InterfaceAddress> all = UpInterfaceAddresses();
     ASSERT_FALSE(all.empty());

@@ -22,7 +22,7 @@ using std::chrono::milliseconds;
 constexpr NetlinkDebounce kTestDebounce{milliseconds(1500), milliseconds(10000)};
 constexpr milliseconds kBetweenCommands{20};  // ms the watch runs between two `ip` runs
 
-void MakeNetwork() {
+void MakeVethPair() {
   ASSERT_TRUE(Ip("link set lo up"));
   ASSERT_TRUE(
       lan::AddVethPair({"va", "10.99.0.1/24", "fe80::1/64"}, {"vb", "10.99.0.2/24", "fe80::2/64"}));
@@ -33,7 +33,7 @@ TEST(NetlinkWatchLan, ABurstOfAddressChangesIsOneCall) {
   lan::NetnsGuard ns;
   ASSERT_TRUE(ns.ok());
   const auto body = [] {
-    MakeNetwork();
+    MakeVethPair();
     if (::testing::Test::HasFatalFailure()) return;
     asio::io_context io;
     int calls = 0;
@@ -62,7 +62,7 @@ TEST(NetlinkWatchLan, RemovingAnAddressAndALinkGoingDownAreEachNoticed) {
   lan::NetnsGuard ns;
   ASSERT_TRUE(ns.ok());
   const auto body = [] {
-    MakeNetwork();
+    MakeVethPair();
     if (::testing::Test::HasFatalFailure()) return;
     asio::io_context io;
     int calls = 0;
@@ -83,7 +83,7 @@ TEST(NetlinkWatchLan, ABurstThatGoesOnIsStillReported) {
   lan::NetnsGuard ns;
   ASSERT_TRUE(ns.ok());
   const auto body = [] {
-    MakeNetwork();
+    MakeVethPair();
     if (::testing::Test::HasFatalFailure()) return;
     asio::io_context io;
     int calls = 0;
@@ -107,7 +107,7 @@ TEST(NetlinkWatchLan, MessagesFromAnotherProcessAreIgnored) {
   lan::NetnsGuard ns;
   ASSERT_TRUE(ns.ok());
   const auto body = [] {
-    MakeNetwork();
+    MakeVethPair();
     if (::testing::Test::HasFatalFailure()) return;
     asio::io_context io;
     int calls = 0;
@@ -152,7 +152,7 @@ TEST(NetlinkWatchLan, StopOrDestructionEndsWatchingAndAPendingCallIsNotMade) {
   lan::NetnsGuard ns;
   ASSERT_TRUE(ns.ok());
   const auto body = [] {
-    MakeNetwork();
+    MakeVethPair();
     if (::testing::Test::HasFatalFailure()) return;
     asio::io_context io;
     int calls = 0;

@@ -29,8 +29,8 @@ namespace {
 
 using testing::KeyFor;
 
-constexpr int kCases = 1000;        // property cases that must really run
-constexpr size_t kMaxActions = 60;  // actions per generated history
+constexpr int kEpochCases = 1000;        // property cases that must really run
+constexpr size_t kMaxEpochActions = 60;  // actions per generated history
 constexpr size_t kMaxMembers = 4;
 constexpr size_t kMaxDevicesPerMember = 3;
 constexpr int kMaxFinalRounds = 4;  // deliver-everything-then-rotate rounds before it settles
@@ -296,12 +296,12 @@ class Household {
 
 void RotationKeepsEndedDevicesOut() {
   const auto actions = *rc::gen::resize(
-      kMaxActions, rc::gen::container<std::vector<uint32_t>>(
-                       rc::gen::inRange<uint32_t>(0, std::numeric_limits<uint32_t>::max())));
+      kMaxEpochActions, rc::gen::container<std::vector<uint32_t>>(
+                            rc::gen::inRange<uint32_t>(0, std::numeric_limits<uint32_t>::max())));
   const uint64_t seed = *rc::gen::arbitrary<uint64_t>();
   std::mt19937_64 rng(seed);
   Household house;
-  for (size_t i = 0; i < std::min(actions.size(), kMaxActions); ++i) house.Step(actions[i]);
+  for (size_t i = 0; i < std::min(actions.size(), kMaxEpochActions); ++i) house.Step(actions[i]);
   const int rounds = house.Settle(rng);
   RC_ASSERT(rounds <= kMaxFinalRounds);
 
@@ -360,7 +360,7 @@ void RotationKeepsEndedDevicesOut() {
 TEST(EpochsProperty, EveryDeviceConvergesAndEndedDevicesGetNoNewKey) {
   const std::optional<rc::detail::SuccessResult> success =
       RunProperty(&RotationKeepsEndedDevicesOut, "EpochsProperty/Rotation",
-                  "rotations keep ended devices out and converge", kCases);
+                  "rotations keep ended devices out and converge", kEpochCases);
   if (!success) return;
   int ended = 0;
   int several = 0;
@@ -370,8 +370,8 @@ TEST(EpochsProperty, EveryDeviceConvergesAndEndedDevicesGetNoNewKey) {
       if (tag.find("two or more rotations") != std::string::npos) several += count;
     }
   }
-  EXPECT_GE(ended, kCases / 3) << "too few histories where someone leaves or is removed";
-  EXPECT_GE(several, kCases / 10) << "too few histories with more than one rotation";
+  EXPECT_GE(ended, kEpochCases / 3) << "too few histories where someone leaves or is removed";
+  EXPECT_GE(several, kEpochCases / 10) << "too few histories with more than one rotation";
 }
 
 }  // namespace

@@ -20,7 +20,7 @@
 namespace accord::state {
 namespace {
 
-constexpr int kCases = 2000;                            // property cases that must really run
+constexpr int kProtoCases = 2000;                       // property cases that must really run
 constexpr int kKinds = std::variant_size_v<EventKind>;  // one generator per kind
 constexpr int64_t kOneYearS = 365 * 86400;              // seconds, the cap on durations
 constexpr int64_t kMsPerSecond = 1000;                  // milliseconds
@@ -179,7 +179,7 @@ void EncodeThenDecodeGivesTheSameEvent() {
 TEST(EventToProto, EveryKindSurvivesEncodeAndDecodeUnchanged) {
   const std::optional<rc::detail::SuccessResult> success =
       RunProperty(&EncodeThenDecodeGivesTheSameEvent, "EventToProto/RoundTrip",
-                  "event -> body -> bytes -> body -> event is the identity", kCases);
+                  "event -> body -> bytes -> body -> event is the identity", kProtoCases);
   if (!success) return;
   std::vector<bool> seen(kKinds, false);
   for (const auto& [tags, count] : success->distribution) {

@@ -21,9 +21,9 @@
 namespace accord::state {
 namespace {
 
-constexpr int kCases = 1000;      // property cases that must really run
-constexpr int kShuffles = 4;      // orders tried per case
-constexpr int kMaxActions = 200;  // actions per generated history
+constexpr int kFoldCases = 1000;      // property cases that must really run
+constexpr int kShuffles = 4;          // orders tried per case
+constexpr int kMaxFoldActions = 200;  // actions per generated history
 
 State FoldAll(const std::vector<Event>& events) {
   Fold fold;
@@ -117,7 +117,7 @@ void FoldIsAFunctionOfTheSet() {
                                0, std::numeric_limits<uint32_t>::max())));
   const uint64_t seed = *rc::gen::arbitrary<uint64_t>();
   const auto history = testing::SimulateHistory(std::vector<uint32_t>(
-      actions.begin(), actions.begin() + std::min<size_t>(actions.size(), kMaxActions)));
+      actions.begin(), actions.begin() + std::min<size_t>(actions.size(), kMaxFoldActions)));
   std::mt19937_64 rng(seed);
   const State expected = FoldAll(history);
   Classify(expected);
@@ -130,7 +130,7 @@ void FoldIsAFunctionOfTheSet() {
 TEST(FoldProperty, AnyOrderAnyDuplicationIncrementalOrFrozenGivesOneState) {
   const std::optional<rc::detail::SuccessResult> success =
       RunProperty(&FoldIsAFunctionOfTheSet, "FoldProperty/AnyOrder",
-                  "fold is a function of the set of entries", kCases);
+                  "fold is a function of the set of entries", kFoldCases);
   if (!success) return;
   // The generator must reach the interesting states, or the property proves little.
   int active = 0;
@@ -141,8 +141,8 @@ TEST(FoldProperty, AnyOrderAnyDuplicationIncrementalOrFrozenGivesOneState) {
       if (tag.find("concurrent pending versions") != std::string::npos) concurrent += count;
     }
   }
-  EXPECT_GE(active, kCases / 4) << "too few histories with an active agreement";
-  EXPECT_GE(concurrent, kCases / 20) << "too few histories with concurrent counters";
+  EXPECT_GE(active, kFoldCases / 4) << "too few histories with an active agreement";
+  EXPECT_GE(concurrent, kFoldCases / 20) << "too few histories with concurrent counters";
 }
 
 }  // namespace

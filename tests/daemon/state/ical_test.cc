@@ -257,7 +257,7 @@ TEST(ICal, GeneratedCalendarParsesWithPythonICalendar) {
   for (const Occurrence& o : NextOccurrences(*s, s->anchor_day * 86'400'000, 40)) {
     expected += std::to_string(o.start_ms / 1000) + " " + std::to_string(o.end_ms / 1000) + "\n";
   }
-  testing::TempDir dir;
+  accord::testing::TempDir dir;
   WriteFile(dir.path() / "checker.py", kChecker);
   WriteFile(dir.path() / "accord.ics", calendar);
   WriteFile(dir.path() / "expected.txt", expected);

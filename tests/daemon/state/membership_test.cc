@@ -11,7 +11,7 @@ namespace {
 
 using namespace testing;  // NOLINT: the body factories read best unqualified
 
-const Member* Find(const State& s, const MemberId& id) { return s.FindMember(id); }
+const Member* MemberIn(const State& s, const MemberId& id) { return s.FindMember(id); }
 
 bool HasDevice(const Member& m, const log::DeviceKey& key) {
   for (const Device& d : m.devices) {
@@ -24,12 +24,12 @@ TEST(Fold, MembersAreCreatedAndAddedWithTheirFirstDevice) {
   Pact pact;
   const State state = pact.fold.View();
   ASSERT_EQ(state.members.size(), 2u);
-  ASSERT_NE(Find(state, pact.alice), nullptr);
-  ASSERT_NE(Find(state, pact.bob), nullptr);
-  EXPECT_EQ(Find(state, pact.alice)->name, "Alice");
-  EXPECT_EQ(Find(state, pact.bob)->name, "Bob");
-  EXPECT_TRUE(HasDevice(*Find(state, pact.bob), pact.bob));
-  EXPECT_FALSE(Find(state, pact.bob)->left);
+  ASSERT_NE(MemberIn(state, pact.alice), nullptr);
+  ASSERT_NE(MemberIn(state, pact.bob), nullptr);
+  EXPECT_EQ(MemberIn(state, pact.alice)->name, "Alice");
+  EXPECT_EQ(MemberIn(state, pact.bob)->name, "Bob");
+  EXPECT_TRUE(HasDevice(*MemberIn(state, pact.bob), pact.bob));
+  EXPECT_FALSE(MemberIn(state, pact.bob)->left);
 }
 
 TEST(Fold, DeviceAddedOnlyForOwnMember) {
@@ -38,8 +38,8 @@ TEST(Fold, DeviceAddedOnlyForOwnMember) {
   pact.Write(pact.bob, DeviceAddedBody(phone));
   pact.Write(phone, NeedBody("written on the phone"));
   const State state = pact.fold.View();
-  EXPECT_TRUE(HasDevice(*Find(state, pact.bob), phone));
-  EXPECT_FALSE(HasDevice(*Find(state, pact.alice), phone));
+  EXPECT_TRUE(HasDevice(*MemberIn(state, pact.bob), phone));
+  EXPECT_FALSE(HasDevice(*MemberIn(state, pact.alice), phone));
   ASSERT_EQ(state.needs.size(), 1u);
   EXPECT_EQ(state.needs[0].by.member, pact.bob);  // the phone speaks for Bob only
   EXPECT_EQ(state.needs[0].by.device, phone);
@@ -51,8 +51,8 @@ TEST(Fold, ADeviceBelongsToTheFirstMemberThatClaimedIt) {
   pact.Write(pact.bob, DeviceAddedBody(phone));
   pact.Write(pact.alice, DeviceAddedBody(phone));  // too late: the phone is Bob's
   const State state = pact.fold.View();
-  EXPECT_TRUE(HasDevice(*Find(state, pact.bob), phone));
-  EXPECT_FALSE(HasDevice(*Find(state, pact.alice), phone));
+  EXPECT_TRUE(HasDevice(*MemberIn(state, pact.bob), phone));
+  EXPECT_FALSE(HasDevice(*MemberIn(state, pact.alice), phone));
 }
 
 TEST(Fold, EventsFromUnknownDevicesAreIgnored) {
@@ -83,9 +83,9 @@ TEST(Fold, MembershipThatArrivesLaterStillCounts) {
 TEST(Fold, MemberLeftOnlyForTheAuthorsOwnMember) {
   Pact pact;
   pact.Write(pact.bob, MemberLeftBody(pact.alice));
-  EXPECT_FALSE(Find(pact.fold.View(), pact.alice)->left);
+  EXPECT_FALSE(MemberIn(pact.fold.View(), pact.alice)->left);
   pact.Write(pact.bob, MemberLeftBody(pact.bob));
-  EXPECT_TRUE(Find(pact.fold.View(), pact.bob)->left);
+  EXPECT_TRUE(MemberIn(pact.fold.View(), pact.bob)->left);
 }
 
 TEST(Fold, AMemberWhoLeftCannotBeAddedBack) {
@@ -93,8 +93,8 @@ TEST(Fold, AMemberWhoLeftCannotBeAddedBack) {
   pact.Write(pact.bob, MemberLeftBody(pact.bob));
   pact.Write(pact.alice, MemberAddedBody(pact.bob, "Bob again"));
   const State state = pact.fold.View();
-  EXPECT_TRUE(Find(state, pact.bob)->left);
-  EXPECT_EQ(Find(state, pact.bob)->name, "Bob");
+  EXPECT_TRUE(MemberIn(state, pact.bob)->left);
+  EXPECT_EQ(MemberIn(state, pact.bob)->name, "Bob");
 }
 
 TEST(Fold, EntriesWrittenAfterLeavingDoNotCount) {
@@ -106,7 +106,7 @@ TEST(Fold, EntriesWrittenAfterLeavingDoNotCount) {
   const State state = pact.fold.View();
   ASSERT_EQ(state.needs.size(), 1u);
   EXPECT_EQ(state.needs[0].text, "before");
-  EXPECT_EQ(Find(state, KeyFor("dave")), nullptr);
+  EXPECT_EQ(MemberIn(state, KeyFor("dave")), nullptr);
 }
 
 TEST(Fold, DeviceRemovedOnlyForTheAuthorsOwnDevices) {
@@ -122,7 +122,7 @@ TEST(Fold, DeviceRemovedOnlyForTheAuthorsOwnDevices) {
   state = pact.fold.View();
   ASSERT_EQ(state.needs.size(), 1u);
   EXPECT_EQ(state.needs[0].text, "still here");
-  for (const Device& d : Find(state, pact.bob)->devices) {
+  for (const Device& d : MemberIn(state, pact.bob)->devices) {
     EXPECT_EQ(d.removed, d.key == phone);
   }
 }
@@ -143,7 +143,7 @@ TEST(Fold, AReKeyedDeviceSpeaksForTheSameMemberWithTheOldKeysX25519AndName) {
   pact.Write(fresh, RekeyedBody(pact.bob));
   pact.Write(fresh, NeedBody("after the re-key"));
   const State state = pact.fold.View();
-  const Member* bob = Find(state, pact.bob);
+  const Member* bob = MemberIn(state, pact.bob);
   ASSERT_NE(bob, nullptr);
   ASSERT_EQ(bob->devices.size(), 2u);
   const Device* old = nullptr;
@@ -154,7 +154,7 @@ TEST(Fold, AReKeyedDeviceSpeaksForTheSameMemberWithTheOldKeysX25519AndName) {
   EXPECT_EQ(renewed->replaces, pact.bob);
   EXPECT_EQ(renewed->x25519, old->x25519);
   EXPECT_EQ(renewed->name, old->name);
-  EXPECT_FALSE(HasDevice(*Find(state, pact.alice), fresh));
+  EXPECT_FALSE(HasDevice(*MemberIn(state, pact.alice), fresh));
   ASSERT_EQ(state.needs.size(), 2u);
   for (const auto& n : state.needs) EXPECT_EQ(n.by.member, pact.bob);
 }

@@ -18,7 +18,7 @@ constexpr int64_t kMinute = 60'000;            // ms
 
 std::string Short(const log::EntryId& id) { return ToHex(id).substr(0, 8); }
 
-const Agreement& Find(const State& state, const log::EntryId& id) {
+const Agreement& AgreementIn(const State& state, const log::EntryId& id) {
   const Agreement* a = state.FindAgreement(id);
   EXPECT_NE(a, nullptr);
   return *a;
@@ -36,7 +36,7 @@ TEST(TargetVersion, IsTheNamedVersionWhenOneIsNamed) {
   const Event v1 = pact.Write(pact.alice, ProposalBody("walks"));
   const Event v2 = pact.Write(pact.bob, CounterBody(v1.id, v1.id, "long walks"));
   const State state = pact.fold.View();
-  Result<const Version*> target = TargetVersion(Find(state, v1.id), v1.id, false);
+  Result<const Version*> target = TargetVersion(AgreementIn(state, v1.id), v1.id, false);
   ASSERT_TRUE(target.ok());
   EXPECT_EQ((*target)->by.id, v1.id);
   EXPECT_NE((*target)->by.id, v2.id);
@@ -47,7 +47,7 @@ TEST(TargetVersion, IsTheSinglePendingVersionWhenNoneIsNamed) {
   const Event v1 = pact.Write(pact.alice, ProposalBody("walks"));
   const Event v2 = pact.Write(pact.bob, CounterBody(v1.id, v1.id, "long walks"));
   const State state = pact.fold.View();
-  Result<const Version*> target = TargetVersion(Find(state, v1.id), std::nullopt, false);
+  Result<const Version*> target = TargetVersion(AgreementIn(state, v1.id), std::nullopt, false);
   ASSERT_TRUE(target.ok());
   EXPECT_EQ((*target)->by.id, v2.id);
 }
@@ -63,7 +63,7 @@ TEST(TargetVersion, IsAmbiguousWithTwoPendingVersionsAndListsThem) {
   pact.fold.Apply(a);
   pact.fold.Apply(b);
   const State state = pact.fold.View();
-  Result<const Version*> target = TargetVersion(Find(state, v1.id), std::nullopt, true);
+  Result<const Version*> target = TargetVersion(AgreementIn(state, v1.id), std::nullopt, true);
   ASSERT_FALSE(target.ok());
   EXPECT_EQ(target.code(), ErrorCode::kAmbiguous);
   const std::string& message = target.error().message;
@@ -78,11 +78,11 @@ TEST(TargetVersion, IsTheActiveVersionOnlyWhenAllowed) {
   const Event v1 = pact.Write(pact.alice, ProposalBody("walks"));
   pact.Write(pact.bob, AcceptBody(v1.id, v1.id));
   const State state = pact.fold.View();
-  Result<const Version*> allowed = TargetVersion(Find(state, v1.id), std::nullopt, true);
+  Result<const Version*> allowed = TargetVersion(AgreementIn(state, v1.id), std::nullopt, true);
   ASSERT_TRUE(allowed.ok());
   EXPECT_EQ((*allowed)->by.id, v1.id);
 
-  Result<const Version*> refused = TargetVersion(Find(state, v1.id), std::nullopt, false);
+  Result<const Version*> refused = TargetVersion(AgreementIn(state, v1.id), std::nullopt, false);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.code(), ErrorCode::kRefused);
   EXPECT_EQ(refused.error().message,
@@ -92,9 +92,9 @@ TEST(TargetVersion, IsTheActiveVersionOnlyWhenAllowed) {
 TEST(CheckNotRetired, RefusesARetiredAgreement) {
   Pact pact;
   const Event v1 = pact.Write(pact.alice, ProposalBody("walks"));
-  EXPECT_TRUE(CheckNotRetired(Find(pact.fold.View(), v1.id)).ok());
+  EXPECT_TRUE(CheckNotRetired(AgreementIn(pact.fold.View(), v1.id)).ok());
   pact.Write(pact.bob, RetireBody(v1.id));
-  const Status s = CheckNotRetired(Find(pact.fold.View(), v1.id));
+  const Status s = CheckNotRetired(AgreementIn(pact.fold.View(), v1.id));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), ErrorCode::kRefused);
   EXPECT_EQ(s.error().message,
@@ -105,7 +105,7 @@ TEST(CounterTarget, RefusesARetiredAgreementBeforeLookingForAVersion) {
   Pact pact;
   const Event v1 = pact.Write(pact.alice, ProposalBody("walks"));
   pact.Write(pact.bob, RetireBody(v1.id));
-  Result<const Version*> target = CounterTarget(Find(pact.fold.View(), v1.id), std::nullopt);
+  Result<const Version*> target = CounterTarget(AgreementIn(pact.fold.View(), v1.id), std::nullopt);
   ASSERT_FALSE(target.ok());
   EXPECT_EQ(target.code(), ErrorCode::kRefused);
   EXPECT_NE(target.error().message.find("is retired"), std::string::npos);
@@ -116,7 +116,7 @@ TEST(CounterTarget, MayCounterTheActiveVersion) {
   const Event v1 = pact.Write(pact.alice, ProposalBody("walks"));
   pact.Write(pact.bob, AcceptBody(v1.id, v1.id));
   const State state = pact.fold.View();
-  Result<const Version*> target = CounterTarget(Find(state, v1.id), std::nullopt);
+  Result<const Version*> target = CounterTarget(AgreementIn(state, v1.id), std::nullopt);
   ASSERT_TRUE(target.ok());
   EXPECT_EQ((*target)->by.id, v1.id);
 }
@@ -125,7 +125,7 @@ TEST(CounterTo, CarriesUnsaidTermsOverFromTheParent) {
   Pact pact;
   const Event v1 = pact.Write(pact.alice, ScheduledProposalBody("evenings"));
   const State state = pact.fold.View();
-  const Agreement& a = Find(state, v1.id);
+  const Agreement& a = AgreementIn(state, v1.id);
   const Version& parent = VersionOf(a, v1.id);
   ASSERT_TRUE(parent.schedule.has_value());
 
@@ -141,7 +141,7 @@ TEST(CounterTo, KeepsTheTermsThatWereSaid) {
   Pact pact;
   const Event v1 = pact.Write(pact.alice, ScheduledProposalBody("evenings"));
   const State state = pact.fold.View();
-  const Agreement& a = Find(state, v1.id);
+  const Agreement& a = AgreementIn(state, v1.id);
   Schedule other = *VersionOf(a, v1.id).schedule;
   other.start_minute = 20 * 60;
   const Proposed counter = CounterTo(a, VersionOf(a, v1.id), "later", {other, 7 * 86'400'000});
@@ -153,12 +153,12 @@ TEST(MayTakeStance, RefusesOnesOwnProposal) {
   Pact pact;
   const Event v1 = pact.Write(pact.alice, ProposalBody("walks"));
   const State state = pact.fold.View();
-  const Status s = MayTakeStance(VersionOf(Find(state, v1.id), v1.id), pact.alice, true);
+  const Status s = MayTakeStance(VersionOf(AgreementIn(state, v1.id), v1.id), pact.alice, true);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), ErrorCode::kRefused);
   EXPECT_EQ(s.error().message,
             "you proposed version " + Short(v1.id) + "; it already counts as accepted by you");
-  EXPECT_TRUE(MayTakeStance(VersionOf(Find(state, v1.id), v1.id), pact.bob, true).ok());
+  EXPECT_TRUE(MayTakeStance(VersionOf(AgreementIn(state, v1.id), v1.id), pact.bob, true).ok());
 }
 
 TEST(MayTakeStance, RefusesAnActiveVersion) {
@@ -166,7 +166,7 @@ TEST(MayTakeStance, RefusesAnActiveVersion) {
   const Event v1 = pact.Write(pact.alice, ProposalBody("walks"));
   pact.Write(pact.bob, AcceptBody(v1.id, v1.id));
   const State state = pact.fold.View();
-  const Version& v = VersionOf(Find(state, v1.id), v1.id);
+  const Version& v = VersionOf(AgreementIn(state, v1.id), v1.id);
   ASSERT_TRUE(v.active);
   const Status s = MayTakeStance(v, pact.bob, /*accept=*/false);
   ASSERT_FALSE(s.ok());
@@ -182,18 +182,19 @@ TEST(MayTakeStance, RefusesTheStanceOneAlreadyHoldsButAllowsChangingIt) {
   const Event v1 = pact.Write(pact.alice, ProposalBody("walks"));
   pact.Write(pact.bob, AcceptBody(v1.id, v1.id));
   State state = pact.fold.View();
-  const Status again = MayTakeStance(VersionOf(Find(state, v1.id), v1.id), pact.bob, true);
+  const Status again = MayTakeStance(VersionOf(AgreementIn(state, v1.id), v1.id), pact.bob, true);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.code(), ErrorCode::kRefused);
   EXPECT_EQ(again.error().message, "you already accepted version " + Short(v1.id));
-  EXPECT_TRUE(MayTakeStance(VersionOf(Find(state, v1.id), v1.id), pact.bob, false).ok());
+  EXPECT_TRUE(MayTakeStance(VersionOf(AgreementIn(state, v1.id), v1.id), pact.bob, false).ok());
 
   pact.Write(pact.bob, DeclineBody(v1.id, v1.id));
   state = pact.fold.View();
-  const Status declined = MayTakeStance(VersionOf(Find(state, v1.id), v1.id), pact.bob, false);
+  const Status declined =
+      MayTakeStance(VersionOf(AgreementIn(state, v1.id), v1.id), pact.bob, false);
   ASSERT_FALSE(declined.ok());
   EXPECT_EQ(declined.error().message, "you already declined version " + Short(v1.id));
-  EXPECT_TRUE(MayTakeStance(VersionOf(Find(state, v1.id), v1.id), pact.bob, true).ok());
+  EXPECT_TRUE(MayTakeStance(VersionOf(AgreementIn(state, v1.id), v1.id), pact.bob, true).ok());
 }
 
 TEST(MayAcknowledge, RefusesOnesOwnSpaceRequest) {

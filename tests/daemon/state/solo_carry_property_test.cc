@@ -10,7 +10,7 @@ namespace {
 
 using namespace testing;  // NOLINT: the body factories read best unqualified
 
-constexpr int kCases = 500;  // property cases that must really run
+constexpr int kCarryCases = 500;  // property cases that must really run
 
 // ---- The property: both partners prepared alone, then paired.
 
@@ -284,7 +284,7 @@ TEST(SoloCarryProperty, BothPreparedLogsArePairedWithNothingLostOrDoubledAndRefl
                         [](const Event& e) { return std::holds_alternative<SpaceEnded>(e.kind); }),
             "bob came back from space alone");
       },
-      "solo_carry", "two prepared logs paired", kCases);
+      "solo_carry", "two prepared logs paired", kCarryCases);
   ASSERT_TRUE(result.has_value());
 }
 

@@ -11,9 +11,6 @@
 namespace accord::sync::testing {
 namespace {
 
-constexpr int kI = SyncPair::kInitiator;
-constexpr int kR = SyncPair::kResponder;
-
 using SyncRepairTest = SyncTest;
 
 size_t Requests(const std::vector<PeerMsg>& sent) {

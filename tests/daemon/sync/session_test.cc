@@ -12,9 +12,6 @@
 namespace accord::sync::testing {
 namespace {
 
-constexpr int kI = SyncPair::kInitiator;
-constexpr int kR = SyncPair::kResponder;
-
 using SyncSessionTest = SyncTest;
 
 TEST_F(SyncSessionTest, InitiatorSpeaksFirstWithOneHeadPerAuthor) {

@@ -77,6 +77,10 @@ class SyncPair {
   bool store_immediately_ = true;
 };
 
+// The two ends, as the tests name them.
+constexpr int kI = SyncPair::kInitiator;
+constexpr int kR = SyncPair::kResponder;
+
 }  // namespace accord::sync::testing
 
 #endif  // ACCORD_TESTS_DAEMON_SYNC_SYNC_PAIR_H_

@@ -15,8 +15,6 @@
 namespace accord::sync::testing {
 namespace {
 
-constexpr int kI = SyncPair::kInitiator;
-constexpr int kR = SyncPair::kResponder;
 constexpr uint64_t kNextBatch = 2;
 
 Bytes Serialize(const proto::PeerMessage& m) {
