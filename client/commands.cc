@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <iostream>
 
 #include "base/duration.h"
 
@@ -25,29 +24,13 @@ Result<Request> CheckDuration(const std::string& text, Request request) {
   return request;
 }
 
-// `checkin` without flags on a terminal asks a few short questions (SPEC §6).
-Result<Request> AskCheckIn(Request request) {
-  auto* c = request.mutable_check_in();
-  std::cout << "How are things with us, 1 (hard) to 5 (great)? " << std::flush;
-  std::string line;
-  if (!std::getline(std::cin, line)) return Usage("check-in cancelled");
-  if (line.size() != 1 || line[0] < '1' || line[0] > '5') {
-    return Usage("feeling must be a number from 1 to 5");
-  }
-  c->set_feeling(static_cast<uint32_t>(line[0] - '0'));
-  std::cout << "Anything you want to say about it (enter to skip)? " << std::flush;
-  if (std::getline(std::cin, line)) c->set_note(line);
-  return request;
-}
-
 Result<Request> BuildCheckIn(const Args& a) {
   Request r;
   auto* c = r.mutable_check_in();
   c->set_agreement(a.agreement);
   c->set_note(a.note);
-  if (a.feeling == 0 && a.note.empty() && a.agreement.empty() && isatty(STDIN_FILENO)) {
-    return AskCheckIn(std::move(r));
-  }
+  // On a terminal without flags the client asks, once it can offer what is due (prompts.h).
+  if (a.feeling == 0 && a.note.empty() && a.agreement.empty() && isatty(STDIN_FILENO)) return r;
   if (a.feeling < 1 || a.feeling > 5) {
     return Usage("--feeling must be a number from 1 to 5 (how things are, 1 hard .. 5 great)");
   }

@@ -14,6 +14,7 @@
 #include "client/commands.h"
 #include "client/export_file.h"
 #include "client/ipc_client.h"
+#include "client/prompts.h"
 #include "client/render.h"
 #include "client/request_text.h"
 
@@ -71,34 +72,6 @@ int DoctorWithoutDaemon(const Error& error, bool json) {
   }
   std::cout.flush();
   return ExitCodeFor(ErrorCode::kUnavailable);
-}
-
-// `leave` on a terminal without --yes: names the partners (from status) and asks. Ok to go
-// on; kRefused when the answer is not yes.
-Status ConfirmLeave(IpcClient& client) {
-  proto::Request status;
-  status.set_protocol(kIpcProtocolVersion);
-  status.mutable_status();
-  ACCORD_RETURN_IF_ERROR(client.Send(status));
-  Result<proto::Response> answer = client.Receive();
-  if (!answer.ok()) return answer.error();
-  if (answer->has_error() && answer->error().code() != proto::OK) {
-    return MakeError(static_cast<ErrorCode>(answer->error().code()), answer->error().message());
-  }
-  std::string names;
-  for (const proto::MemberView& m : answer->status().members()) {
-    if (m.is_me() || m.left()) continue;
-    names += (names.empty() ? "" : ", ") + TerminalSafe(m.name());
-  }
-  std::cout << "Leave the pact" << (names.empty() ? "" : " with " + names)
-            << "? You keep a read-only copy (accord export still works); you cannot write to "
-               "it or rejoin it. [y/N] "
-            << std::flush;
-  std::string line;
-  if (!std::getline(std::cin, line) || (line != "y" && line != "Y" && line != "yes")) {
-    return MakeError(ErrorCode::kRefused, "not leaving");
-  }
-  return Status::Ok();
 }
 
 int64_t NowMs() {
@@ -261,7 +234,12 @@ int Run(int argc, char** argv) {
   if (!client.ok() && request->has_doctor()) return DoctorWithoutDaemon(client.error(), json);
   if (!client.ok()) return Fail(client.code(), client.error().message);
   if (request->has_leave() && !args.yes) {
-    if (Status s = ConfirmLeave(*client); !s.ok()) return Fail(s.code(), s.error().message);
+    if (Status s = ConfirmLeave(*client, std::cin, std::cout); !s.ok())
+      return Fail(s.code(), s.error().message);
+  }
+  if (request->has_check_in() && request->check_in().feeling() == 0) {  // asked on a terminal
+    if (Status s = AskCheckIn(*client, *request->mutable_check_in(), std::cin, std::cout); !s.ok())
+      return Fail(s.code(), s.error().message);
   }
   if (Status s = client->Send(*request); !s.ok()) return Fail(s.code(), s.error().message);
   if (request->has_export_()) return ReceiveExport(*client, std::move(export_file), json);

@@ -100,8 +100,42 @@ void Peer(const proto::PeerView& p, int64_t now_ms, std::ostream& out) {
   out << "\n";
 }
 
+// What asks something of me, in words, before anything technical (SPEC §6): proposals to
+// answer, partners' space requests to acknowledge, reviews that are due.
+void WaitingForMe(const proto::StatusResponse& s, std::ostream& out) {
+  if (!s.writes_refused().empty()) out << "WRITES REFUSED: " << S(s.writes_refused()) << "\n";
+  const size_t count = s.waiting_for_me_size() + s.to_acknowledge_size() + s.due_size();
+  if (count == 0) {
+    out << "Nothing is waiting for you.\n";
+  } else {
+    out << "Waiting for you:\n";
+  }
+  for (const auto& a : s.waiting_for_me()) {
+    const proto::VersionView& v =
+        a.pending_size() > 0 ? a.pending(0) : proto::VersionView::default_instance();
+    out << "  " << S(v.author_name()) << (a.has_active() ? " proposes a change: " : " proposes: ")
+        << S(v.text()) << "\n    accord accept|counter|decline " << Short(a.id()) << "\n";
+  }
+  for (const auto& sp : s.to_acknowledge()) {
+    out << "  " << S(sp.name()) << " asks for space until " << Clock(sp.end_ms())
+        << (sp.message().empty() ? "" : ": " + S(sp.message())) << "\n    accord ack "
+        << Short(sp.id()) << "\n";
+  }
+  for (const auto& d : s.due()) {
+    out << "  a review is due: " << S(d.text()) << " (since " << LocalTime(d.due_since_ms())
+        << ")\n    accord show " << Short(d.agreement_id()) << ", then accord checkin --agreement "
+        << Short(d.agreement_id()) << "\n";
+  }
+  if (s.in_space_size() > 0) out << "In space now:\n";
+  for (const auto& sp : s.in_space()) {
+    out << "  ";
+    Space(sp, out);
+  }
+}
+
 void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
-  out << "pact:";
+  WaitingForMe(s, out);
+  out << "\npact:";
   for (const auto& m : s.members()) {
     out << " " << S(m.name()) << (m.is_me() ? " (me)" : "") << (m.left() ? " (left)" : "");
     if (m.device_keys_size() > 1) out << " [" << m.device_keys_size() << " devices]";
@@ -116,12 +150,6 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
   }
   for (const auto& p : s.peers()) Peer(p, now_ms, out);
   out << "entries: " << s.entries() << "\n";
-  for (const auto& a : s.waiting_for_me())
-    out << "waiting for you: " << Short(a.id()) << " "
-        << S(a.pending_size() ? a.pending(0).text() : "") << "\n";
-  for (const auto& sp : s.in_space()) Space(sp, out);
-  for (const auto& d : s.due())
-    out << "due: review " << Short(d.agreement_id()) << " " << S(d.text()) << "\n";
   for (const auto& f : s.forks())
     out << "FORK: device " << Short(f.author()) << " wrote two entries at seq " << f.seq()
         << "; its feed is frozen\n";
@@ -129,7 +157,6 @@ void Status(const proto::StatusResponse& s, int64_t now_ms, std::ostream& out) {
     out << "DAMAGED: entry " << Short(d.id()) << " (device " << Short(d.author()) << " #" << d.seq()
         << ", " << proto::WordFor(d.damage()) << "); waiting for a good copy from a peer\n";
   if (s.repaired() > 0) out << "repaired: " << s.repaired() << " entries from peers' copies\n";
-  if (!s.writes_refused().empty()) out << "WRITES REFUSED: " << S(s.writes_refused()) << "\n";
   out << "state digest: " << S(s.state_digest()) << "\n";
 }
 
@@ -292,7 +319,7 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       RenderExportChunk(r.export_().content(), out);
       break;
     case R::kEvent:
-      if (r.event().has_peer()) {
+      if (r.event().has_peer() || r.event().has_progress()) {
         out << Clock(r.event().time_ms()) << "  " << S(r.event().summary()) << "\n";
         break;
       }

@@ -68,6 +68,7 @@ Handlers::Handlers(Node& node, PeerManager* peers) : node_(node), peers_(peers) 
   node_.AddEventListener([this](const state::Event& e) { OnEvent(e); });
   if (peers_) {
     peers_->AddPeerListener([this](const proto::PeerEvent& p) {
+      if (p.state() != proto::PEER_STATE_CONNECTED) catch_up_.OnDisconnected(p.device_key());
       proto::Response out;
       proto::Event* e = out.mutable_event();
       e->set_time_ms(node_.NowMs());
@@ -76,6 +77,13 @@ Handlers::Handlers(Node& node, PeerManager* peers) : node_(node), peers_(peers) 
                      (p.state() == proto::PEER_STATE_CONNECTED ? " connected" : " disconnected") +
                      (p.address().empty() ? "" : " (" + p.address() + ")") +
                      (p.reason().empty() ? "" : ": " + p.reason()));
+      SendToWatchers(out);
+    });
+    peers_->AddProgressListener([this](const proto::SyncProgress& p) {
+      std::optional<proto::Event> line = catch_up_.OnProgress(p, node_.NowMs());
+      if (!line) return;
+      proto::Response out;
+      *out.mutable_event() = std::move(*line);
       SendToWatchers(out);
     });
   }
@@ -223,7 +231,13 @@ Result<proto::Response> Handlers::Status() {
   }
   for (const state::Agreement& a : s.agreements)
     if (v.WaitsForMe(a)) *st->add_waiting_for_me() = v.Agreement(a, false);
-  for (const state::SpaceRequest& r : state::InSpaceNow(s, now)) *st->add_in_space() = v.Space(r);
+  const state::MemberId me = node_.member();
+  for (const state::SpaceRequest& r : state::InSpaceNow(s, now)) {
+    *st->add_in_space() = v.Space(r);
+    const bool acked = std::any_of(r.acks.begin(), r.acks.end(),
+                                   [&](const state::SpaceAck& a) { return a.by.member == me; });
+    if (r.by.member != me && !acked) *st->add_to_acknowledge() = v.Space(r);
+  }
   for (const state::DueItem& d : state::Due(s, now)) {
     auto* due = st->add_due();
     due->set_agreement_id(ToHex(d.agreement));
@@ -387,6 +401,8 @@ void Handlers::Export(const proto::ExportRequest& r, const std::shared_ptr<IpcSe
 }
 
 void Handlers::OnEvent(const state::Event& event) {
+  // A large catch-up is shown by its progress lines; this device's own writes always show.
+  if (catch_up_.quiet() && event.author != node_.device_key()) return;
   proto::Response out;
   *out.mutable_event() = SummarizeEvent(event, node_.Members());
   SendToWatchers(out);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "accord/ipc.pb.h"
+#include "daemon/ipc/catch_up_lines.h"
 #include "daemon/ipc/ipc_server.h"
 #include "daemon/node/node.h"
 
@@ -60,6 +61,7 @@ class Handlers final : public Dispatcher {
   Node& node_;
   PeerManager* peers_;
   std::vector<std::weak_ptr<IpcSession>> watchers_;
+  CatchUpLines catch_up_;  // watch's progress lines for large catch-ups
 };
 
 }  // namespace accord::daemon

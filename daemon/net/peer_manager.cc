@@ -78,6 +78,7 @@ void PeerManager::Stop() {
   auto connections = all_;
   for (const auto& c : connections) c->Close("shutting down");
   peer_listeners_.clear();  // they may not outlive this daemon's shutdown
+  progress_listeners_.clear();
 }
 
 asio::awaitable<void> PeerManager::AcceptLoop() {

@@ -64,6 +64,11 @@ class PeerManager final : public SyncHost {
   // Told of every peer device connecting or disconnecting (for `watch`).
   using PeerListener = std::function<void(const proto::PeerEvent&)>;
   void AddPeerListener(PeerListener listener) { peer_listeners_.push_back(std::move(listener)); }
+  // Told how a peer device's catch-up is going (for `watch`'s progress line).
+  using ProgressListener = std::function<void(const proto::SyncProgress&)>;
+  void AddProgressListener(ProgressListener listener) {
+    progress_listeners_.push_back(std::move(listener));
+  }
 
   // Also for `log --verify` (LogStream).
   void VerifyInBackground(std::shared_ptr<const std::vector<log::Envelope>> entries,
@@ -98,6 +103,7 @@ class PeerManager final : public SyncHost {
   void NotePeerHeads(const log::DeviceKey& peer,
                      const std::map<log::DeviceKey, log::FeedHead>& heads) override;
   Result<size_t> CheckSent(const log::DeviceKey& author, uint64_t first, uint64_t last) override;
+  void NoteReceiving(const SyncConnection& c, uint64_t received, uint64_t total) override;
   // Runs `verify` on the verification pool and `done` with its verdicts on the daemon thread.
   void VerifyOnPool(std::function<std::vector<log::SignatureVerdict>()> verify, VerdictsDone done);
 
@@ -154,6 +160,7 @@ class PeerManager final : public SyncHost {
   HandshakeRate<crypto::DhPublicKey> handshake_rate_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::vector<PeerListener> peer_listeners_;
+  std::vector<ProgressListener> progress_listeners_;
   int64_t last_inbound_lan_ms_ = 0;
   std::map<log::DeviceKey, int64_t> clock_skew_ms_;
   bool push_scheduled_ = false;

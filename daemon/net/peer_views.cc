@@ -24,6 +24,16 @@ void PeerManager::TellPeerListeners(const SyncConnection& c, proto::PeerState st
   for (const PeerListener& listener : peer_listeners_) listener(event);
 }
 
+void PeerManager::NoteReceiving(const SyncConnection& c, uint64_t received, uint64_t total) {
+  if (progress_listeners_.empty()) return;
+  proto::SyncProgress progress;
+  progress.set_device_key(ToHex(c.device()));
+  progress.set_name(NameOf(c.device()));
+  progress.set_received(received);
+  progress.set_total(total);
+  for (const ProgressListener& listener : progress_listeners_) listener(progress);
+}
+
 PeerManager::Health PeerManager::health() const {
   return Health{last_inbound_lan_ms_, clock_skew_ms_, book_.remembered()};
 }

@@ -187,6 +187,7 @@ void SyncConnection::Execute(std::vector<sync::Action> actions) {
       Close(close->reason);
     } else if (auto* progress = std::get_if<sync::Progress>(&action)) {
       receiving_total_ = progress->received + progress->behind;
+      host_.NoteReceiving(*this, received_, receiving_total_);
     } else if (auto* repair = std::get_if<sync::RepairEntries>(&action)) {
       Result<size_t> repaired = host_.Repair(repair->entries, "device " + Short(device_));
       if (!repaired.ok()) {
@@ -247,7 +248,10 @@ void SyncConnection::Store(uint64_t batch_id, std::span<const log::Envelope> ent
     LogWarning("sync: rejected a batch from device " + Short(device_) + ": " +
                stored.error().message);
   } else {
-    received_ += *stored;
+    // Counted as the session counts what it announced (every entry of the batch, already
+    // held or new), so a catch-up reaches its total even when some entries were not new.
+    received_ += entries.size();
+    host_.NoteReceiving(*this, received_, receiving_total_);
   }
   Execute(session_->OnBatchStored(batch_id, stored.ok() ? Status::Ok() : Status(stored.error())));
 }

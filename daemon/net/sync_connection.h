@@ -100,8 +100,8 @@ class SyncConnection : public std::enable_shared_from_this<SyncConnection> {
   };
   std::deque<PendingBatch> pending_;  // in the order the session asked to store them
   bool storing_ = false;              // StoreReady is on the stack
-  uint64_t received_ = 0;
-  uint64_t receiving_total_ = 0;
+  uint64_t received_ = 0;             // entries of this session's batches stored (new or not)
+  uint64_t receiving_total_ = 0;      // received_ plus what the peer still announces
   bool closed_ = false;
   std::string close_reason_;
 };

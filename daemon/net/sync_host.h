@@ -77,6 +77,11 @@ class SyncHost {
   // The peer refused entries [first, last] of `author`: checks them whole here; how many
   // were damaged.
   virtual Result<size_t> CheckSent(const log::DeviceKey& author, uint64_t first, uint64_t last) = 0;
+  // How far this session's catch-up from the connection's device has come: `received`
+  // entries stored, `total` that plus what the peer still announces. Called when the peer
+  // announces more and after each stored batch.
+  virtual void NoteReceiving(const SyncConnection& connection, uint64_t received,
+                             uint64_t total) = 0;
 };
 
 }  // namespace accord::daemon

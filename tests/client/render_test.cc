@@ -117,5 +117,48 @@ TEST(Render, ValuesFromANewerDaemonPrintAsUnknown) {
       << Render(agreements);
 }
 
+TEST(Render, StatusSaysWhatWaitsForMeInWordsBeforeTheTechnicalLines) {
+  proto::Response r;
+  proto::StatusResponse* st = r.mutable_status();
+  st->add_members()->set_name("Alice");
+  st->mutable_members(0)->set_is_me(true);
+  st->add_members()->set_name("Bob");
+  st->set_entries(42);
+  st->set_state_digest("ab12");
+  proto::AgreementView* a = st->add_waiting_for_me();
+  a->set_id("0a0b0c0d0e0f");
+  a->add_pending()->set_text("Tuesday evenings are mine");
+  a->mutable_pending(0)->set_author_name("Bob");
+  proto::SpaceView* sp = st->add_to_acknowledge();
+  sp->set_id("1a1b1c1d1e1f");
+  sp->set_name("Bob");
+  sp->set_message(kHostile);
+  sp->set_end_ms(kNow + 3'600'000);
+  proto::DueView* d = st->add_due();
+  d->set_agreement_id("2a2b2c2d2e2f");
+  d->set_text("Sunday walks");
+  const std::string out = Render(r);
+  const size_t words = out.find("Waiting for you:");
+  ASSERT_EQ(words, 0u) << out;
+  EXPECT_NE(out.find("Bob proposes: Tuesday evenings are mine"), std::string::npos) << out;
+  EXPECT_NE(out.find("accord accept|counter|decline 0a0b0c0d"), std::string::npos) << out;
+  EXPECT_NE(out.find("Bob asks for space until"), std::string::npos) << out;
+  EXPECT_NE(out.find("accord ack 1a1b1c1d"), std::string::npos) << out;
+  EXPECT_NE(out.find("a review is due: Sunday walks"), std::string::npos) << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  const size_t pact = out.find("pact: Alice (me) Bob");
+  ASSERT_NE(pact, std::string::npos) << out;
+  EXPECT_LT(out.find("accord checkin --agreement 2a2b2c2d"), pact) << out;
+  EXPECT_GT(out.find("entries: 42"), pact) << out;
+}
+
+TEST(Render, StatusWithNothingWaitingSaysSoFirst) {
+  proto::Response r;
+  r.mutable_status()->add_members()->set_name("Alice");
+  const std::string out = Render(r);
+  EXPECT_EQ(out.find("Nothing is waiting for you."), 0u) << out;
+  EXPECT_EQ(out.find("Waiting for you"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace accord::client
