@@ -378,6 +378,24 @@ TEST_F(HandlersTest, AcceptAndDeclineWriteAStanceOnThePartnersVersion) {
       "agreement " + ToHex(*v1).substr(0, 8) + " has no pending version; it is already active");
 }
 
+TEST_F(HandlersTest, ShowListsThePartnersDeclineWithItsNote) {
+  InitAlice();
+  AddBob();
+  const log::EntryId id = *FromHexId(WrittenId(Ask(Propose("walks"))));
+  ASSERT_TRUE(Sync(*node_, *bob_).ok());
+  ASSERT_TRUE(bob_->Write(state::Declined{id, id, "not on weekdays"}).ok());
+  ToAlice();
+  proto::Request q;
+  q.mutable_show()->set_agreement(ToHex(id).substr(0, 8));
+  const proto::Response r = Ask(q);
+  ASSERT_FALSE(r.has_error()) << r.error().message();
+  const proto::VersionView& v = r.show().agreement().history(0);
+  ASSERT_EQ(v.declines_size(), 1);
+  EXPECT_EQ(v.declines(0).name(), "Bob");
+  EXPECT_EQ(v.declines(0).member_id(), ToHex(bob_->me()));
+  EXPECT_EQ(v.declines(0).note(), "not on weekdays");
+}
+
 TEST_F(HandlersTest, TwoPendingVersionsMakeAnUnnamedAcceptAmbiguous) {
   InitAlice();
   AddBob();
@@ -468,6 +486,24 @@ TEST_F(HandlersTest, AcknowledgingOnesOwnRequestOrTwiceIsRefused) {
   ASSERT_EQ(r->acks.size(), 1u);
   EXPECT_EQ(r->acks[0].by.member, node_->me());
   ExpectError(Ask(AckSpace(*bobs)), ErrorCode::kRefused, "you already acknowledged that request");
+}
+
+TEST_F(HandlersTest, SpaceListsThePartnersAcknowledgementWithItsNote) {
+  InitAlice();
+  AddBob();
+  const log::EntryId mine = *FromHexId(WrittenId(Ask(AskSpace("1h", "a nap"))));
+  ASSERT_TRUE(Sync(*node_, *bob_).ok());
+  ASSERT_TRUE(bob_->Write(state::SpaceAcked{mine, "sleep well"}).ok());
+  ToAlice();
+  proto::Request q;
+  q.mutable_space();
+  const proto::Response r = Ask(q);
+  ASSERT_FALSE(r.has_error()) << r.error().message();
+  ASSERT_EQ(r.space().in_space_size(), 1);
+  const proto::SpaceView& v = r.space().in_space(0);
+  ASSERT_EQ(v.acks_size(), 1);
+  EXPECT_EQ(v.acks(0).name(), "Bob");
+  EXPECT_EQ(v.acks(0).note(), "sleep well");
 }
 
 }  // namespace
