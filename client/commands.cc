@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/duration.h"
+#include "client/time_zone.h"
 
 namespace accord::client {
 
@@ -62,7 +63,8 @@ void Id(CLI::App& c, Args& a) {
 void Note(CLI::App& c, Args& a) { c.add_option("--note", a.note, "a short note"); }
 void Terms(CLI::App& c, Args& a) {
   c.add_option("--schedule", a.schedule,
-               "designated space times, e.g. 'tue,thu 19:00-21:00' or 'sat 10:00-18:00 every 2w'");
+               "designated space times in your time zone (TZ, else the system's), e.g. "
+               "'tue,thu 19:00-21:00' or 'sat 10:00-18:00 every 2w'");
   c.add_option("--review-every", a.review_every, "how often to review it, e.g. 2w, 30d");
 }
 
@@ -195,6 +197,7 @@ std::vector<CommandRow> MakeTable() {
         auto* p = r.mutable_propose();
         p->set_text(a.text);
         p->set_schedule(a.schedule);
+        if (!a.schedule.empty()) p->set_time_zone(ClientTimeZone());
         p->set_review_every(a.review_every);
         return CheckDuration(a.review_every, std::move(r));
       });
@@ -241,6 +244,7 @@ std::vector<CommandRow> MakeTable() {
         p->set_agreement(a.id);
         p->set_text(a.text);
         p->set_schedule(a.schedule);
+        if (!a.schedule.empty()) p->set_time_zone(ClientTimeZone());
         p->set_review_every(a.review_every);
         return CheckDuration(a.review_every, std::move(r));
       });

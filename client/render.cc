@@ -50,7 +50,14 @@ void Version(const proto::VersionView& v, std::ostream& out, const char* indent)
         << "\n";
   }
   if (v.accepted_by_size() > 0) out << indent << "  accepted by: " << Join(v.accepted_by()) << "\n";
-  if (v.declined_by_size() > 0) out << indent << "  declined by: " << Join(v.declined_by()) << "\n";
+  if (v.declines_size() > 0) {
+    for (const auto& d : v.declines()) {
+      out << indent << "  declined by " << S(d.name()) << ", " << LocalTime(d.time_ms())
+          << (d.note().empty() ? "" : ": " + S(d.note())) << "\n";
+    }
+  } else if (v.declined_by_size() > 0) {  // a daemon from before declines were listed
+    out << indent << "  declined by: " << Join(v.declined_by()) << "\n";
+  }
 }
 
 void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
@@ -83,6 +90,9 @@ void Space(const proto::SpaceView& s, std::ostream& out) {
       << (s.message().empty() ? "" : ": " + S(s.message()));
   if (s.acked_by_size() > 0) out << " (acknowledged by " << Join(s.acked_by()) << ")";
   out << "\n";
+  for (const auto& ack : s.acks()) {
+    if (!ack.note().empty()) out << "          " << S(ack.name()) << ": " << S(ack.note()) << "\n";
+  }
 }
 
 void Peer(const proto::PeerView& p, int64_t now_ms, std::ostream& out) {
@@ -277,6 +287,8 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
     case R::kSpace:
       if (r.space().in_space_size() == 0) out << "nobody is in space now\n";
       for (const auto& s : r.space().in_space()) Space(s, out);
+      if (r.space().recent_size() > 0) out << "recently:\n";
+      for (const auto& s : r.space().recent()) Space(s, out);
       for (const auto& u : r.space().upcoming()) {
         out << "scheduled: " << LocalTime(u.start_ms()) << "-" << Clock(u.end_ms()) << "  "
             << S(u.text()) << "\n";

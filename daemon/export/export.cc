@@ -42,6 +42,24 @@ std::string LocalDate(int64_t ms) {
   return buf;
 }
 
+// A partner's text inside a Markdown list item: each further line is indented so that it
+// stays within the item instead of starting a block of its own.
+std::string MdItemText(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\r') continue;
+    out += c;
+    if (c == '\n') out += "    ";
+  }
+  return out;
+}
+
+// "  - declined by Bob, 2024-05-01 19:00: not this week" under a version or space request.
+std::string MdReply(const char* what, const proto::ReplyView& reply) {
+  return std::string("  - ") + what + " by " + reply.name() + ", " + LocalDate(reply.time_ms()) +
+         (reply.note().empty() ? "" : ": " + MdItemText(reply.note())) + "\n";
+}
+
 // True if the document may be cut before pos: not inside a UTF-8 sequence, not within CRLF.
 bool CutsCleanly(const std::string& s, size_t pos) {
   const auto byte = static_cast<uint8_t>(s[pos]);
@@ -168,9 +186,13 @@ void ExportDocument::BuildMarkdown() {
                            out += "- v" + std::to_string(ver.number()) + " by " +
                                   ver.author_name() + ", " + LocalDate(ver.time_ms()) + " [" +
                                   std::string(proto::WordFor(ver.status())) + "]: " + ver.text();
-                           if (!ver.schedule().spec().empty())
-                             out += " — space times " + ver.schedule().spec();
+                           if (!ver.schedule().spec().empty()) {
+                             out += " — space times " + ver.schedule().spec() + " (" +
+                                    ver.schedule().time_zone() + ")";
+                           }
                            out += "\n";
+                           for (const proto::ReplyView& d : ver.declines())
+                             out += MdReply("declined", d);
                          }
                        }});
   Once([](std::string& out) { out += "\n## Check-ins\n\n"; });
@@ -179,6 +201,15 @@ void ExportDocument::BuildMarkdown() {
                          out += "- " + LocalDate(c.by.time_ms) + " " + v.NameOf(c.by.member) +
                                 ": feeling " + std::to_string(c.feeling) + "/5" +
                                 (c.note.empty() ? "" : " — " + c.note) + "\n";
+                       }});
+  Once([](std::string& out) { out += "\n## Space requests\n\n"; });
+  sections_.push_back({s.space_requests.size(), [&s, &v](size_t i, std::string& out) {
+                         const proto::SpaceView r = v.Space(s.space_requests[i]);
+                         out += "- " + r.name() + ", " + LocalDate(r.start_ms()) + " until " +
+                                LocalDate(r.end_ms()) +
+                                (r.message().empty() ? "" : ": " + MdItemText(r.message())) + "\n";
+                         for (const proto::ReplyView& ack : r.acks())
+                           out += MdReply("acknowledged", ack);
                        }});
   Once([](std::string& out) { out += "\n## Appreciations\n\n"; });
   sections_.push_back({s.appreciations.size(), [&s, &v](size_t i, std::string& out) {

@@ -7,6 +7,7 @@
 #include "daemon/ipc/resolve.h"
 #include "daemon/ipc/views.h"
 #include "daemon/node/local_zone.h"
+#include "daemon/state/event_from_proto.h"
 #include "daemon/state/rules.h"
 #include "daemon/state/schedule.h"
 
@@ -21,6 +22,15 @@ Result<state::ProposalTerms> ParseTerms(const std::string& schedule, const std::
                                         const std::string& review, int64_t now_ms) {
   state::ProposalTerms t;
   if (!schedule.empty()) {
+    // The client's zone is checked here, with words about where it came from; the daemon's
+    // own (LocalTimeZoneName) is always one the database knows.
+    if (!zone.empty() &&
+        (zone.size() > state::kMaxTimeZoneBytes || !state::IsKnownTimeZone(zone))) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "unknown time zone '" + zone.substr(0, state::kMaxTimeZoneBytes) +
+                           "' (your TZ or system setting): set TZ to an IANA name such as "
+                           "Europe/Berlin or America/New_York");
+    }
     Result<state::Schedule> s =
         state::ParseSchedule(schedule, zone.empty() ? LocalTimeZoneName() : zone, now_ms);
     if (!s.ok()) return s.error();

@@ -15,6 +15,9 @@ std::string NameOfDevice(const std::vector<state::Member>& members, const log::D
 
 std::string Short(const log::EntryId& id) { return ToHex(id).substr(0, 8); }
 
+// The partner's note as the end of a summary line; the client sanitises the whole line.
+std::string WithNote(const std::string& note) { return note.empty() ? "" : ": " + note; }
+
 template <class... Fs>
 struct Overloaded : Fs... {
   using Fs::operator()...;
@@ -49,10 +52,12 @@ proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Memb
             set(proto::ENTRY_KIND_ACCEPTANCE, "accepted " + Short(x.agreement));
           },
           [&](const state::Declined& x) {
-            set(proto::ENTRY_KIND_DECLINE, "declined " + Short(x.agreement));
+            set(proto::ENTRY_KIND_DECLINE, "declined " + Short(x.agreement) + WithNote(x.note));
+            out.set_note(x.note);
           },
           [&](const state::Retired& x) {
-            set(proto::ENTRY_KIND_RETIRE, "retired " + Short(x.agreement));
+            set(proto::ENTRY_KIND_RETIRE, "retired " + Short(x.agreement) + WithNote(x.note));
+            out.set_note(x.note);
           },
           [&](const state::SpaceAsked& x) {
             set(proto::ENTRY_KIND_SPACE_REQUEST,
@@ -60,7 +65,9 @@ proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Memb
                     (x.message.empty() ? "" : ": " + x.message));
           },
           [&](const state::SpaceAcked& x) {
-            set(proto::ENTRY_KIND_SPACE_ACK, "acknowledged space " + Short(x.request));
+            set(proto::ENTRY_KIND_SPACE_ACK,
+                "acknowledged space " + Short(x.request) + WithNote(x.note));
+            out.set_note(x.note);
           },
           [&](const state::SpaceEnded&) { set(proto::ENTRY_KIND_SPACE_BACK, "is back"); },
           [&](const state::CheckedIn& x) {

@@ -74,6 +74,16 @@ proto::NoteView ViewBuilder::Note(const state::Authored& by, const std::string& 
   return v;
 }
 
+proto::ReplyView ViewBuilder::Reply(const state::Authored& by, const std::string& note) const {
+  proto::ReplyView v;
+  v.set_id(IdHex(by.id));
+  v.set_member_id(ToHex(by.member));
+  v.set_name(NameOf(by.member));
+  v.set_time_ms(by.time_ms);
+  v.set_note(note);
+  return v;
+}
+
 proto::VersionView ViewBuilder::Version(const state::Agreement& a, size_t index) const {
   const state::Version& ver = a.versions[index];
   proto::VersionView v;
@@ -96,10 +106,12 @@ proto::VersionView ViewBuilder::Version(const state::Agreement& a, size_t index)
   v.add_accepted_by(NameOf(ver.by.member));
   for (const state::Stance& s : ver.stances) {
     if (s.member == ver.by.member) continue;
-    if (s.kind == state::StanceKind::kAccepted)
+    if (s.kind == state::StanceKind::kAccepted) {
       v.add_accepted_by(NameOf(s.member));
-    else
+    } else {
       v.add_declined_by(NameOf(s.member));
+      *v.add_declines() = Reply(s.by, s.note);
+    }
   }
   bool pending = std::find(a.pending.begin(), a.pending.end(), ver.by.id) != a.pending.end();
   v.set_status(a.status == state::AgreementStatus::kRetired ? proto::VERSION_STATUS_RETIRED
@@ -155,7 +167,10 @@ proto::SpaceView ViewBuilder::Space(const state::SpaceRequest& s) const {
   v.set_start_ms(s.start_ms);
   v.set_end_ms(s.end_ms);
   v.set_message(s.message);
-  for (const state::SpaceAck& ack : s.acks) v.add_acked_by(NameOf(ack.by.member));
+  for (const state::SpaceAck& ack : s.acks) {
+    v.add_acked_by(NameOf(ack.by.member));
+    *v.add_acks() = Reply(ack.by, ack.note);
+  }
   v.set_active(s.start_ms <= now_ms_ && now_ms_ < s.end_ms);
   return v;
 }

@@ -20,6 +20,8 @@ class ViewBuilder {
   std::string NameOf(const state::MemberId& member) const;
   proto::MemberView Member(const state::Member& m) const;
   proto::NoteView Note(const state::Authored& by, const std::string& text) const;
+  // A decline or an acknowledgement: who, when, and the note they wrote.
+  proto::ReplyView Reply(const state::Authored& by, const std::string& note) const;
   proto::VersionView Version(const state::Agreement& a, size_t index) const;
   // `full`: with the whole history and the check-ins about it (`show`).
   proto::AgreementView Agreement(const state::Agreement& a, bool full) const;

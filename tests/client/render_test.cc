@@ -160,5 +160,130 @@ TEST(Render, StatusWithNothingWaitingSaysSoFirst) {
   EXPECT_EQ(out.find("Waiting for you"), std::string::npos) << out;
 }
 
+// No byte that a terminal obeys: ESC, CR, BEL (the hostile text's controls).
+void ExpectNoControls(const std::string& out) {
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_EQ(out.find('\r'), std::string::npos) << out;
+  EXPECT_EQ(out.find('\a'), std::string::npos) << out;
+}
+
+constexpr char kHostileShown[] = "I need \\x1B]0;owned\\x07\\x1B[2J\\x0Dfake line";
+
+proto::Response ShowWithDecline(const std::string& name, const std::string& note) {
+  proto::Response r;
+  proto::AgreementView* a = r.mutable_show()->mutable_agreement();
+  a->set_id("abcdef0123456789");
+  a->set_status(proto::AGREEMENT_STATUS_PENDING);
+  proto::VersionView* v = a->add_history();
+  v->set_id("abcdef0123456789");
+  v->set_number(1);
+  v->set_author_name("Alice");
+  v->set_text("Tuesday evenings are mine");
+  v->set_status(proto::VERSION_STATUS_PENDING);
+  v->add_accepted_by("Alice");
+  v->add_declined_by(name);
+  proto::ReplyView* d = v->add_declines();
+  d->set_name(name);
+  d->set_time_ms(kNow);
+  d->set_note(note);
+  return r;
+}
+
+TEST(Render, ShowListsEachDeclineWithItsNote) {
+  const std::string out = Render(ShowWithDecline("Bob", "not this week, maybe next"));
+  const size_t at = out.find("      declined by Bob, ");
+  ASSERT_NE(at, std::string::npos) << out;
+  const std::string line = out.substr(at, out.find('\n', at) - at);
+  const std::string ending = ": not this week, maybe next";
+  ASSERT_GT(line.size(), ending.size()) << line;
+  EXPECT_EQ(line.substr(line.size() - ending.size()), ending) << line;
+  EXPECT_EQ(out.find("declined by: Bob"), std::string::npos) << out;  // not listed twice
+}
+
+TEST(Render, ADeclineWithoutANoteEndsAtItsTime) {
+  const std::string out = Render(ShowWithDecline("Bob", ""));
+  const size_t at = out.find("      declined by Bob, ");
+  ASSERT_NE(at, std::string::npos) << out;
+  const std::string line = out.substr(at, out.find('\n', at) - at);
+  EXPECT_EQ(line.find(": "), std::string::npos) << line;
+}
+
+TEST(Render, AnOlderDaemonsDeclinedByNamesAreStillShown) {
+  proto::Response r = ShowWithDecline("Bob", "");
+  r.mutable_show()->mutable_agreement()->mutable_history(0)->clear_declines();
+  EXPECT_NE(Render(r).find("      declined by: Bob\n"), std::string::npos) << Render(r);
+}
+
+TEST(Render, ADeclineNotesEscapeSequencesAreShownNotObeyed) {
+  const std::string out = Render(ShowWithDecline("Bob\x1b[31m", kHostile));
+  ExpectNoControls(out);
+  EXPECT_NE(out.find("declined by Bob\\x1B[31m, "), std::string::npos) << out;
+  EXPECT_NE(out.find(kHostileShown), std::string::npos) << out;
+}
+
+TEST(Render, ADeclineNotesNewlineCannotForgeALine) {
+  const std::string out = Render(ShowWithDecline("Bob", "no\n    v2 abcdef01 [active] by Bob"));
+  EXPECT_NE(out.find(": no\n        v2 abcdef01 [active] by Bob"), std::string::npos) << out;
+}
+
+proto::Response SpaceWithAck(const std::string& note, bool active) {
+  proto::Response r;
+  proto::SpaceView* s =
+      active ? r.mutable_space()->add_in_space() : r.mutable_space()->add_recent();
+  s->set_id("abcdef0123456789");
+  s->set_name("Alice");
+  s->set_message("a walk");
+  s->set_active(active);
+  s->add_acked_by("Bob");
+  proto::ReplyView* ack = s->add_acks();
+  ack->set_name("Bob");
+  ack->set_time_ms(kNow);
+  ack->set_note(note);
+  return r;
+}
+
+TEST(Render, SpaceShowsWhoAcknowledgedAndTheirNote) {
+  const std::string out = Render(SpaceWithAck("enjoy the walk", true));
+  EXPECT_NE(out.find("abcdef01  Alice is in space until "), std::string::npos) << out;
+  EXPECT_NE(out.find(": a walk (acknowledged by Bob)\n          Bob: enjoy the walk\n"),
+            std::string::npos)
+      << out;
+}
+
+TEST(Render, AnAcknowledgementWithoutANoteAddsNoLine) {
+  const std::string out = Render(SpaceWithAck("", true));
+  EXPECT_NE(out.find("(acknowledged by Bob)\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Bob:"), std::string::npos) << out;
+}
+
+TEST(Render, AnAcknowledgementNotesEscapeSequencesAreShownNotObeyed) {
+  const std::string out = Render(SpaceWithAck(kHostile, true));
+  ExpectNoControls(out);
+  EXPECT_NE(out.find(std::string("Bob: ") + kHostileShown), std::string::npos) << out;
+}
+
+TEST(Render, SpaceListsRecentRequestsWithTheirAcknowledgements) {
+  const std::string out = Render(SpaceWithAck("thanks for asking", false));
+  EXPECT_NE(out.find("nobody is in space now\nrecently:\nabcdef01  Alice was in space until "),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("          Bob: thanks for asking\n"), std::string::npos) << out;
+}
+
+TEST(Render, AWatchLineShowsADeclineNoteSafely) {
+  proto::Response r;
+  proto::Event* e = r.mutable_event();
+  e->set_time_ms(kNow);
+  e->set_kind(proto::ENTRY_KIND_DECLINE);
+  e->set_author_name("Bob");
+  e->set_summary(std::string("declined abcdef01: ") + kHostile);
+  e->set_note(kHostile);
+  const std::string out = Render(r);
+  ExpectNoControls(out);
+  EXPECT_NE(out.find(std::string("  Bob  declined abcdef01: ") + kHostileShown + "\n"),
+            std::string::npos)
+      << out;
+}
+
 }  // namespace
 }  // namespace accord::client

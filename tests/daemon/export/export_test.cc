@@ -90,5 +90,93 @@ TEST(Export, ALargeDocumentComesInChunksOfAtMostTheLimit) {
   EXPECT_EQ(chunks, (total + (size_t{1} << 20) - 1) >> 20);
 }
 
+// Alice proposed; Bob declined it with a note. Alice asked for space; Bob acknowledged it
+// with a note.
+state::State StateWithNotes() {
+  state::State s = StateWithNeeds(0, "");
+  state::Member bob;
+  bob.id[0] = 2;
+  bob.name = "Bob";
+  s.members.push_back(bob);
+  const state::MemberId alice = s.members[0].id;
+
+  state::Agreement a;
+  a.id[0] = 10;
+  state::Version v;
+  v.by.id = a.id;
+  v.by.member = alice;
+  v.by.time_ms = kNow;
+  v.text = "Tuesday evenings are mine";
+  state::Schedule schedule;
+  schedule.spec = "tue 19:00-21:00";
+  schedule.time_zone = "America/New_York";
+  schedule.weekdays = 1u << 1;
+  schedule.start_minute = 19 * 60;
+  schedule.end_minute = 21 * 60;
+  v.schedule = schedule;
+  v.stances.push_back({alice, state::StanceKind::kAccepted, v.by, ""});
+  state::Authored declined;
+  declined.id[0] = 11;
+  declined.member = bob.id;
+  declined.time_ms = kNow + 60'000;
+  v.stances.push_back(
+      {bob.id, state::StanceKind::kDeclined, declined, "not in\nMay; ask me in June"});
+  a.versions.push_back(v);
+  a.pending.push_back(v.by.id);
+  s.agreements.push_back(a);
+
+  state::SpaceRequest r;
+  r.by.id[0] = 12;
+  r.by.member = alice;
+  r.start_ms = kNow;
+  r.duration_ms = 3'600'000;
+  r.end_ms = kNow + 3'600'000;
+  r.message = "a long walk";
+  state::SpaceAck ack;
+  ack.by.id[0] = 13;
+  ack.by.member = bob.id;
+  ack.by.time_ms = kNow + 120'000;
+  ack.note = "enjoy, see you at six";
+  r.acks.push_back(ack);
+  s.space_requests.push_back(r);
+  return s;
+}
+
+TEST(Export, JsonHoldsDeclineAndAcknowledgementNotes) {
+  const state::State s = StateWithNotes();
+  nlohmann::json j =
+      nlohmann::json::parse(ExportAll(ExportFormat::kJson, s, s.members[0].id, kNow));
+  const nlohmann::json& declines = j["agreements"][0]["history"][0]["declines"];
+  ASSERT_EQ(declines.size(), 1u) << j.dump(2);
+  EXPECT_EQ(declines[0]["name"], "Bob");
+  EXPECT_EQ(declines[0]["note"], "not in\nMay; ask me in June");
+  EXPECT_EQ(declines[0]["time_ms"], std::to_string(kNow + 60'000));  // int64: a JSON string
+  const nlohmann::json& acks = j["space_requests"][0]["acks"];
+  ASSERT_EQ(acks.size(), 1u) << j.dump(2);
+  EXPECT_EQ(acks[0]["name"], "Bob");
+  EXPECT_EQ(acks[0]["note"], "enjoy, see you at six");
+  EXPECT_EQ(j["agreements"][0]["history"][0]["schedule"]["time_zone"], "America/New_York");
+}
+
+TEST(Export, MarkdownListsDeclinesAndAcknowledgementsUnderWhatTheyAnswer) {
+  const state::State s = StateWithNotes();
+  const std::string md = ExportAll(ExportFormat::kMarkdown, s, s.members[0].id, kNow);
+  const size_t version = md.find("- v1 by Zoë, ");
+  ASSERT_NE(version, std::string::npos) << md;
+  EXPECT_NE(md.find("space times tue 19:00-21:00 (America/New_York)\n", version), std::string::npos)
+      << md;
+  const size_t decline = md.find("\n  - declined by Bob, ", version);
+  ASSERT_NE(decline, std::string::npos) << md;
+  // The note's second line stays inside the list item.
+  EXPECT_NE(md.find(": not in\n    May; ask me in June\n", decline), std::string::npos) << md;
+
+  const size_t space = md.find("## Space requests\n\n- Zoë, ");
+  ASSERT_NE(space, std::string::npos) << md;
+  const size_t ack = md.find("\n  - acknowledged by Bob, ", space);
+  ASSERT_NE(ack, std::string::npos) << md;
+  EXPECT_NE(md.find(": enjoy, see you at six\n", ack), std::string::npos) << md;
+  EXPECT_LT(ack, md.find("## Appreciations")) << md;
+}
+
 }  // namespace
 }  // namespace accord::daemon

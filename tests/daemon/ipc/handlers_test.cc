@@ -378,6 +378,64 @@ TEST_F(HandlersTest, AcceptAndDeclineWriteAStanceOnThePartnersVersion) {
       "agreement " + ToHex(*v1).substr(0, 8) + " has no pending version; it is already active");
 }
 
+TEST_F(HandlersTest, ShowListsThePartnersDeclineWithItsNote) {
+  InitAlice();
+  AddBob();
+  const log::EntryId id = *FromHexId(WrittenId(Ask(Propose("walks"))));
+  ASSERT_TRUE(Sync(*node_, *bob_).ok());
+  ASSERT_TRUE(bob_->Write(state::Declined{id, id, "not on weekdays"}).ok());
+  ToAlice();
+  proto::Request q;
+  q.mutable_show()->set_agreement(ToHex(id).substr(0, 8));
+  const proto::Response r = Ask(q);
+  ASSERT_FALSE(r.has_error()) << r.error().message();
+  const proto::VersionView& v = r.show().agreement().history(0);
+  ASSERT_EQ(v.declines_size(), 1);
+  EXPECT_EQ(v.declines(0).name(), "Bob");
+  EXPECT_EQ(v.declines(0).member_id(), ToHex(bob_->me()));
+  EXPECT_EQ(v.declines(0).note(), "not on weekdays");
+}
+
+TEST_F(HandlersTest, ProposeAndCounterReadTheScheduleInTheClientsZone) {
+  InitAlice();
+  proto::Request q = Propose("evenings", "tue 19:00-21:00");
+  q.mutable_propose()->set_time_zone("America/New_York");
+  const log::EntryId id = *FromHexId(WrittenId(Ask(q)));
+  EXPECT_EQ(OnlyAgreement().versions[0].schedule->time_zone, "America/New_York");
+  proto::Request c = Counter(id, "later evenings", "tue 20:00-22:00");
+  c.mutable_counter()->set_time_zone("Asia/Tokyo");
+  WrittenId(Ask(c));
+  ASSERT_EQ(OnlyAgreement().versions.size(), 2u);
+  EXPECT_EQ(OnlyAgreement().versions[1].schedule->time_zone, "Asia/Tokyo");
+}
+
+TEST_F(HandlersTest, AnUnknownClientZoneIsRefusedAndNothingIsWritten) {
+  InitAlice();
+  const log::EntryId id = *FromHexId(WrittenId(Ask(Propose("walks"))));
+  const uint64_t entries = node_->EntryCount();
+  const std::string refused =
+      "unknown time zone 'Not/AZone' (your TZ or system setting): set TZ to an IANA name such "
+      "as Europe/Berlin or America/New_York";
+  proto::Request q = Propose("evenings", "tue 19:00-21:00");
+  q.mutable_propose()->set_time_zone("Not/AZone");
+  ExpectError(Ask(q), ErrorCode::kInvalidArgument, refused);
+  proto::Request c = Counter(id, "evenings", "tue 19:00-21:00");
+  c.mutable_counter()->set_time_zone("Not/AZone");
+  ExpectError(Ask(c), ErrorCode::kInvalidArgument, refused);
+  // A POSIX rule is not a zone name either, and a long name is cut in the message.
+  q.mutable_propose()->set_time_zone("CET-1CEST,M3.5.0,M10.5.0/3");
+  ExpectErrorCode(Ask(q), ErrorCode::kInvalidArgument);
+  q.mutable_propose()->set_time_zone(std::string(500, 'a'));
+  const proto::Response r = Ask(q);
+  ExpectErrorCode(r, ErrorCode::kInvalidArgument);
+  EXPECT_LT(r.error().message().size(), 200u);
+  EXPECT_EQ(node_->EntryCount(), entries);
+  // Without a schedule the zone is not read at all.
+  proto::Request plain = Propose("mornings");
+  plain.mutable_propose()->set_time_zone("Not/AZone");
+  WrittenId(Ask(plain));
+}
+
 TEST_F(HandlersTest, TwoPendingVersionsMakeAnUnnamedAcceptAmbiguous) {
   InitAlice();
   AddBob();
@@ -468,6 +526,24 @@ TEST_F(HandlersTest, AcknowledgingOnesOwnRequestOrTwiceIsRefused) {
   ASSERT_EQ(r->acks.size(), 1u);
   EXPECT_EQ(r->acks[0].by.member, node_->me());
   ExpectError(Ask(AckSpace(*bobs)), ErrorCode::kRefused, "you already acknowledged that request");
+}
+
+TEST_F(HandlersTest, SpaceListsThePartnersAcknowledgementWithItsNote) {
+  InitAlice();
+  AddBob();
+  const log::EntryId mine = *FromHexId(WrittenId(Ask(AskSpace("1h", "a nap"))));
+  ASSERT_TRUE(Sync(*node_, *bob_).ok());
+  ASSERT_TRUE(bob_->Write(state::SpaceAcked{mine, "sleep well"}).ok());
+  ToAlice();
+  proto::Request q;
+  q.mutable_space();
+  const proto::Response r = Ask(q);
+  ASSERT_FALSE(r.has_error()) << r.error().message();
+  ASSERT_EQ(r.space().in_space_size(), 1);
+  const proto::SpaceView& v = r.space().in_space(0);
+  ASSERT_EQ(v.acks_size(), 1);
+  EXPECT_EQ(v.acks(0).name(), "Bob");
+  EXPECT_EQ(v.acks(0).note(), "sleep well");
 }
 
 }  // namespace
