@@ -72,7 +72,8 @@ TEST_F(RetractTest, AWithdrawnNeedLeavesThePartnersListAndStaysInTheHistoryWithI
   EXPECT_NE(md.find(": we found another way)_"), std::string::npos) << md;
   // The log shows the retract entry on both sides.
   bool logged = false;
-  for (const auto& e : Json(*bob_, {"log"})["log"]["entries"])
+  const nlohmann::json log = Json(*bob_, {"log"});
+  for (const auto& e : log["log"]["entries"])
     if (e["id"] == retract) logged = e["kind"] == "ENTRY_KIND_RETRACT";
   EXPECT_TRUE(logged);
   EXPECT_NE(Ok(*alice_, {"log"}).find("retract"), std::string::npos);
@@ -135,8 +136,8 @@ TEST_F(RetractTest, BadIdsAreUsageErrorsAndAnUnknownOneIsNotFound) {
   }
   // A prefix of no entry here: every id this device holds differs in its first digit.
   std::set<char> firsts;
-  for (const auto& e : Json(alice, {"log"})["log"]["entries"])
-    firsts.insert(e["id"].get<std::string>()[0]);
+  const nlohmann::json log = Json(alice, {"log"});
+  for (const auto& e : log["log"]["entries"]) firsts.insert(e["id"].get<std::string>()[0]);
   std::string unknown = "0000";
   for (char c : std::string("0123456789abcdef"))
     if (firsts.count(c) == 0) unknown = std::string(4, c);
