@@ -156,6 +156,12 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_devices();
         return r;
       });
+  row("safety-number", "", "show the pact's safety number again, to compare with your partner's",
+      none, [](const Args&) -> Result<Request> {
+        Request r;
+        r.mutable_safety_number();
+        return r;
+      });
   row("status", "", "who is in the pact, what waits for you, who is in space, what is due", none,
       [](const Args&) -> Result<Request> {
         Request r;
@@ -325,6 +331,22 @@ std::vector<CommandRow> MakeTable() {
       [](const Args& a) -> Result<Request> {
         Request r;
         r.mutable_appreciate()->set_text(a.text);
+        return r;
+      });
+  row("appreciations", "", "list appreciations", none,
+      [](const Args&) { return BuildList(proto::ListNotesRequest::APPRECIATIONS); });
+  row(
+      "retract", "ID [--note TEXT]",
+      "withdraw one of your needs, boundaries, appreciations, check-ins or open space requests "
+      "(the history keeps it, shown as withdrawn)",
+      [](CLI::App& c, Args& a) {
+        c.add_option("ID", a.id, "its id (a unique prefix of at least 4 hex digits)")->required();
+        c.add_option("--note", a.note, "why, shown to your partner with it");
+      },
+      [](const Args& a) -> Result<Request> {
+        Request r;
+        r.mutable_retract()->set_id(a.id);
+        r.mutable_retract()->set_note(a.note);
         return r;
       });
   row(

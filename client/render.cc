@@ -60,6 +60,21 @@ void Version(const proto::VersionView& v, std::ostream& out, const char* indent)
   }
 }
 
+// " (withdrawn: note)" after an item its author withdrew, in lists that show the history.
+std::string WithdrawnMark(const proto::CheckInView& c) {
+  if (!c.has_withdrawn()) return "";
+  return "  (withdrawn" + (c.withdrawn().note().empty() ? "" : ": " + S(c.withdrawn().note())) +
+         ")";
+}
+
+// The line after an active list that left withdrawn items out; "" if none was.
+std::string WithdrawnLeftOut(int withdrawn) {
+  if (withdrawn == 0) return "";
+  return "(" + std::to_string(withdrawn) +
+         " withdrawn, kept in the history: accord --json or accord export shows " +
+         (withdrawn == 1 ? "it" : "them") + ")\n";
+}
+
 void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
   const proto::VersionView& head = a.has_active()         ? a.active()
                                    : a.pending_size() > 0 ? a.pending(0)
@@ -80,7 +95,7 @@ void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
   if (a.check_ins_size() > 0) out << "  check-ins:\n";
   for (const auto& c : a.check_ins()) {
     out << "    " << LocalTime(c.time_ms()) << " " << S(c.author_name()) << " feeling "
-        << c.feeling() << (c.note().empty() ? "" : ": " + S(c.note())) << "\n";
+        << c.feeling() << (c.note().empty() ? "" : ": " + S(c.note())) << WithdrawnMark(c) << "\n";
   }
 }
 
@@ -89,6 +104,10 @@ void Space(const proto::SpaceView& s, std::ostream& out) {
       << (s.active() ? " is in space until " : " was in space until ") << Clock(s.end_ms())
       << (s.message().empty() ? "" : ": " + S(s.message()));
   if (s.acked_by_size() > 0) out << " (acknowledged by " << Join(s.acked_by()) << ")";
+  if (s.has_withdrawn()) {
+    out << " (withdrawn" << (s.withdrawn().note().empty() ? "" : ": " + S(s.withdrawn().note()))
+        << ")";
+  }
   out << "\n";
   for (const auto& ack : s.acks()) {
     if (!ack.note().empty()) out << "          " << S(ack.name()) << ": " << S(ack.note()) << "\n";
@@ -270,13 +289,21 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       out << Short(r.written().id()) << "\n";
       if (!r.written().hint().empty()) out << "hint: " << S(r.written().hint()) << "\n";
       break;
-    case R::kNotes:
-      if (r.notes().notes_size() == 0) out << "(none yet)\n";
+    case R::kNotes: {
+      // Withdrawn items have left the active list; --json and export keep showing them.
+      int withdrawn = 0;
       for (const auto& n : r.notes().notes()) {
+        if (n.has_withdrawn()) {
+          ++withdrawn;
+          continue;
+        }
         out << Short(n.id()) << "  " << LocalTime(n.time_ms()) << "  " << S(n.author_name()) << ": "
             << S(n.text()) << (n.during_space() ? "  (during space)" : "") << "\n";
       }
+      if (r.notes().notes_size() == 0) out << "(none yet)\n";
+      out << WithdrawnLeftOut(withdrawn);
       break;
+    }
     case R::kAgreements:
       if (r.agreements().agreements_size() == 0) out << "(no agreements)\n";
       for (const auto& a : r.agreements().agreements()) Agreement(a, out, false);
@@ -294,13 +321,26 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
             << S(u.text()) << "\n";
       }
       break;
-    case R::kCheckIns:
-      if (r.check_ins().check_ins_size() == 0) out << "(no check-ins)\n";
+    case R::kCheckIns: {
+      int withdrawn = 0;
       for (const auto& c : r.check_ins().check_ins()) {
+        if (c.has_withdrawn()) {
+          ++withdrawn;
+          continue;
+        }
         out << Short(c.id()) << "  " << LocalTime(c.time_ms()) << "  " << S(c.author_name())
             << " feeling " << c.feeling() << (c.note().empty() ? "" : ": " + S(c.note()))
             << (c.agreement_id().empty() ? "" : "  (about " + Short(c.agreement_id()) + ")")
             << "\n";
+      }
+      if (r.check_ins().check_ins_size() == 0) out << "(no check-ins)\n";
+      out << WithdrawnLeftOut(withdrawn);
+      break;
+    }
+    case R::kSafetyNumber:
+      for (const auto& p : r.safety_number().partners()) {
+        out << "safety number with " << S(p.name()) << " (compare at the kitchen table):\n  "
+            << S(p.safety_number()) << "\n";
       }
       break;
     case R::kDue:

@@ -60,6 +60,13 @@ std::string MdReply(const char* what, const proto::ReplyView& reply) {
          (reply.note().empty() ? "" : ": " + MdItemText(reply.note())) + "\n";
 }
 
+// " _(withdrawn DATE: note)_" for a withdrawn item in the Markdown export; "" otherwise.
+std::string WithdrawnMark(const std::optional<state::Withdrawal>& w) {
+  if (!w) return "";
+  return " _(withdrawn " + LocalDate(w->by.time_ms) + (w->note.empty() ? "" : ": " + w->note) +
+         ")_";
+}
+
 // True if the document may be cut before pos: not inside a UTF-8 sequence, not within CRLF.
 bool CutsCleanly(const std::string& s, size_t pos) {
   const auto byte = static_cast<uint8_t>(s[pos]);
@@ -133,10 +140,11 @@ void ExportDocument::BuildJson() {
     Once([count](std::string& out) { out += count == 0 ? "]" : "\n  ]"; });
   };
   array("members", s.members.size(), [&s, &v](size_t i) { return Json(v.Member(s.members[i])); });
-  array("needs", s.needs.size(),
-        [&s, &v](size_t i) { return Json(v.Note(s.needs[i].by, s.needs[i].text)); });
+  array("needs", s.needs.size(), [&s, &v](size_t i) {
+    return Json(v.Note(s.needs[i].by, s.needs[i].text, s.needs[i].withdrawn));
+  });
   array("boundaries", s.boundaries.size(), [&s, &v](size_t i) {
-    proto::NoteView n = v.Note(s.boundaries[i].by, s.boundaries[i].text);
+    proto::NoteView n = v.Note(s.boundaries[i].by, s.boundaries[i].text, s.boundaries[i].withdrawn);
     n.set_during_space(s.boundaries[i].during_space);
     return Json(n);
   });
@@ -147,7 +155,8 @@ void ExportDocument::BuildJson() {
   array("space_requests", s.space_requests.size(),
         [&s, &v](size_t i) { return Json(v.Space(s.space_requests[i])); });
   array("appreciations", s.appreciations.size(), [&s, &v](size_t i) {
-    return Json(v.Note(s.appreciations[i].by, s.appreciations[i].text));
+    return Json(
+        v.Note(s.appreciations[i].by, s.appreciations[i].text, s.appreciations[i].withdrawn));
   });
   array("reflections", s.reflections.size(),
         [&s, &v](size_t i) { return Json(v.Note(s.reflections[i].by, s.reflections[i].text)); });
@@ -168,14 +177,16 @@ void ExportDocument::BuildMarkdown() {
                        }});
   Once([](std::string& out) { out += "\n## Needs\n\n"; });
   sections_.push_back({s.needs.size(), [&s, &v](size_t i, std::string& out) {
-                         out +=
-                             "- " + v.NameOf(s.needs[i].by.member) + ": " + s.needs[i].text + "\n";
+                         const state::Need& n = s.needs[i];
+                         out += "- " + v.NameOf(n.by.member) + ": " + n.text +
+                                WithdrawnMark(n.withdrawn) + "\n";
                        }});
   Once([](std::string& out) { out += "\n## Boundaries\n\n"; });
   sections_.push_back({s.boundaries.size(), [&s, &v](size_t i, std::string& out) {
                          const state::Boundary& b = s.boundaries[i];
                          out += "- " + v.NameOf(b.by.member) + ": " + b.text +
-                                (b.during_space ? " _(during space)_" : "") + "\n";
+                                (b.during_space ? " _(during space)_" : "") +
+                                WithdrawnMark(b.withdrawn) + "\n";
                        }});
   Once([](std::string& out) { out += "\n## Agreements\n"; });
   sections_.push_back({s.agreements.size(), [&s, &v](size_t i, std::string& out) {
@@ -200,7 +211,8 @@ void ExportDocument::BuildMarkdown() {
                          const state::CheckIn& c = s.check_ins[i];
                          out += "- " + LocalDate(c.by.time_ms) + " " + v.NameOf(c.by.member) +
                                 ": feeling " + std::to_string(c.feeling) + "/5" +
-                                (c.note.empty() ? "" : " — " + c.note) + "\n";
+                                (c.note.empty() ? "" : " — " + c.note) +
+                                WithdrawnMark(c.withdrawn) + "\n";
                        }});
   Once([](std::string& out) { out += "\n## Space requests\n\n"; });
   sections_.push_back({s.space_requests.size(), [&s, &v](size_t i, std::string& out) {
@@ -214,7 +226,8 @@ void ExportDocument::BuildMarkdown() {
   Once([](std::string& out) { out += "\n## Appreciations\n\n"; });
   sections_.push_back({s.appreciations.size(), [&s, &v](size_t i, std::string& out) {
                          const state::Appreciation& a = s.appreciations[i];
-                         out += "- " + v.NameOf(a.by.member) + ": " + a.text + "\n";
+                         out += "- " + v.NameOf(a.by.member) + ": " + a.text +
+                                WithdrawnMark(a.withdrawn) + "\n";
                        }});
   Once([](std::string& out) { out += "\n## My reflections\n\n"; });
   sections_.push_back({s.reflections.size(), [&s](size_t i, std::string& out) {

@@ -77,6 +77,10 @@ proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Memb
           [&](const state::Appreciated& x) {
             set(proto::ENTRY_KIND_APPRECIATION, "appreciates: " + x.text);
           },
+          [&](const state::Retracted& x) {
+            set(proto::ENTRY_KIND_RETRACT,
+                "withdrew " + Short(x.target) + (x.note.empty() ? "" : ": " + x.note));
+          },
           [&](const state::Reflected&) {
             set(proto::ENTRY_KIND_REFLECTION, "wrote a private reflection");
           },

@@ -186,6 +186,10 @@ void Handlers::Handle(const proto::Request& q, const std::shared_ptr<IpcSession>
       return Reply(session, Peers());
     case R::kDevices:
       return Reply(session, Devices());
+    case R::kRetract:
+      return Reply(session, Retract(q.retract()));
+    case R::kSafetyNumber:
+      return Reply(session, SafetyNumbers());
     case R::COMMAND_NOT_SET:
       break;
   }
@@ -292,17 +296,17 @@ Result<proto::Response> Handlers::ListNotes(const proto::ListNotesRequest& r) {
   auto* notes = out.mutable_notes();
   switch (r.kind()) {
     case proto::ListNotesRequest::NEEDS:
-      for (const auto& n : s.needs) *notes->add_notes() = v.Note(n.by, n.text);
+      for (const auto& n : s.needs) *notes->add_notes() = v.Note(n.by, n.text, n.withdrawn);
       break;
     case proto::ListNotesRequest::BOUNDARIES:
       for (const auto& b : s.boundaries) {
-        proto::NoteView n = v.Note(b.by, b.text);
+        proto::NoteView n = v.Note(b.by, b.text, b.withdrawn);
         n.set_during_space(b.during_space);
         *notes->add_notes() = n;
       }
       break;
     case proto::ListNotesRequest::APPRECIATIONS:
-      for (const auto& a : s.appreciations) *notes->add_notes() = v.Note(a.by, a.text);
+      for (const auto& a : s.appreciations) *notes->add_notes() = v.Note(a.by, a.text, a.withdrawn);
       break;
     case proto::ListNotesRequest::REFLECTIONS:
       for (const auto& x : s.reflections)

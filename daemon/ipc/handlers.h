@@ -52,6 +52,10 @@ class Handlers final : public Dispatcher {
   void Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session);
   // `accord devices` (device_handlers.cc): my member's devices.
   Result<proto::Response> Devices();
+  // `accord retract` (retract_handler.cc): withdraw one of my items.
+  Result<proto::Response> Retract(const proto::RetractRequest& r);
+  // `accord safety-number` (safety_number_handler.cc): one per other current member.
+  Result<proto::Response> SafetyNumbers();
 
   Result<proto::Response> Written(Result<log::EntryId> id, const std::string& text);
   void OnEvent(const state::Event& event);

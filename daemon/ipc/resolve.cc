@@ -33,13 +33,12 @@ bool Matches(const log::EntryId& id, std::string_view prefix) {
   return hex.compare(0, lower.size(), lower) == 0;
 }
 
-Error NoneOrMany(const char* what, std::string_view prefix, const std::vector<std::string>& hits) {
+// `lists`: the command(s) that list what was looked for, for the not-found advice.
+Error NoneOrMany(const char* what, std::string_view prefix, const std::vector<std::string>& hits,
+                 const char* lists) {
   if (hits.empty()) {
     return MakeError(ErrorCode::kNotFound, std::string("no ") + what + " with id '" +
-                                               std::string(prefix) + "'; list them with accord " +
-                                               (std::string(what) == "agreement"    ? "agreements"
-                                                : std::string(what) == "reflection" ? "reflections"
-                                                                                    : "space"));
+                                               std::string(prefix) + "'; list them with " + lists);
   }
   std::string message = "id '" + std::string(prefix) + "' is ambiguous; it matches:";
   for (const std::string& h : hits) message += " " + h.substr(0, 12);
@@ -62,7 +61,7 @@ Result<AgreementRef> ResolveAgreement(const state::State& state, std::string_vie
       hits.push_back(ToHex(id));
     }
   }
-  if (refs.size() != 1) return NoneOrMany("agreement", prefix, hits);
+  if (refs.size() != 1) return NoneOrMany("agreement", prefix, hits, "accord agreements");
   return refs.front();
 }
 
@@ -77,7 +76,7 @@ Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::State& state
       hits.push_back(ToHex(r.by.id));
     }
   }
-  if (found.size() != 1) return NoneOrMany("space request", prefix, hits);
+  if (found.size() != 1) return NoneOrMany("space request", prefix, hits, "accord space");
   return found.front();
 }
 
@@ -91,8 +90,30 @@ Result<log::EntryId> ResolveReflection(const state::State& state, std::string_vi
       hits.push_back(ToHex(r.by.id));
     }
   }
-  if (found.size() != 1) return NoneOrMany("reflection", prefix, hits);
+  if (found.size() != 1) return NoneOrMany("reflection", prefix, hits, "accord reflections");
   return found.front();
+}
+
+Result<log::EntryId> ResolveItem(const state::State& state, std::string_view prefix) {
+  ACCORD_RETURN_IF_ERROR(CheckPrefix(prefix, "entry"));
+  std::vector<log::EntryId> found;
+  auto consider = [&](const log::EntryId& id) {
+    if (Matches(id, prefix)) found.push_back(id);
+  };
+  for (const state::Need& x : state.needs) consider(x.by.id);
+  for (const state::Boundary& x : state.boundaries) consider(x.by.id);
+  for (const state::Appreciation& x : state.appreciations) consider(x.by.id);
+  for (const state::CheckIn& x : state.check_ins) consider(x.by.id);
+  for (const state::SpaceRequest& x : state.space_requests) consider(x.by.id);
+  for (const state::Agreement& a : state.agreements)
+    for (const state::Version& v : a.versions) consider(v.by.id);
+  for (const state::Reflection& x : state.reflections) consider(x.by.id);
+  if (found.size() == 1) return found.front();
+  std::vector<std::string> hits;
+  for (const log::EntryId& id : found) hits.push_back(ToHex(id));
+  std::sort(hits.begin(), hits.end());
+  return NoneOrMany("entry", prefix, hits,
+                    "accord needs, boundaries, appreciations, checkins or space");
 }
 
 }  // namespace accord::daemon

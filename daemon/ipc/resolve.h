@@ -25,6 +25,9 @@ Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::State& state
                                                        std::string_view prefix);
 // One of this device's member's reflections (the only ones a device holds).
 Result<log::EntryId> ResolveReflection(const state::State& state, std::string_view prefix);
+// Any item the state lists, withdrawn or not: needs, boundaries, appreciations, check-ins,
+// space requests, agreement versions and reflections (`retract` says which it refuses).
+Result<log::EntryId> ResolveItem(const state::State& state, std::string_view prefix);
 
 }  // namespace accord::daemon
 

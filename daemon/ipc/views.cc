@@ -10,6 +10,14 @@ constexpr size_t kUpcomingShown = 3;  // scheduled occurrences listed per versio
 
 std::string IdHex(const log::EntryId& id) { return ToHex(id); }
 
+namespace {
+void SetWithdrawn(const std::optional<state::Withdrawal>& w, proto::WithdrawnView* out) {
+  out->set_id(IdHex(w->by.id));
+  out->set_time_ms(w->by.time_ms);
+  out->set_note(w->note);
+}
+}  // namespace
+
 proto::AgreementStatus StatusView(state::AgreementStatus status) {
   switch (status) {
     case state::AgreementStatus::kActive:
@@ -64,13 +72,15 @@ proto::MemberView ViewBuilder::Member(const state::Member& m) const {
   return v;
 }
 
-proto::NoteView ViewBuilder::Note(const state::Authored& by, const std::string& text) const {
+proto::NoteView ViewBuilder::Note(const state::Authored& by, const std::string& text,
+                                  const std::optional<state::Withdrawal>& withdrawn) const {
   proto::NoteView v;
   v.set_id(IdHex(by.id));
   v.set_author_member(ToHex(by.member));
   v.set_author_name(NameOf(by.member));
   v.set_time_ms(by.time_ms);
   v.set_text(text);
+  if (withdrawn) SetWithdrawn(withdrawn, v.mutable_withdrawn());
   return v;
 }
 
@@ -156,6 +166,7 @@ proto::CheckInView ViewBuilder::CheckIn(const state::CheckIn& c) const {
   v.set_feeling(c.feeling);
   v.set_note(c.note);
   if (c.agreement) v.set_agreement_id(IdHex(*c.agreement));
+  if (c.withdrawn) SetWithdrawn(c.withdrawn, v.mutable_withdrawn());
   return v;
 }
 
@@ -172,6 +183,7 @@ proto::SpaceView ViewBuilder::Space(const state::SpaceRequest& s) const {
     *v.add_acks() = Reply(ack.by, ack.note);
   }
   v.set_active(s.start_ms <= now_ms_ && now_ms_ < s.end_ms);
+  if (s.withdrawn) SetWithdrawn(s.withdrawn, v.mutable_withdrawn());
   return v;
 }
 

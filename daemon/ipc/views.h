@@ -3,6 +3,7 @@
 #ifndef ACCORD_DAEMON_IPC_VIEWS_H_
 #define ACCORD_DAEMON_IPC_VIEWS_H_
 
+#include <optional>
 #include <string>
 
 #include "accord/ipc.pb.h"
@@ -19,9 +20,11 @@ class ViewBuilder {
 
   std::string NameOf(const state::MemberId& member) const;
   proto::MemberView Member(const state::Member& m) const;
-  proto::NoteView Note(const state::Authored& by, const std::string& text) const;
   // A decline or an acknowledgement: who, when, and the note they wrote.
   proto::ReplyView Reply(const state::Authored& by, const std::string& note) const;
+  // `withdrawn`, if set, is shown as the note's `withdrawn` (it stays in the history).
+  proto::NoteView Note(const state::Authored& by, const std::string& text,
+                       const std::optional<state::Withdrawal>& withdrawn = std::nullopt) const;
   proto::VersionView Version(const state::Agreement& a, size_t index) const;
   // `full`: with the whole history and the check-ins about it (`show`).
   proto::AgreementView Agreement(const state::Agreement& a, bool full) const;

@@ -20,6 +20,7 @@ Scope ScopeOf(const proto::Body& body) {
     case B::kSpaceBack:
     case B::kCheckIn:
     case B::kAppreciation:
+    case B::kRetract:
       return Scope::kShared;
     case B::kReflection:
     case B::kPrivateChainStart:

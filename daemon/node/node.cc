@@ -64,6 +64,8 @@ proto::EntryKind BodyKindOf(const proto::Body& body) {
       return proto::ENTRY_KIND_CHECK_IN;
     case proto::Body::kAppreciation:
       return proto::ENTRY_KIND_APPRECIATION;
+    case proto::Body::kRetract:
+      return proto::ENTRY_KIND_RETRACT;
     case proto::Body::kReflection:
       return proto::ENTRY_KIND_REFLECTION;
     case proto::Body::kPrivateChainStart:

@@ -4,19 +4,20 @@
 
 #include "crypto/hash.h"
 
-// Canonical encoding, version 1 (also docs/state-digest.md). Integers are big-endian;
+// Canonical encoding, version 2 (also docs/state-digest.md). Integers are big-endian;
 // i64 values are their two's complement as u64. lp(x) = u32 length + bytes. Lists are a u32
 // count, then the items in the order State keeps them (LWW order of entries; members,
 // devices and stances by key; frozen authors by device). An optional is u8 0, or u8 1 and
 // the value. Every section starts with lp(its name).
 //
-//   digest   = BLAKE2b-256( lp("accord/state-digest/v1") members needs boundaries agreements
+//   digest   = BLAKE2b-256( lp("accord/state-digest/v2") members needs boundaries agreements
 //                           check_ins space_requests appreciations frozen )
 //   authored = id[32] member[32] device[32] u64 lamport i64 time_ms
+//   withdrawn = opt(authored lp(note))
 //   members  = lp("members") list of: id[32] lp(name) added_by[32] u8 left
 //              list of device: key[32] x25519[32] lp(name) added_by[32] u8 removed
-//   needs    = lp("needs") list of: authored lp(text)
-//   boundaries = lp("boundaries") list of: authored lp(text) u8 during_space
+//   needs    = lp("needs") list of: authored lp(text) withdrawn
+//   boundaries = lp("boundaries") list of: authored lp(text) u8 during_space withdrawn
 //   agreements = lp("agreements") list of: id[32] u8 status opt(latest_active[32])
 //              list of pending[32] list of version list of retirement list of check_in id[32]
 //     version    = authored opt(parent[32]) lp(text) opt(schedule) i64 review_every_ms
@@ -26,9 +27,11 @@
 //     stance     = member[32] u8 kind authored lp(note)
 //     retirement = authored lp(note)
 //   check_ins = lp("check_ins") list of: authored u32 feeling lp(note) opt(agreement[32])
+//              withdrawn
 //   space_requests = lp("space_requests") list of: authored i64 start_ms i64 duration_ms
 //              i64 end_ms opt(ended_by[32]) lp(message) list of ack: authored lp(note)
-//   appreciations = lp("appreciations") list of: authored lp(text)
+//              withdrawn
+//   appreciations = lp("appreciations") list of: authored lp(text) withdrawn
 //   frozen   = lp("frozen") list of: device[32] u64 from_seq
 //
 // Left out on purpose: reflections (private to one member's devices, so two members' devices
@@ -37,7 +40,7 @@
 namespace accord::state {
 namespace {
 
-constexpr std::string_view kDomain = "accord/state-digest/v1";
+constexpr std::string_view kDomain = "accord/state-digest/v2";
 constexpr size_t kFlushBytes = 64 * 1024;  // bytes buffered before hashing
 
 class Encoder {
@@ -61,6 +64,12 @@ class Encoder {
     U64(by.lamport);
     I64(by.time_ms);
     MaybeFlush();
+  }
+  void Withdrawn(const std::optional<Withdrawal>& w) {
+    Bool(w.has_value());
+    if (!w) return;
+    Entry(w->by);
+    Lp(w->note);
   }
   template <typename T, typename Fn>
   void List(std::string_view section, const std::vector<T>& items, Fn&& fn) {
@@ -143,11 +152,13 @@ Hash32 StateDigest(const State& s) {
   enc.List("needs", s.needs, [&](const Need& n) {
     enc.Entry(n.by);
     enc.Lp(n.text);
+    enc.Withdrawn(n.withdrawn);
   });
   enc.List("boundaries", s.boundaries, [&](const Boundary& b) {
     enc.Entry(b.by);
     enc.Lp(b.text);
     enc.Bool(b.during_space);
+    enc.Withdrawn(b.withdrawn);
   });
   enc.List("agreements", s.agreements, [&](const Agreement& a) { EncodeAgreement(enc, a); });
   enc.List("check_ins", s.check_ins, [&](const CheckIn& c) {
@@ -155,6 +166,7 @@ Hash32 StateDigest(const State& s) {
     enc.U32(c.feeling);
     enc.Lp(c.note);
     enc.OptFixed(c.agreement);
+    enc.Withdrawn(c.withdrawn);
   });
   enc.List("space_requests", s.space_requests, [&](const SpaceRequest& r) {
     enc.Entry(r.by);
@@ -167,10 +179,12 @@ Hash32 StateDigest(const State& s) {
       enc.Entry(a.by);
       enc.Lp(a.note);
     });
+    enc.Withdrawn(r.withdrawn);
   });
   enc.List("appreciations", s.appreciations, [&](const Appreciation& a) {
     enc.Entry(a.by);
     enc.Lp(a.text);
+    enc.Withdrawn(a.withdrawn);
   });
   enc.List("frozen", s.frozen, [&](const FrozenAuthor& f) {
     enc.Fixed(f.device);

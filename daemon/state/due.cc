@@ -32,7 +32,7 @@ std::vector<DueItem> Due(const State& state, int64_t now_ms) {
   // One pass over the check-ins instead of a scan per agreement.
   std::map<log::EntryId, int64_t> last_check_in;
   for (const CheckIn& c : state.check_ins) {
-    if (!c.agreement) continue;
+    if (!c.agreement || c.withdrawn) continue;  // a withdrawn check-in reviewed nothing
     auto [it, inserted] = last_check_in.emplace(*c.agreement, c.by.time_ms);
     if (!inserted) it->second = std::max(it->second, c.by.time_ms);
   }

@@ -22,7 +22,8 @@ struct DueItem {
 
 // For each active (not retired) agreement whose latest active version has a review cadence:
 // the last review is the later of the version's activation and the latest check-in about the
-// agreement; it is due once now_ms >= last review + cadence. In the agreements' order.
+// agreement that is not withdrawn; it is due once now_ms >= last review + cadence. In the
+// agreements' order.
 std::vector<DueItem> Due(const State& state, int64_t now_ms);
 
 // Space requests of current members with start_ms <= now_ms < end_ms, in LWW order.

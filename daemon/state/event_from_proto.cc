@@ -181,6 +181,11 @@ Result<EventKind> KindFrom(const log::EntryHeader& header, const proto::Body& bo
       ACCORD_RETURN_IF_ERROR(
           CheckText(body.appreciation().text(), kMaxTextBytes, true, "appreciation"));
       return EventKind(Appreciated{body.appreciation().text()});
+    case B::kRetract: {
+      ACCORD_ID_OR_RETURN(target, body.retract().target_id(), "retracted entry id");
+      ACCORD_RETURN_IF_ERROR(CheckText(body.retract().note(), kMaxTextBytes, false, "note"));
+      return EventKind(Retracted{target, body.retract().note()});
+    }
     case B::kReflection: {
       ACCORD_RETURN_IF_ERROR(
           CheckText(body.reflection().text(), kMaxTextBytes, true, "reflection"));

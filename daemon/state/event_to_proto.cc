@@ -73,6 +73,10 @@ struct ToBody {
     c->set_agreement_id(OptionalField(k.agreement));
   }
   void operator()(const Appreciated& k) { body.mutable_appreciation()->set_text(k.text); }
+  void operator()(const Retracted& k) {
+    body.mutable_retract()->set_target_id(Field(k.target));
+    body.mutable_retract()->set_note(k.note);
+  }
   void operator()(const Reflected& k) {
     body.mutable_reflection()->set_text(k.text);
     body.mutable_reflection()->set_moved_from(OptionalField(k.moved_from));

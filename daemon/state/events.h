@@ -79,6 +79,13 @@ struct Appreciated {
   std::string text;
   friend bool operator==(const Appreciated&, const Appreciated&) = default;
 };
+// Withdraws one of the author member's own needs, boundaries, appreciations, check-ins or
+// open space requests; what counts is the fold's rule (fold.h), not the writer's say-so.
+struct Retracted {
+  log::EntryId target{};
+  std::string note;
+  friend bool operator==(const Retracted&, const Retracted&) = default;
+};
 // Private kind.
 struct Reflected {
   std::string text;
@@ -146,16 +153,17 @@ struct EpochStarted {
   friend bool operator==(const EpochStarted&, const EpochStarted&) = default;
 };
 
-using EventKind = std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired,
-                               SpaceAsked, SpaceAcked, SpaceEnded, CheckedIn, Appreciated,
-                               Reflected, PrivateChainStarted, Forgot, MemberCreated, MemberAdded,
-                               DeviceAdded, MemberLeft, DeviceRemoved, EpochStarted, DeviceRekeyed>;
+using EventKind =
+    std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired, SpaceAsked,
+                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Retracted, Reflected,
+                 PrivateChainStarted, Forgot, MemberCreated, MemberAdded, DeviceAdded, MemberLeft,
+                 DeviceRemoved, EpochStarted, DeviceRekeyed>;
 
 // What a member's command writes: every shared kind and the private one. Control kinds are
 // written by the node alone (init, pairing), never on a request's say-so.
 using UserKind =
     std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired, SpaceAsked,
-                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Reflected, Forgot>;
+                 SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Retracted, Reflected, Forgot>;
 
 inline EventKind ToEventKind(UserKind kind) {
   return std::visit([](auto&& k) { return EventKind(std::move(k)); }, std::move(kind));

@@ -30,6 +30,24 @@ void ForEachCounted(const std::map<OrderKey, const Event*>& index, const Members
   }
 }
 
+using RetractIndex = std::map<log::EntryId, std::map<OrderKey, const Event*>>;
+
+Withdrawal WithdrawalBy(const Event& retract, const MemberId& who) {
+  return Withdrawal{AuthoredBy(retract, who), std::get<Retracted>(retract.kind).note};
+}
+
+// The LWW-first retract of `item` written by its own member `who`, if any counts.
+std::optional<Withdrawal> WithdrawalOf(const RetractIndex& retracts, const Event& item,
+                                       const MemberId& who, const Membership& membership) {
+  auto entries = retracts.find(item.id);
+  if (entries == retracts.end()) return std::nullopt;
+  std::optional<Withdrawal> out;
+  ForEachCounted(entries->second, membership, [&](const Event& r, const MemberId& m) {
+    if (!out && m == who) out = WithdrawalBy(r, m);
+  });
+  return out;
+}
+
 }  // namespace
 
 bool Fold::Apply(const Event& event) {
@@ -69,6 +87,8 @@ void Fold::Index(const Event& e) {
     boundaries_.emplace(key, &e);
   } else if (std::holds_alternative<Appreciated>(e.kind)) {
     appreciations_.emplace(key, &e);
+  } else if (const auto* r = std::get_if<Retracted>(&e.kind)) {
+    retracts_[r->target].emplace(key, &e);
   } else if (std::holds_alternative<Reflected>(e.kind)) {
     reflections_.emplace(key, &e);
   } else if (const auto* c = std::get_if<PrivateChainStarted>(&e.kind)) {
@@ -109,12 +129,16 @@ State Fold::View() const {
   State s;
   s.members = membership.members();
   s.epoch = ResolveEpochs(ControlEvents(), membership).current();
+  auto withdrawn = [&](const Event& e, const MemberId& who) {
+    return WithdrawalOf(retracts_, e, who, membership);
+  };
   ForEachCounted(needs_, membership, [&](const Event& e, const MemberId& who) {
-    s.needs.push_back(Need{AuthoredBy(e, who), std::get<NeedAdded>(e.kind).text});
+    s.needs.push_back(
+        Need{AuthoredBy(e, who), std::get<NeedAdded>(e.kind).text, withdrawn(e, who)});
   });
   ForEachCounted(boundaries_, membership, [&](const Event& e, const MemberId& who) {
     const auto& b = std::get<BoundaryAdded>(e.kind);
-    s.boundaries.push_back(Boundary{AuthoredBy(e, who), b.text, b.during_space});
+    s.boundaries.push_back(Boundary{AuthoredBy(e, who), b.text, b.during_space, withdrawn(e, who)});
   });
   ForEachCounted(agreement_roots_, membership, [&](const Event& e, const MemberId&) {
     auto entries = agreements_.find(e.id);
@@ -125,7 +149,8 @@ State Fold::View() const {
   });
   ForEachCounted(check_ins_, membership, [&](const Event& e, const MemberId& who) {
     const auto& c = std::get<CheckedIn>(e.kind);
-    s.check_ins.push_back(CheckIn{AuthoredBy(e, who), c.feeling, c.note, c.agreement});
+    s.check_ins.push_back(
+        CheckIn{AuthoredBy(e, who), c.feeling, c.note, c.agreement, withdrawn(e, who)});
   });
   ForEachCounted(space_requests_, membership, [&](const Event& e, const MemberId& who) {
     const auto& ask = std::get<SpaceAsked>(e.kind);
@@ -150,10 +175,23 @@ State Fold::View() const {
           r.acks.push_back(SpaceAck{AuthoredBy(a, m), std::get<SpaceAcked>(a.kind).note});
       });
     }
+    // A retract ends what is still open at its time: after the backs, so the outcome does
+    // not depend on the order entries arrived in; the earliest one counts.
+    if (auto retracts = retracts_.find(e.id); retracts != retracts_.end()) {
+      ForEachCounted(retracts->second, membership, [&](const Event& x, const MemberId& m) {
+        const int64_t at = std::max(x.time_ms, r.start_ms);
+        if (m == who && at < r.end_ms) {
+          r.end_ms = at;
+          r.ended_by = x.id;
+          r.withdrawn = WithdrawalBy(x, m);
+        }
+      });
+    }
     s.space_requests.push_back(std::move(r));
   });
   ForEachCounted(appreciations_, membership, [&](const Event& e, const MemberId& who) {
-    s.appreciations.push_back(Appreciation{AuthoredBy(e, who), std::get<Appreciated>(e.kind).text});
+    s.appreciations.push_back(
+        Appreciation{AuthoredBy(e, who), std::get<Appreciated>(e.kind).text, withdrawn(e, who)});
   });
   // A member erases only their own reflections.
   std::set<std::pair<log::EntryId, MemberId>> forgotten;

@@ -18,7 +18,9 @@ namespace accord::state {
 // View() is a function of the set of applied events and the freezes, whatever the order of
 // calls: Apply is idempotent and commutative, and Freeze commutes with Apply. Events that do
 // not count (unknown author, dangling reference) are kept, so they count once what they
-// depend on arrives.
+// depend on arrives. A retract withdraws only a need, boundary, appreciation, check-in or
+// space request written by the retract's own member (a space request only while still open
+// at the retract's time); naming anything else it changes nothing.
 class Fold {
  public:
   Fold() = default;
@@ -70,6 +72,7 @@ class Fold {
   std::map<OrderKey, const Event*> space_requests_;
   std::map<log::EntryId, SpaceEntries> spaces_;  // by request id, request may be missing
   std::map<OrderKey, const Event*> appreciations_;
+  std::map<log::EntryId, std::map<OrderKey, const Event*>> retracts_;  // by the id they name
   std::map<OrderKey, const Event*> reflections_;
   std::map<OrderKey, const Event*> forgets_;
   std::map<log::DeviceKey, log::DeviceKey> chains_;  // private chain key -> its device

@@ -1,6 +1,8 @@
 #include "daemon/state/rules.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "daemon/state/due.h"
 
@@ -16,6 +18,28 @@ const Version* FindVersion(const Agreement& a, const log::EntryId& id) {
   for (const Version& v : a.versions)
     if (v.by.id == id) return &v;
   return nullptr;
+}
+
+template <typename Item>
+const Item* FindItem(const std::vector<Item>& items, const log::EntryId& id) {
+  for (const Item& item : items)
+    if (item.by.id == id) return &item;
+  return nullptr;
+}
+
+// The part of MayRetract every kind of item shares.
+Status MayWithdraw(const State& state, const Authored& by,
+                   const std::optional<Withdrawal>& withdrawn, const MemberId& me,
+                   const char* what) {
+  const std::string named = std::string(what) + " " + Short(by.id);
+  if (by.member != me) {
+    const Member* author = state.FindMember(by.member);
+    return MakeError(ErrorCode::kRefused, named + " was written by " +
+                                              (author ? author->name : "another member") +
+                                              "; only its author can withdraw it");
+  }
+  if (withdrawn) return MakeError(ErrorCode::kRefused, named + " is already withdrawn");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -89,6 +113,41 @@ Status MayAcknowledge(const SpaceRequest& request, const MemberId& me) {
     }
   }
   return Status::Ok();
+}
+
+Status MayRetract(const State& state, const log::EntryId& target, const MemberId& me,
+                  int64_t now_ms) {
+  if (const Need* n = FindItem(state.needs, target))
+    return MayWithdraw(state, n->by, n->withdrawn, me, "need");
+  if (const Boundary* b = FindItem(state.boundaries, target))
+    return MayWithdraw(state, b->by, b->withdrawn, me, "boundary");
+  if (const Appreciation* a = FindItem(state.appreciations, target))
+    return MayWithdraw(state, a->by, a->withdrawn, me, "appreciation");
+  if (const CheckIn* c = FindItem(state.check_ins, target))
+    return MayWithdraw(state, c->by, c->withdrawn, me, "check-in");
+  if (const SpaceRequest* r = FindItem(state.space_requests, target)) {
+    ACCORD_RETURN_IF_ERROR(MayWithdraw(state, r->by, r->withdrawn, me, "space request"));
+    if (std::max(now_ms, r->start_ms) >= r->end_ms) {
+      return MakeError(ErrorCode::kRefused, "space request " + Short(target) +
+                                                " has already ended; only an open one can be "
+                                                "withdrawn");
+    }
+    return Status::Ok();
+  }
+  for (const Agreement& a : state.agreements) {
+    if (FindVersion(a, target) != nullptr) {
+      return MakeError(ErrorCode::kRefused,
+                       Short(target) + " is an agreement, which is withdrawn by retiring it: " +
+                           "accord retire " + Short(a.id));
+    }
+  }
+  if (FindItem(state.reflections, target) != nullptr) {
+    return MakeError(ErrorCode::kRefused, Short(target) +
+                                              " is a private reflection; to erase it, use "
+                                              "accord forget " +
+                                              Short(target));
+  }
+  return MakeError(ErrorCode::kNotFound, "nothing to withdraw has id " + Short(target));
 }
 
 Result<log::EntryId> RequestToEnd(const State& state, const MemberId& me, int64_t now_ms) {

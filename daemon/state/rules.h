@@ -45,6 +45,15 @@ Status MayTakeStance(const Version& version, const MemberId& me, bool accept);
 // Acknowledging `request`: kRefused for `me`'s own request and one `me` already acknowledged.
 Status MayAcknowledge(const SpaceRequest& request, const MemberId& me);
 
+// Withdrawing `target` (`retract`): it must be one of `me`'s own needs, boundaries,
+// appreciations, check-ins or space requests, not withdrawn yet, and a space request must
+// still be open at `now_ms` (unix milliseconds), the time the retract will carry: the rule
+// the fold applies to a retract it receives. kNotFound when `target` is none of the state's
+// items; kRefused for another member's item, an agreement or one of its versions, a
+// reflection, a space request that has ended, and an item already withdrawn.
+Status MayRetract(const State& state, const log::EntryId& target, const MemberId& me,
+                  int64_t now_ms);
+
 // The request `back` ends: the newest of `me`'s requests in space at `now_ms` (unix
 // milliseconds). kRefused when `me` is not in a space time.
 Result<log::EntryId> RequestToEnd(const State& state, const MemberId& me, int64_t now_ms);

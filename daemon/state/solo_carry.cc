@@ -63,6 +63,7 @@ struct Remapper {
   void operator()(SpaceEnded& k) const { Remap(k.request, ids); }
   void operator()(CheckedIn& k) const { Remap(k.agreement, ids); }
   void operator()(Appreciated&) const {}
+  void operator()(Retracted& k) const { Remap(k.target, ids); }
   void operator()(Reflected&) const {}
   void operator()(Forgot& k) const { Remap(k.entry, ids); }
 };

@@ -45,8 +45,9 @@ struct CarryPlan {
 Result<CarryPlan> PlanCarry(std::span<const Event> solo, const log::DeviceKey& device,
                             const log::DeviceKey& chain);
 
-// `kind` with every entry reference (agreement, parent version, version, space request) that
-// names a key of `new_ids` replaced by its value. References to anything else are kept.
+// `kind` with every entry reference (agreement, parent version, version, space request,
+// retracted item) that names a key of `new_ids` replaced by its value. References to
+// anything else are kept.
 UserKind RemapReferences(UserKind kind, const std::map<log::EntryId, log::EntryId>& new_ids);
 
 // Writes one step (references already remapped) and returns the new entry's id.

@@ -53,9 +53,18 @@ inline Authored AuthoredBy(const Event& e, const MemberId& member) {
 }
 inline OrderKey KeyOf(const Authored& by) { return OrderKey{by.lamport, by.device, by.id}; }
 
+// An item its own member withdrew (SPEC §6 `retract`): the Retracted entry that counts, and
+// its note. A withdrawn item stays in its list (the history keeps it); active views skip it.
+struct Withdrawal {
+  Authored by;
+  std::string note;
+  friend bool operator==(const Withdrawal&, const Withdrawal&) = default;
+};
+
 struct Need {
   Authored by;
   std::string text;
+  std::optional<Withdrawal> withdrawn;  // the LWW-first retract of it by its own member
   friend bool operator==(const Need&, const Need&) = default;
 };
 
@@ -63,6 +72,7 @@ struct Boundary {
   Authored by;
   std::string text;
   bool during_space = false;
+  std::optional<Withdrawal> withdrawn;  // as Need::withdrawn
   friend bool operator==(const Boundary&, const Boundary&) = default;
 };
 
@@ -117,6 +127,7 @@ struct CheckIn {
   uint32_t feeling = 0;  // 1..5
   std::string note;
   std::optional<log::EntryId> agreement;
+  std::optional<Withdrawal> withdrawn;  // as Need::withdrawn; no longer counts as a review
   friend bool operator==(const CheckIn&, const CheckIn&) = default;
 };
 
@@ -130,16 +141,20 @@ struct SpaceRequest {
   Authored by;
   int64_t start_ms = 0;     // the request's time (its original time, if carried)
   int64_t duration_ms = 0;  // as asked
-  int64_t end_ms = 0;       // start + duration, or the requester's first "back", if earlier
-  std::optional<log::EntryId> ended_by;  // the SpaceBack entry that ended it early
+  int64_t end_ms = 0;  // start + duration, or the requester's first "back" or retract, if earlier
+  std::optional<log::EntryId> ended_by;  // the SpaceBack or Retracted entry that ended it early
   std::string message;
   std::vector<SpaceAck> acks;  // by other members, LWW order
+  // The requester's earliest retract made while the request was still open (after any
+  // "back"); it ended the request at its time. A retract after the end does not count.
+  std::optional<Withdrawal> withdrawn;
   friend bool operator==(const SpaceRequest&, const SpaceRequest&) = default;
 };
 
 struct Appreciation {
   Authored by;
   std::string text;
+  std::optional<Withdrawal> withdrawn;  // as Need::withdrawn
   friend bool operator==(const Appreciation&, const Appreciation&) = default;
 };
 

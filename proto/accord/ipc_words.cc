@@ -107,6 +107,8 @@ std::string_view WordFor(EntryKind kind) {
       return "erased";
     case ENTRY_KIND_DEVICE_REKEYED:
       return "device-rekeyed";
+    case ENTRY_KIND_RETRACT:
+      return "retract";
     case ENTRY_KIND_SEALED:
       return "sealed";
     case ENTRY_KIND_DAMAGED:

@@ -285,5 +285,61 @@ TEST(Render, AWatchLineShowsADeclineNoteSafely) {
       << out;
 }
 
+TEST(Render, WithdrawnNotesLeaveTheListAndAreCounted) {
+  proto::Response r;
+  proto::NoteView* kept = r.mutable_notes()->add_notes();
+  kept->set_id("abcdef0123456789");
+  kept->set_author_name("Alice");
+  kept->set_text("I need a walk after work");
+  proto::NoteView* gone = r.mutable_notes()->add_notes();
+  gone->set_id("0123456789abcdef");
+  gone->set_author_name("Alice");
+  gone->set_text("I need Sunday mornings");
+  gone->mutable_withdrawn()->set_note("we found another way");
+  const std::string out = Render(r);
+  EXPECT_NE(out.find("Alice: I need a walk after work\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Sunday mornings"), std::string::npos) << out;
+  EXPECT_EQ(out.find("(none yet)"), std::string::npos) << out;
+  EXPECT_NE(out.find("(1 withdrawn, kept in the history: accord --json or accord export shows "
+                     "it)\n"),
+            std::string::npos)
+      << out;
+  // Only withdrawn ones: no "(none yet)", which would say nothing was ever written.
+  r.mutable_notes()->mutable_notes()->DeleteSubrange(0, 1);
+  EXPECT_EQ(Render(r),
+            "(1 withdrawn, kept in the history: accord --json or accord export "
+            "shows it)\n");
+  EXPECT_EQ(Render(proto::Response()).find("withdrawn"), std::string::npos);
+}
+
+TEST(Render, WithdrawnCheckInsLeaveTheListAndShowMarksThemWithTheSanitisedNote) {
+  proto::Response r;
+  proto::CheckInView* c = r.mutable_check_ins()->add_check_ins();
+  c->set_id("abcdef0123456789");
+  c->set_author_name("Bob");
+  c->set_feeling(2);
+  c->set_note("rough week");
+  c->mutable_withdrawn()->set_note("sorry\x1b[2J");
+  const std::string list = Render(r);
+  EXPECT_EQ(list.find("rough week"), std::string::npos) << list;
+  EXPECT_NE(list.find("1 withdrawn"), std::string::npos) << list;
+
+  proto::Response show;
+  *show.mutable_show()->mutable_agreement()->add_check_ins() = *c;
+  const std::string out = Render(show);
+  EXPECT_NE(out.find("Bob feeling 2: rough week  (withdrawn: sorry\\x1B[2J)\n"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
+}
+
+TEST(Render, ASafetyNumberIsShownPerPartnerWithTheirNameSanitised) {
+  proto::Response r;
+  proto::SafetyNumberView* v = r.mutable_safety_number()->add_partners();
+  v->set_name("Bob\x1b[31m");
+  v->set_safety_number("12345 67890");
+  EXPECT_EQ(Render(r),
+            "safety number with Bob\\x1B[31m (compare at the kitchen table):\n  12345 67890\n");
+}
+
 }  // namespace
 }  // namespace accord::client

@@ -66,6 +66,34 @@ TEST(Export, AnICalendarChunkNeverEndsBetweenCrAndLf) {
   EXPECT_EQ(joined.substr(joined.size() - 15), "END:VCALENDAR\r\n");
 }
 
+TEST(Export, WithdrawnItemsAreKeptAndShownWithdrawnWithTheirNote) {
+  state::State s = StateWithNeeds(2, "I need");
+  state::Withdrawal w;
+  w.by.id[0] = 0xee;
+  w.by.member = s.members[0].id;
+  w.by.time_ms = kNow + 60'000;
+  w.note = "we found another way";
+  s.needs[1].withdrawn = w;
+  state::CheckIn c;
+  c.by.id[0] = 0xcc;
+  c.by.member = s.members[0].id;
+  c.feeling = 2;
+  c.withdrawn = w;
+  s.check_ins.push_back(c);
+  nlohmann::json j =
+      nlohmann::json::parse(ExportAll(ExportFormat::kJson, s, s.members[0].id, kNow));
+  ASSERT_EQ(j["needs"].size(), 2u);
+  EXPECT_FALSE(j["needs"][0].contains("withdrawn"));
+  EXPECT_EQ(j["needs"][1]["withdrawn"]["note"], "we found another way");
+  EXPECT_EQ(j["needs"][1]["withdrawn"]["time_ms"], std::to_string(kNow + 60'000));
+  EXPECT_EQ(j["needs"][1]["withdrawn"]["id"].get<std::string>().substr(0, 2), "ee");
+  EXPECT_EQ(j["check_ins"][0]["withdrawn"]["note"], "we found another way");
+  const std::string md = ExportAll(ExportFormat::kMarkdown, s, s.members[0].id, kNow);
+  EXPECT_NE(md.find("- Zoë: I need 0\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("- Zoë: I need 1 _(withdrawn "), std::string::npos) << md;
+  EXPECT_NE(md.find(": we found another way)_\n"), std::string::npos) << md;
+}
+
 TEST(Export, TheDocumentIsASnapshotOfTheStateItWasMadeFrom) {
   state::State s = StateWithNeeds(3, "I need");
   ExportDocument doc(ExportFormat::kJson, s, s.members[0].id, kNow);

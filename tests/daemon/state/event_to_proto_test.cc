@@ -100,27 +100,29 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
     case 10:
       return Appreciated{Text(true)};
     case 11:
+      return Retracted{Key(), Text(false)};
+    case 12:
       return Reflected{Text(true), MaybeKey()};
-    case 12: {
+    case 13: {
       const auto binding =
           *rc::gen::container<std::vector<uint8_t>>(64, rc::gen::arbitrary<uint8_t>());
       return PrivateChainStarted{Key(), Bytes(binding.begin(), binding.end())};
     }
-    case 13:
-      return Forgot{Key()};
     case 14:
+      return Forgot{Key()};
+    case 15:
       return MemberCreated{author, Text(true, 20), Key(), Text(false, 20)};
-    case 15: {
+    case 16: {
       const log::DeviceKey device = Key();
       return MemberAdded{device, Text(true, 20), device, Key(), Text(false, 20)};
     }
-    case 16:
-      return DeviceAdded{Key(), Key(), Text(false, 20)};
     case 17:
-      return MemberLeft{Key()};
+      return DeviceAdded{Key(), Key(), Text(false, 20)};
     case 18:
+      return MemberLeft{Key()};
+    case 19:
       return DeviceRemoved{Key()};
-    case 19: {
+    case 20: {
       EpochStarted e;
       e.epoch = *rc::gen::inRange<uint64_t>(1, 1000);
       const size_t n = *rc::gen::inRange<size_t>(1, 8);
@@ -225,6 +227,7 @@ TEST(ScopeOf, IsSharedPrivateOrControlPerKind) {
       {SpaceEnded{id}, log::Scope::kShared},
       {CheckedIn{1, "", std::nullopt}, log::Scope::kShared},
       {Appreciated{"a"}, log::Scope::kShared},
+      {Retracted{id, ""}, log::Scope::kShared},
       {Reflected{"r"}, log::Scope::kPrivate},
       {PrivateChainStarted{key, Bytes(64, 1)}, log::Scope::kPrivate},
       {Forgot{id}, log::Scope::kPrivate},

@@ -219,6 +219,13 @@ proto::Body AppreciationBody(std::string text) {
   return b;
 }
 
+proto::Body RetractBody(const log::EntryId& target, std::string note) {
+  proto::Body b;
+  b.mutable_retract()->set_target_id(AsString(target));
+  b.mutable_retract()->set_note(std::move(note));
+  return b;
+}
+
 proto::Body ReflectionBody(std::string text) {
   proto::Body b;
   b.mutable_reflection()->set_text(std::move(text));

@@ -77,6 +77,7 @@ proto::Body SpaceRequestBody(int64_t duration_s, std::string message = "");
 proto::Body SpaceAckBody(const log::EntryId& request, std::string note = "");
 proto::Body SpaceBackBody(const log::EntryId& request);
 proto::Body AppreciationBody(std::string text);
+proto::Body RetractBody(const log::EntryId& target, std::string note = "");
 proto::Body ReflectionBody(std::string text);
 proto::Body ScheduledProposalBody(std::string text);  // "tue 19:00-21:00" in Europe/Berlin
 

@@ -13,7 +13,7 @@ constexpr int64_t kStartMs = 1'700'000'000'000;  // ms, November 2023
 constexpr int64_t kWeekS = 7 * 24 * 3600;        // s
 constexpr size_t kMaxMembers = 4;
 constexpr size_t kMaxDevicesPerMember = 3;
-constexpr uint32_t kOps = 20;  // distinct actions; see Sim::Step
+constexpr uint32_t kOps = 21;  // distinct actions; see Sim::Step
 
 struct SimDevice {
   log::DeviceKey key{};
@@ -208,6 +208,14 @@ class Sim {
         Write(d, args.Pick(2) == 0 ? AppreciationBody(Text("thanks"))
                                    : ReflectionBody(Text("private")));
         return true;
+      case 19: {
+        // Mostly one's own item, as the client allows; now and then anything known (another
+        // member's entry, an agreement, a reflection, a retract), as a hostile device might.
+        const auto known = Known(d, [](const Event& e) { return e.scope != log::Scope::kControl; });
+        if (known.empty()) return true;
+        Write(d, RetractBody(events_[known[args.Pick(known.size())]].id, Text("withdrawn")));
+        return true;
+      }
       default:
         return Membership(d, args);
     }

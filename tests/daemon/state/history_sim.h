@@ -12,8 +12,8 @@
 namespace accord::state::testing {
 
 // Every choice is one action (sync, need, proposal, counter, accept, decline, retire,
-// check-in, space ask/ack/back, appreciation, reflection, membership change), its low bits
-// selecting the kind and the rest its arguments. Devices only refer to entries they have
+// check-in, space ask/ack/back, appreciation, reflection, retract, membership change), its
+// low bits selecting the kind and the rest its arguments. Devices only refer to entries they have
 // seen. Returns every entry written, in writing order.
 std::vector<Event> SimulateHistory(const std::vector<uint32_t>& choices);
 

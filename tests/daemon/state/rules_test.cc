@@ -13,8 +13,8 @@ namespace {
 
 using namespace testing;  // NOLINT: the body factories read best unqualified
 
-constexpr int64_t kStart = 1'700'000'000'000;  // ms
-constexpr int64_t kMinute = 60'000;            // ms
+constexpr int64_t kRulesStart = 1'700'000'000'000;  // ms
+constexpr int64_t kRulesMinute = 60'000;            // ms
 
 std::string Short(const log::EntryId& id) { return ToHex(id).substr(0, 8); }
 
@@ -199,7 +199,7 @@ TEST(MayTakeStance, RefusesTheStanceOneAlreadyHoldsButAllowsChangingIt) {
 
 TEST(MayAcknowledge, RefusesOnesOwnSpaceRequest) {
   Pact pact;
-  pact.Write(pact.alice, SpaceRequestBody(3600), kStart);
+  pact.Write(pact.alice, SpaceRequestBody(3600), kRulesStart);
   const State state = pact.fold.View();
   const Status s = MayAcknowledge(state.space_requests[0], pact.alice);
   ASSERT_FALSE(s.ok());
@@ -210,8 +210,8 @@ TEST(MayAcknowledge, RefusesOnesOwnSpaceRequest) {
 
 TEST(MayAcknowledge, RefusesASecondAcknowledgement) {
   Pact pact;
-  const Event ask = pact.Write(pact.alice, SpaceRequestBody(3600), kStart);
-  pact.Write(pact.bob, SpaceAckBody(ask.id), kStart + kMinute);
+  const Event ask = pact.Write(pact.alice, SpaceRequestBody(3600), kRulesStart);
+  pact.Write(pact.bob, SpaceAckBody(ask.id), kRulesStart + kRulesMinute);
   const Status s = MayAcknowledge(pact.fold.View().space_requests[0], pact.bob);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), ErrorCode::kRefused);
@@ -220,19 +220,20 @@ TEST(MayAcknowledge, RefusesASecondAcknowledgement) {
 
 TEST(RequestToEnd, IsTheNewestOwnRequestInSpaceNow) {
   Pact pact;
-  pact.Write(pact.alice, SpaceRequestBody(3600), kStart);
-  const Event newer = pact.Write(pact.alice, SpaceRequestBody(3600), kStart + kMinute);
-  pact.Write(pact.bob, SpaceRequestBody(3600), kStart + 2 * kMinute);
-  Result<log::EntryId> end = RequestToEnd(pact.fold.View(), pact.alice, kStart + 3 * kMinute);
+  pact.Write(pact.alice, SpaceRequestBody(3600), kRulesStart);
+  const Event newer = pact.Write(pact.alice, SpaceRequestBody(3600), kRulesStart + kRulesMinute);
+  pact.Write(pact.bob, SpaceRequestBody(3600), kRulesStart + 2 * kRulesMinute);
+  Result<log::EntryId> end =
+      RequestToEnd(pact.fold.View(), pact.alice, kRulesStart + 3 * kRulesMinute);
   ASSERT_TRUE(end.ok());
   EXPECT_EQ(*end, newer.id);
 }
 
 TEST(RequestToEnd, RefusesWhenNotInSpace) {
   Pact pact;
-  pact.Write(pact.bob, SpaceRequestBody(3600), kStart);             // someone else's
-  pact.Write(pact.alice, SpaceRequestBody(60), kStart - 3600'000);  // over
-  Result<log::EntryId> end = RequestToEnd(pact.fold.View(), pact.alice, kStart + kMinute);
+  pact.Write(pact.bob, SpaceRequestBody(3600), kRulesStart);             // someone else's
+  pact.Write(pact.alice, SpaceRequestBody(60), kRulesStart - 3600'000);  // over
+  Result<log::EntryId> end = RequestToEnd(pact.fold.View(), pact.alice, kRulesStart + kRulesMinute);
   ASSERT_FALSE(end.ok());
   EXPECT_EQ(end.code(), ErrorCode::kRefused);
   EXPECT_EQ(end.error().message, "you are not in a space time now");
