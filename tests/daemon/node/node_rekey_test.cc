@@ -1,6 +1,8 @@
 // Re-keying after a fork (daemon/node/node_rekey.cc), stopped at every durable step as a crash
 // would stop it (daemon/node/rekey_steps.h), and states a crash cannot leave but a person
 // can: at the next open the re-key is finished or dropped, never half-used.
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -25,6 +27,15 @@ fs::path RekeyNextFile(const InstancePaths& p) { return p.key_file.native() + ".
 
 fs::path RekeyReplacedFile(const InstancePaths& p, const log::DeviceKey& old) {
   return p.key_file.native() + ".replaced-" + ToHex(old).substr(0, 16);
+}
+
+void RekeyRunSql(const fs::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(h);
 }
 
 log::DeviceKey KeyInFile(const fs::path& file) {
@@ -242,6 +253,35 @@ TEST_F(NodeRekey, ACrashBeforeTheCarryCommitsCarriesOnceAtTheNextOpen) {
   }
   NoCrash();
   EXPECT_EQ(ExpectRekeyedOnce(), rekeyed->new_device);
+}
+
+// Regression: Open went on with the node that had folded the rolled-back copies, so it showed
+// them and its first write failed ("does not extend its feed").
+TEST_F(NodeRekey, AnOpenWhoseCarryFailedShowsAndWritesOnlyWhatTheStoreHolds) {
+  ASSERT_TRUE(Rekey().ok());
+  // The second copy (the new feed's seq 3) cannot be stored, as a full disk would refuse it.
+  RekeyRunSql(home_.database,
+              "CREATE TRIGGER fail_second_copy BEFORE INSERT ON entries WHEN NEW.seq = 3 "
+              "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  std::unique_ptr<Node> node = OpenOk(home_);  // a failed carry never keeps it down
+  ASSERT_NE(node, nullptr);
+  RekeyRunSql(home_.database, "DROP TRIGGER fail_second_copy;");
+  const log::DeviceKey fresh = node->device_key();
+  ExpectFeedIsContiguous(*node, fresh, 1);  // rolled back
+  // The rolled-back copies are neither shown nor built on.
+  EXPECT_EQ(CountNeeds(*node, "I need 42"), 0u);
+  EXPECT_EQ(node->State().needs.size(), 2u);
+  Result<log::EntryId> write = node->Write(Need(99));
+  ASSERT_TRUE(write.ok()) << write.error().message;
+  ExpectFeedIsContiguous(*node, fresh, 2);
+  node.reset();
+  // The next open carries them, after that write, once.
+  std::unique_ptr<Node> again = OpenOk(home_);
+  ASSERT_NE(again, nullptr);
+  ExpectFeedIsContiguous(*again, fresh, 4);
+  EXPECT_EQ(CountNeeds(*again, "I need 42"), 1u);
+  EXPECT_EQ(CountNeeds(*again, "I need 43"), 1u);
+  EXPECT_EQ(CountNeeds(*again, "I need 99"), 1u);
 }
 
 TEST_F(NodeRekey, ALeftOverTemporaryNextKeyFileDoesNotStopAReKey) {
