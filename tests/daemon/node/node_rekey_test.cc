@@ -38,13 +38,13 @@ void RekeyRunSql(const fs::path& db, const std::string& sql) {
   sqlite3_close(h);
 }
 
-log::DeviceKey KeyInFile(const fs::path& file) {
+log::DeviceKey RekeyKeyInFile(const fs::path& file) {
   Result<crypto::DeviceIdentity> id = crypto::ReadKeyFile(file);
   EXPECT_TRUE(id.ok()) << file << ": " << (id.ok() ? "" : id.error().message);
   return id.ok() ? id->signing.public_key() : log::DeviceKey{};
 }
 
-size_t CountNeeds(Node& node, const std::string& text) {
+size_t RekeyCountNeeds(Node& node, const std::string& text) {
   const std::vector<state::Need>& needs = node.State().needs;
   return std::count_if(needs.begin(), needs.end(),
                        [&](const state::Need& n) { return n.text == text; });
@@ -104,7 +104,7 @@ class NodeRekey : public NodeFixture {
     ASSERT_NE(node, nullptr);
     EXPECT_EQ(node->device_key(), old_);
     EXPECT_EQ(RecordedKey(*node), old_);
-    EXPECT_EQ(KeyInFile(home_.key_file), old_);
+    EXPECT_EQ(RekeyKeyInFile(home_.key_file), old_);
     EXPECT_FALSE(PathExists(RekeyNextFile(home_)));
     EXPECT_FALSE(PathExists(RekeyReplacedFile(home_, old_)));
     EXPECT_EQ(node->Frozen().at(old_), kRekeyForkSeq);
@@ -122,15 +122,15 @@ class NodeRekey : public NodeFixture {
     const log::DeviceKey fresh = node->device_key();
     EXPECT_NE(fresh, old_);
     EXPECT_EQ(RecordedKey(*node), fresh);
-    EXPECT_EQ(KeyInFile(home_.key_file), fresh);
-    EXPECT_EQ(KeyInFile(RekeyReplacedFile(home_, old_)), old_);
+    EXPECT_EQ(RekeyKeyInFile(home_.key_file), fresh);
+    EXPECT_EQ(RekeyKeyInFile(RekeyReplacedFile(home_, old_)), old_);
     EXPECT_FALSE(PathExists(RekeyNextFile(home_)));
     EXPECT_EQ(node->Frozen().size(), 1u);
     EXPECT_EQ(node->Frozen().at(old_), kRekeyForkSeq);
     EXPECT_EQ(node->store().Head(old_).seq, kRekeyOldHeadSeq);
     ExpectFeedIsContiguous(*node, fresh, 3);
-    EXPECT_EQ(CountNeeds(*node, "I need 42"), 1u);
-    EXPECT_EQ(CountNeeds(*node, "I need 43"), 1u);
+    EXPECT_EQ(RekeyCountNeeds(*node, "I need 42"), 1u);
+    EXPECT_EQ(RekeyCountNeeds(*node, "I need 43"), 1u);
     EXPECT_EQ(node->State().needs.size(), 4u);  // 0 and 1 before the fork, 42 and 43
     EXPECT_EQ(node->member(), old_);            // the same member
     Result<log::EntryId> write = node->Write(Need(99));
@@ -142,13 +142,13 @@ class NodeRekey : public NodeFixture {
     if (again == nullptr) return fresh;
     EXPECT_EQ(again->device_key(), fresh);
     ExpectFeedIsContiguous(*again, fresh, 4);
-    EXPECT_EQ(CountNeeds(*again, "I need 42"), 1u);
+    EXPECT_EQ(RekeyCountNeeds(*again, "I need 42"), 1u);
     again.reset();
     // A second --rekey has nothing to re-key and changes nothing.
     Result<Node::Rekeyed> second = Rekey();
     EXPECT_EQ(second.code(), ErrorCode::kRefused);
     EXPECT_FALSE(PathExists(RekeyNextFile(home_)));
-    EXPECT_EQ(KeyInFile(home_.key_file), fresh);
+    EXPECT_EQ(RekeyKeyInFile(home_.key_file), fresh);
     return fresh;
   }
 
@@ -186,7 +186,7 @@ TEST_F(NodeRekey, ACrashAfterTheNextKeyFileIsDroppedAtOpenAndTheReKeyRunsAgain) 
   ASSERT_EQ(crashed.error().message, kRekeyCrashMessage);
   // On disk: device.key (old), device.key.next (a key the store never recorded).
   ASSERT_TRUE(PathExists(RekeyNextFile(home_)));
-  const log::DeviceKey unused = KeyInFile(RekeyNextFile(home_));
+  const log::DeviceKey unused = RekeyKeyInFile(RekeyNextFile(home_));
   NoCrash();
   ExpectStillTheOldKey();
   Result<Node::Rekeyed> rekeyed = Rekey();
@@ -199,8 +199,8 @@ TEST_F(NodeRekey, ACrashAfterTheStoreTookTheNewKeyIsFinishedAtOpen) {
   CrashAfter(RekeyStep::kStoreCommitted);
   ASSERT_EQ(Rekey().error().message, kRekeyCrashMessage);
   // On disk: device.key (old), device.key.next (new), the store's key the new one.
-  const log::DeviceKey fresh = KeyInFile(RekeyNextFile(home_));
-  ASSERT_EQ(KeyInFile(home_.key_file), old_);
+  const log::DeviceKey fresh = RekeyKeyInFile(RekeyNextFile(home_));
+  ASSERT_EQ(RekeyKeyInFile(home_.key_file), old_);
   NoCrash();
   EXPECT_EQ(ExpectRekeyedOnce(), fresh);
 }
@@ -210,8 +210,8 @@ TEST_F(NodeRekey, ACrashBetweenTheTwoRenamesIsFinishedAtOpen) {
   ASSERT_EQ(Rekey().error().message, kRekeyCrashMessage);
   // On disk: no device.key, device.key.replaced-OLD, device.key.next (new, the store's).
   ASSERT_FALSE(PathExists(home_.key_file));
-  ASSERT_EQ(KeyInFile(RekeyReplacedFile(home_, old_)), old_);
-  const log::DeviceKey fresh = KeyInFile(RekeyNextFile(home_));
+  ASSERT_EQ(RekeyKeyInFile(RekeyReplacedFile(home_, old_)), old_);
+  const log::DeviceKey fresh = RekeyKeyInFile(RekeyNextFile(home_));
   NoCrash();
   EXPECT_EQ(ExpectRekeyedOnce(), fresh);
 }
@@ -219,7 +219,7 @@ TEST_F(NodeRekey, ACrashBetweenTheTwoRenamesIsFinishedAtOpen) {
 TEST_F(NodeRekey, ACrashAfterTheSwapBeforeTheFirstOpenCarriesAtOpen) {
   CrashAfter(RekeyStep::kKeySwapped);
   ASSERT_EQ(Rekey().error().message, kRekeyCrashMessage);
-  const log::DeviceKey fresh = KeyInFile(home_.key_file);
+  const log::DeviceKey fresh = RekeyKeyInFile(home_.key_file);
   ASSERT_NE(fresh, old_);
   NoCrash();
   EXPECT_EQ(ExpectRekeyedOnce(), fresh);
@@ -228,7 +228,7 @@ TEST_F(NodeRekey, ACrashAfterTheSwapBeforeTheFirstOpenCarriesAtOpen) {
 TEST_F(NodeRekey, ACrashWhileFinishingAnInterruptedReKeyIsFinishedAtTheNextOpen) {
   CrashAfter(RekeyStep::kStoreCommitted);
   ASSERT_EQ(Rekey().error().message, kRekeyCrashMessage);
-  const log::DeviceKey fresh = KeyInFile(RekeyNextFile(home_));
+  const log::DeviceKey fresh = RekeyKeyInFile(RekeyNextFile(home_));
   // The open that finishes it crashes between its two renames, then after them.
   CrashAfter(RekeyStep::kOldKeyMovedAside);
   Result<std::unique_ptr<Node>> first = Open(home_);
@@ -237,7 +237,7 @@ TEST_F(NodeRekey, ACrashWhileFinishingAnInterruptedReKeyIsFinishedAtTheNextOpen)
   CrashAfter(RekeyStep::kKeySwapped);
   Result<std::unique_ptr<Node>> second = Open(home_);
   ASSERT_FALSE(second.ok());
-  ASSERT_EQ(KeyInFile(home_.key_file), fresh);
+  ASSERT_EQ(RekeyKeyInFile(home_.key_file), fresh);
   NoCrash();
   EXPECT_EQ(ExpectRekeyedOnce(), fresh);
 }
@@ -269,7 +269,7 @@ TEST_F(NodeRekey, AnOpenWhoseCarryFailedShowsAndWritesOnlyWhatTheStoreHolds) {
   const log::DeviceKey fresh = node->device_key();
   ExpectFeedIsContiguous(*node, fresh, 1);  // rolled back
   // The rolled-back copies are neither shown nor built on.
-  EXPECT_EQ(CountNeeds(*node, "I need 42"), 0u);
+  EXPECT_EQ(RekeyCountNeeds(*node, "I need 42"), 0u);
   EXPECT_EQ(node->State().needs.size(), 2u);
   Result<log::EntryId> write = node->Write(Need(99));
   ASSERT_TRUE(write.ok()) << write.error().message;
@@ -279,9 +279,9 @@ TEST_F(NodeRekey, AnOpenWhoseCarryFailedShowsAndWritesOnlyWhatTheStoreHolds) {
   std::unique_ptr<Node> again = OpenOk(home_);
   ASSERT_NE(again, nullptr);
   ExpectFeedIsContiguous(*again, fresh, 4);
-  EXPECT_EQ(CountNeeds(*again, "I need 42"), 1u);
-  EXPECT_EQ(CountNeeds(*again, "I need 43"), 1u);
-  EXPECT_EQ(CountNeeds(*again, "I need 99"), 1u);
+  EXPECT_EQ(RekeyCountNeeds(*again, "I need 42"), 1u);
+  EXPECT_EQ(RekeyCountNeeds(*again, "I need 43"), 1u);
+  EXPECT_EQ(RekeyCountNeeds(*again, "I need 99"), 1u);
 }
 
 TEST_F(NodeRekey, ALeftOverTemporaryNextKeyFileDoesNotStopAReKey) {
@@ -309,7 +309,7 @@ TEST_F(NodeRekey, ALostNextKeyFileAfterTheStoreTookItIsRefusedNotReplaced) {
   EXPECT_NE(node.error().message.find("is not this store's key"), std::string::npos)
       << node.error().message;
   EXPECT_NE(node.error().message.find("--start-over"), std::string::npos);
-  EXPECT_EQ(KeyInFile(home_.key_file), old_);
+  EXPECT_EQ(RekeyKeyInFile(home_.key_file), old_);
 }
 
 }  // namespace
