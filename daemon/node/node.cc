@@ -96,6 +96,21 @@ Node::Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store
     : paths_(paths), clock_(clock), store_(std::move(store)) {}
 
 Result<std::unique_ptr<Node>> Node::Open(const InstancePaths& paths, const Clock& clock) {
+  Result<std::unique_ptr<Node>> node = OpenFromStore(paths, clock);
+  if (!node.ok() || !(*node)->has_identity()) return node;
+  // Not a reason to stay down: all or nothing, and tried again at every start until done.
+  if (Status carried = (*node)->CarryForkedEntries(); !carried.ok()) {
+    LogWarning("re-key: the forked feed's own entries could not be written again yet (" +
+               carried.error().message + "); trying again at the next start");
+    // The store rolled the copies back, but this node folded them and its authors advanced
+    // past them: go on from the store as it is.
+    node->reset();
+    return OpenFromStore(paths, clock);
+  }
+  return node;
+}
+
+Result<std::unique_ptr<Node>> Node::OpenFromStore(const InstancePaths& paths, const Clock& clock) {
   Result<std::unique_ptr<store::Store>> s = store::Store::Open(paths.database);
   if (!s.ok()) return s.error();
   ACCORD_RETURN_IF_ERROR(FinishInterruptedRekey(paths, **s));
@@ -107,11 +122,6 @@ Result<std::unique_ptr<Node>> Node::Open(const InstancePaths& paths, const Clock
     ACCORD_RETURN_IF_ERROR(node->CheckIdentityAgainstStore());
     ACCORD_RETURN_IF_ERROR(node->FinishInit());
     ACCORD_RETURN_IF_ERROR(node->MoveFormatOneReflections());
-    // Not a reason to stay down: all or nothing, and tried again at every start until done.
-    if (Status carried = node->CarryForkedEntries(); !carried.ok()) {
-      LogWarning("re-key: the forked feed's own entries could not be written again yet (" +
-                 carried.error().message + "); trying again at the next start");
-    }
   } else {
     ACCORD_RETURN_IF_ERROR(node->CheckNoIdentityIsMissing());
   }

@@ -312,6 +312,9 @@ class Node {
 
  private:
   Node(const InstancePaths& paths, const Clock& clock, std::unique_ptr<store::Store> store);
+  // Open without the re-key's carry (CarryForkedEntries), which Open then tries.
+  static Result<std::unique_ptr<Node>> OpenFromStore(const InstancePaths& paths,
+                                                     const Clock& clock);
   Status LoadIdentity();
   // Completes a re-key a crash interrupted, or drops one that never reached the store.
   static Status FinishInterruptedRekey(const InstancePaths& paths, store::Store& store);

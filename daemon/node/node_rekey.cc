@@ -17,6 +17,7 @@
 // new key's feed, with their original times and references, in one transaction.
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "crypto/key_file.h"
@@ -25,6 +26,7 @@
 #include "daemon/node/dir_sync.h"
 #include "daemon/node/node.h"
 #include "daemon/node/node_keys.h"
+#include "daemon/node/rekey_steps.h"
 #include "daemon/state/event_from_proto.h"
 #include "daemon/state/solo_carry.h"
 
@@ -39,6 +41,13 @@ namespace {
 // Set with the new key's first entry, cleared with the carried copies: the old device key.
 constexpr std::string_view kMetaRekeyCarry = "rekey_carry_from";
 constexpr size_t kReadChunk = 256;  // entries of a frozen feed read at a time
+
+std::function<Status(RekeyStep)>& StepHook() {
+  static std::function<Status(RekeyStep)> hook;  // set by tests only (rekey_steps.h)
+  return hook;
+}
+
+Status Reached(RekeyStep step) { return StepHook() ? StepHook()(step) : Status::Ok(); }
 
 std::string Short(ByteView key) { return ToHex(key).substr(0, 8); }
 
@@ -62,11 +71,17 @@ Status Rename(const fs::path& from, const fs::path& to) {
 Status SwapInNextKeyFile(const InstancePaths& paths, const std::optional<log::DeviceKey>& old) {
   if (old && PathExists(paths.key_file))
     ACCORD_RETURN_IF_ERROR(Rename(paths.key_file, ReplacedKeyFile(paths, *old)));
+  ACCORD_RETURN_IF_ERROR(Reached(RekeyStep::kOldKeyMovedAside));
   ACCORD_RETURN_IF_ERROR(Rename(NextKeyFile(paths), paths.key_file));
-  return SyncDir(paths.key_dir);
+  ACCORD_RETURN_IF_ERROR(SyncDir(paths.key_dir));
+  return Reached(RekeyStep::kKeySwapped);
 }
 
 }  // namespace
+
+void SetRekeyStepHookForTesting(std::function<Status(RekeyStep)> hook) {
+  StepHook() = std::move(hook);
+}
 
 Status Node::FinishInterruptedRekey(const InstancePaths& paths, store::Store& store) {
   const fs::path next_path = NextKeyFile(paths);
@@ -129,6 +144,7 @@ Result<Node::Rekeyed> Node::Rekey() {
 
   // (1) A `.next` left over here was removed by FinishInterruptedRekey at Open.
   ACCORD_RETURN_IF_ERROR(crypto::WriteKeyFile(NextKeyFile(paths_), next));
+  ACCORD_RETURN_IF_ERROR(Reached(RekeyStep::kNextKeyWritten));
   // (2)
   log::Author author(next.signing, pact_, log::FeedHead{});
   Result<log::AuthoredEntry> entry =
@@ -141,6 +157,7 @@ Result<Node::Rekeyed> Node::Rekey() {
     ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaRekeyCarry, old));
     return store_->SetMeta(kMetaDeviceKey, fresh);
   }));
+  ACCORD_RETURN_IF_ERROR(Reached(RekeyStep::kStoreCommitted));
   // (3)
   ACCORD_RETURN_IF_ERROR(SwapInNextKeyFile(paths_, old));
   return Rekeyed{old, fresh, forked->second};
@@ -192,6 +209,7 @@ Status Node::CarryForkedEntries() {
           return Write(kind, original_time_ms);
         });
     if (!carried.ok()) return carried.error();
+    ACCORD_RETURN_IF_ERROR(Reached(RekeyStep::kCarryWritten));
     return store_->SetMeta(kMetaRekeyCarry, Bytes());
   }));
   if (!plan->steps.empty()) {
