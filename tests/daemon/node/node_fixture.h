@@ -4,6 +4,7 @@
 #define ACCORD_TESTS_DAEMON_NODE_NODE_FIXTURE_H_
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <memory>
@@ -82,6 +83,17 @@ class NodeFixture : public ::testing::Test {
   testing::TempDir dir_;
   FixedClock clock_;
 };
+
+// Runs SQL on the database beside the node's own connection (a second connection, as any
+// other process could), for injecting a failure the store cannot tell from a real one.
+inline void RunSql(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(h);
+}
 
 }  // namespace accord::daemon
 

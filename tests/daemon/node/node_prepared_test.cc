@@ -1,7 +1,6 @@
 // Joining with a prepared log (daemon/node/node_prepared.cc): the joiner's solo entries are
 // carried into the pact with their times and references, durably and all at once; a failure
 // half way changes nothing; what cannot be carried is refused before anything changes.
-#include <sqlite3.h>
 
 #include <algorithm>
 
@@ -23,17 +22,6 @@ class HandClock final : public Clock {
  private:
   int64_t now_ms_ = kStartMs;
 };
-
-// Runs SQL on the database beside the node's own connection (a second connection, as any
-// other process could), for injecting a failure the store cannot tell from a real one.
-void RunSql(const std::filesystem::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(h);
-}
 
 class NodePreparedTest : public NodeFixture {
  protected:

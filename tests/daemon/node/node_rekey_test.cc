@@ -1,7 +1,6 @@
 // Re-keying after a fork (daemon/node/node_rekey.cc), stopped at every durable step as a crash
 // would stop it (daemon/node/rekey_steps.h), and states a crash cannot leave but a person
 // can: at the next open the re-key is finished or dropped, never half-used.
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -27,15 +26,6 @@ fs::path RekeyNextFile(const InstancePaths& p) { return p.key_file.native() + ".
 
 fs::path RekeyReplacedFile(const InstancePaths& p, const log::DeviceKey& old) {
   return p.key_file.native() + ".replaced-" + ToHex(old).substr(0, 16);
-}
-
-void RekeyRunSql(const fs::path& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
-  char* err = nullptr;
-  EXPECT_EQ(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(h);
 }
 
 log::DeviceKey RekeyKeyInFile(const fs::path& file) {
@@ -260,12 +250,12 @@ TEST_F(NodeRekey, ACrashBeforeTheCarryCommitsCarriesOnceAtTheNextOpen) {
 TEST_F(NodeRekey, AnOpenWhoseCarryFailedShowsAndWritesOnlyWhatTheStoreHolds) {
   ASSERT_TRUE(Rekey().ok());
   // The second copy (the new feed's seq 3) cannot be stored, as a full disk would refuse it.
-  RekeyRunSql(home_.database,
-              "CREATE TRIGGER fail_second_copy BEFORE INSERT ON entries WHEN NEW.seq = 3 "
-              "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  RunSql(home_.database,
+         "CREATE TRIGGER fail_second_copy BEFORE INSERT ON entries WHEN NEW.seq = 3 "
+         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
   std::unique_ptr<Node> node = OpenOk(home_);  // a failed carry never keeps it down
   ASSERT_NE(node, nullptr);
-  RekeyRunSql(home_.database, "DROP TRIGGER fail_second_copy;");
+  RunSql(home_.database, "DROP TRIGGER fail_second_copy;");
   const log::DeviceKey fresh = node->device_key();
   ExpectFeedIsContiguous(*node, fresh, 1);  // rolled back
   // The rolled-back copies are neither shown nor built on.
