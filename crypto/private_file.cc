@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -213,6 +214,31 @@ Status WriteNewPrivateFile(const fs::path& path, ByteView data) {
   if (Status s = RenameNoReplace(tmp, path); !s.ok()) return fail(s.error());
   // The new name is durable only once the directory is synced.
   return SyncDir(dir);
+}
+
+Result<size_t> RemoveInterruptedWrites(const fs::path& path) {
+  const fs::path dir = DirOf(path);
+  const std::string prefix = "." + path.filename().string() + ".tmp-";
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec == std::errc::no_such_file_or_directory) return size_t{0};
+  if (ec) return IoError("cannot list", dir, ec.value());
+  size_t removed = 0;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) return IoError("cannot list", dir, ec.value());
+    const std::string name = it->path().filename().string();
+    if (name.size() != prefix.size() + 16 || !name.starts_with(prefix)) continue;
+    if (!std::all_of(name.begin() + prefix.size(), name.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); })) {
+      continue;
+    }
+    struct stat st;
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (::unlink(it->path().c_str()) != 0) return IoError("cannot remove", it->path(), errno);
+    ++removed;
+  }
+  if (removed > 0) ACCORD_RETURN_IF_ERROR(SyncDir(dir));
+  return removed;
 }
 
 Result<size_t> ReadPrivateFile(const fs::path& path, std::span<uint8_t> out) {

@@ -24,6 +24,12 @@ Status EnsurePrivateDir(const std::filesystem::path& dir);
 // temp file is removed on failure. The directory is prepared with EnsurePrivateDir.
 Status WriteNewPrivateFile(const std::filesystem::path& path, ByteView data);
 
+// Removes what a WriteNewPrivateFile of `path` interrupted by a crash left behind: its
+// temporary files (`.NAME.tmp-` and 16 hex digits, regular files) in the same directory,
+// which may hold a secret. Returns how many were removed. For start-up, when no write of
+// `path` can be under way.
+Result<size_t> RemoveInterruptedWrites(const std::filesystem::path& path);
+
 // Reads the whole file into `out` and returns its size. Refuses (kInsecureFile) a symlink,
 // a non-regular file, another owner, any group/other mode bit, or a directory failing
 // EnsurePrivateDir's checks; the opened descriptor is checked again (TOCTOU). kNotFound if

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "crypto/key_file.h"
+#include "crypto/private_file.h"
 #include "daemon/log/rekey.h"
 #include "daemon/logging.h"
 #include "daemon/node/dir_sync.h"
@@ -85,6 +86,15 @@ void SetRekeyStepHookForTesting(std::function<Status(RekeyStep)> hook) {
 
 Status Node::FinishInterruptedRekey(const InstancePaths& paths, store::Store& store) {
   const fs::path next_path = NextKeyFile(paths);
+  // A crash inside a key file's write leaves its temporary copy, a secret no one uses.
+  for (const fs::path& key : {paths.key_file, next_path}) {
+    Result<size_t> removed = crypto::RemoveInterruptedWrites(key);
+    if (!removed.ok()) return removed.error();
+    if (*removed > 0) {
+      LogWarning("removed " + std::to_string(*removed) + " temporary copies of " + key.native() +
+                 " left by an interrupted write");
+    }
+  }
   if (!PathExists(next_path)) return Status::Ok();
   Result<crypto::DeviceIdentity> next = crypto::ReadKeyFile(next_path);
   if (!next.ok()) return next.error();

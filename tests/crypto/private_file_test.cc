@@ -132,5 +132,32 @@ TEST(PrivateFile, RelativePathUsesTheCurrentDirectory) {
   EXPECT_EQ(*n, 1u);
 }
 
+TEST(PrivateFile, RemoveInterruptedWritesRemovesOnlyThatFilesTemporaries) {
+  accord::testing::TempDir tmp;
+  const fs::path key = tmp.path() / "keys" / "device.key";
+  ASSERT_TRUE(WriteNewPrivateFile(key, Bytes{1, 2, 3}).ok());
+  const fs::path dir = key.parent_path();
+  auto touch = [&](const std::string& name) { std::ofstream(dir / name) << "secret"; };
+  touch(".device.key.tmp-0011223344556677");       // a crash's leftover: removed
+  touch(".device.key.tmp-8899aabbccddeeff");       // another: removed
+  touch(".device.key.tmp-not-hex-at-all!");        // not the writer's name: kept
+  touch(".device.key.next.tmp-0011223344556677");  // another file's: kept
+  touch("device.key.tmp-0011223344556677");        // no leading dot: kept
+  fs::create_symlink(dir / "device.key", dir / ".device.key.tmp-1111111111111111");  // kept
+
+  Result<size_t> removed = RemoveInterruptedWrites(key);
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_EQ(*removed, 2u);
+  EXPECT_FALSE(fs::exists(dir / ".device.key.tmp-0011223344556677"));
+  EXPECT_FALSE(fs::exists(dir / ".device.key.tmp-8899aabbccddeeff"));
+  EXPECT_TRUE(fs::exists(dir / ".device.key.tmp-not-hex-at-all!"));
+  EXPECT_TRUE(fs::exists(dir / ".device.key.next.tmp-0011223344556677"));
+  EXPECT_TRUE(fs::exists(dir / "device.key.tmp-0011223344556677"));
+  EXPECT_TRUE(fs::is_symlink(dir / ".device.key.tmp-1111111111111111"));
+  EXPECT_TRUE(fs::exists(key));  // the file itself is never touched
+  EXPECT_EQ(*RemoveInterruptedWrites(key), 0u);
+  EXPECT_EQ(*RemoveInterruptedWrites(tmp.path() / "absent" / "device.key"), 0u);
+}
+
 }  // namespace
 }  // namespace accord::crypto

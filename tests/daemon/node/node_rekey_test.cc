@@ -284,6 +284,8 @@ TEST_F(NodeRekey, ALeftOverTemporaryNextKeyFileDoesNotStopAReKey) {
   Result<Node::Rekeyed> rekeyed = Rekey();
   ASSERT_TRUE(rekeyed.ok()) << rekeyed.error().message;
   EXPECT_EQ(ExpectRekeyedOnce(), rekeyed->new_device);
+  // The open before the re-key removed the secret the interrupted write left.
+  EXPECT_FALSE(fs::exists(tmp));
 }
 
 TEST_F(NodeRekey, ALostNextKeyFileAfterTheStoreTookItIsRefusedNotReplaced) {
