@@ -132,6 +132,16 @@ Result<Node::Rekeyed> Node::Rekey() {
                      "this device has no identity yet; there is no key to "
                      "re-key (run accord init)");
   }
+  // The last re-key's carry names its old key; a second re-key would lose that name, and
+  // with it what the first key wrote after its fork.
+  Result<std::optional<Bytes>> carrying = store_->GetMeta(kMetaRekeyCarry);
+  if (!carrying.ok()) return carrying.error();
+  if (*carrying && !(*carrying)->empty()) {
+    return MakeError(ErrorCode::kRefused,
+                     "the last re-key has not finished writing again what the old key wrote "
+                     "after its fork (accordd's log says why: often a full disk); fix that and "
+                     "start accordd once without --rekey, then re-key again if it is needed");
+  }
   auto forked = store_->FrozenAuthors().find(device_key_);
   if (forked == store_->FrozenAuthors().end()) {
     return MakeError(ErrorCode::kRefused,

@@ -274,6 +274,24 @@ TEST_F(NodeRekey, AnOpenWhoseCarryFailedShowsAndWritesOnlyWhatTheStoreHolds) {
   EXPECT_EQ(RekeyCountNeeds(*again, "I need 99"), 1u);
 }
 
+TEST_F(NodeRekey, AReKeyWhileTheLastOnesCarryIsUnfinishedIsRefused) {
+  ASSERT_TRUE(Rekey().ok());
+  RunSql(home_.database,
+         "CREATE TRIGGER fail_second_copy BEFORE INSERT ON entries WHEN NEW.seq = 3 "
+         "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  Result<Node::Rekeyed> again = Rekey();  // its open cannot carry either
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.code(), ErrorCode::kRefused);
+  EXPECT_NE(again.error().message.find("has not finished"), std::string::npos)
+      << again.error().message;
+  RunSql(home_.database, "DROP TRIGGER fail_second_copy;");
+  // Nothing was lost by the refusal: the next open carries what the old key wrote, once.
+  std::unique_ptr<Node> node = OpenOk(home_);
+  ASSERT_NE(node, nullptr);
+  EXPECT_EQ(RekeyCountNeeds(*node, "I need 42"), 1u);
+  EXPECT_EQ(RekeyCountNeeds(*node, "I need 43"), 1u);
+}
+
 TEST_F(NodeRekey, ALeftOverTemporaryNextKeyFileDoesNotStopAReKey) {
   // A crash inside step 1, before the temporary file was renamed to device.key.next.
   const fs::path tmp = home_.key_dir / ".device.key.next.tmp-0011223344556677";
