@@ -8,13 +8,11 @@
 #include "base/text.h"
 #include "daemon/export/export.h"
 #include "daemon/ipc/doctor.h"
-#include "daemon/ipc/event_summary.h"
 #include "daemon/ipc/log_stream.h"
 #include "daemon/ipc/resolve.h"
 #include "daemon/ipc/views.h"
 #include "daemon/logging.h"
 #include "daemon/net/peer_manager.h"
-#include "daemon/pairing/code.h"
 #include "daemon/state/due.h"
 
 namespace accord::daemon {
@@ -23,12 +21,6 @@ namespace {
 
 constexpr size_t kMaxTextBytes = 4000;          // bytes per user text; entries must fit one frame
 constexpr size_t kExportChunkBytes = 1u << 20;  // bytes of export content per response frame
-
-std::string Hostname() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof(buf) - 1) != 0) return "";
-  return buf;
-}
 
 // Gentle guidance, never blocking (SPEC §6).
 std::string IStatementHint(const std::string& text) {
@@ -64,32 +56,14 @@ bool NeedsIdentity(proto::Request::CommandCase command) {
 
 }  // namespace
 
+std::string Handlers::Hostname() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof(buf) - 1) != 0) return "";
+  return buf;
+}
+
 Handlers::Handlers(Node& node, PeerManager* peers) : node_(node), peers_(peers) {
-  node_.AddEventListener([this](const state::Event& e) { OnEvent(e); });
-  if (peers_) {
-    peers_->AddPeerListener([this](const proto::PeerEvent& p) {
-      if (p.state() != proto::PEER_STATE_CONNECTED) catch_up_.OnDisconnected(p.device_key());
-      proto::Response out;
-      proto::Event* e = out.mutable_event();
-      e->set_time_ms(node_.NowMs());
-      *e->mutable_peer() = p;
-      e->set_summary(p.name() + "'s device " + p.device_key().substr(0, 8) +
-                     (p.state() == proto::PEER_STATE_CONNECTED ? " connected" : " disconnected") +
-                     (p.address().empty() ? "" : " (" + p.address() + ")") +
-                     (p.reason().empty() ? "" : ": " + p.reason()));
-      SendToWatchers(out);
-    });
-    peers_->AddProgressListener([this](const proto::SyncProgress& p) {
-      std::optional<proto::Event> line = catch_up_.OnProgress(p, node_.NowMs());
-      if (!line) return;
-      proto::Response out;
-      *out.mutable_event() = std::move(*line);
-      SendToWatchers(out);
-    });
-  }
-  node_.AddChangeListener([this](const Node::ChangeNotice& n) {
-    if (n.kind == Node::ChangeNotice::Kind::kIntegrity) OnIntegrity(n.integrity);
-  });
+  ListenForWatchers();
 }
 
 void Handlers::Handle(const proto::Request& q, const std::shared_ptr<IpcSession>& session) {
@@ -218,58 +192,6 @@ Result<proto::Response> Handlers::Init(const proto::InitRequest& r) {
   proto::Response out;
   out.mutable_init()->set_member_id(ToHex(*me));
   out.mutable_init()->set_device_key(ToHex(node_.device_key()));
-  return out;
-}
-
-Result<proto::Response> Handlers::Status() {
-  const state::State& s = node_.State();
-  const int64_t now = node_.NowMs();
-  ViewBuilder v(s, node_.member(), now);
-  proto::Response out;
-  auto* st = out.mutable_status();
-  for (const state::Member& m : s.members) *st->add_members() = v.Member(m);
-  if (peers_) {
-    for (const std::string& address : peers_->ListenAddresses()) st->add_listen_addresses(address);
-    if (st->listen_addresses_size() > 0) st->set_listen_address(st->listen_addresses(0));
-    for (proto::PeerView& p : peers_->Peers()) *st->add_peers() = std::move(p);
-  }
-  for (const state::Agreement& a : s.agreements)
-    if (v.WaitsForMe(a)) *st->add_waiting_for_me() = v.Agreement(a, false);
-  const state::MemberId me = node_.member();
-  for (const state::SpaceRequest& r : state::InSpaceNow(s, now)) {
-    *st->add_in_space() = v.Space(r);
-    const bool acked = std::any_of(r.acks.begin(), r.acks.end(),
-                                   [&](const state::SpaceAck& a) { return a.by.member == me; });
-    if (r.by.member != me && !acked) *st->add_to_acknowledge() = v.Space(r);
-  }
-  for (const state::DueItem& d : state::Due(s, now)) {
-    auto* due = st->add_due();
-    due->set_agreement_id(ToHex(d.agreement));
-    const state::Agreement* a = s.FindAgreement(d.agreement);
-    if (a && !a->versions.empty()) due->set_text(v.Agreement(*a, false).active().text());
-    due->set_due_since_ms(d.due_ms);
-  }
-  for (const auto& [author, seq] : node_.Frozen()) {
-    auto* f = st->add_forks();
-    f->set_author(ToHex(author));
-    f->set_seq(seq);
-  }
-  st->set_state_digest(ToHex(node_.Digest()));
-  st->set_entries(node_.EntryCount());
-  st->set_device_key(ToHex(node_.device_key()));
-  for (const auto& [id, d] : node_.Damaged()) {
-    proto::DamageView* view = st->add_damaged();
-    view->set_id(ToHex(id));
-    view->set_author(ToHex(d.author));
-    view->set_seq(d.seq);
-    view->set_damage(DamageView(d.damage));
-  }
-  st->set_repaired(node_.repaired_count());
-  if (std::optional<Error> blocked = node_.WriteBlocked()) {
-    st->set_writes_refused(blocked->message);
-  } else if (std::optional<Error> left = node_.LeftError()) {
-    st->set_writes_refused(left->message);
-  }
   return out;
 }
 
@@ -402,105 +324,6 @@ void Handlers::Export(const proto::ExportRequest& r, const std::shared_ptr<IpcSe
     out.mutable_export_()->set_more(!finished);
     return out;
   });
-}
-
-void Handlers::OnEvent(const state::Event& event) {
-  // A large catch-up is shown by its progress lines; this device's own writes always show.
-  if (catch_up_.quiet() && event.author != node_.device_key()) return;
-  proto::Response out;
-  *out.mutable_event() = SummarizeEvent(event, node_.Members());
-  SendToWatchers(out);
-}
-
-void Handlers::OnIntegrity(const Node::IntegrityNotice& notice) {
-  proto::Response out;
-  *out.mutable_event() = SummarizeIntegrity(notice, node_.NowMs());
-  SendToWatchers(out);
-}
-
-void Handlers::SendToWatchers(const proto::Response& out) {
-  watchers_.erase(std::remove_if(watchers_.begin(), watchers_.end(),
-                                 [](const std::weak_ptr<IpcSession>& w) {
-                                   auto s = w.lock();
-                                   return !s || !s->is_open();
-                                 }),
-                  watchers_.end());
-  for (const auto& w : watchers_)
-    if (auto s = w.lock()) s->Send(out);
-}
-
-Result<proto::Response> Handlers::Peers() {
-  proto::Response out;
-  out.mutable_peers();
-  if (peers_) {
-    for (proto::PeerView& p : peers_->Peers()) *out.mutable_peers()->add_peers() = std::move(p);
-  }
-  return out;
-}
-
-void Handlers::Invite(const proto::InviteRequest& r, const std::shared_ptr<IpcSession>& session) {
-  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
-  if (r.timeout_s() < 0 || r.timeout_s() > 24 * 3600) {
-    return session->SendError(ErrorCode::kInvalidArgument, "--timeout must be at most 24h");
-  }
-  Invitations::InviteNotify notify;
-  if (!r.no_wait()) {
-    std::weak_ptr<IpcSession> weak = session;
-    PeerManager* peers = peers_;
-    notify = [weak, peers](const proto::InviteUpdate& update) {
-      auto s = weak.lock();
-      if (!s || !s->is_open()) {
-        peers->invitations().Detach();
-        return;
-      }
-      proto::Response out;
-      *out.mutable_invite() = update;
-      s->Send(out);
-    };
-  }
-  Result<proto::InviteUpdate> opened = peers_->invitations().Open(
-      r.no_wait(), std::chrono::seconds(r.timeout_s()), r.share_history(), r.device(), notify);
-  if (!opened.ok()) return session->SendError(opened.code(), opened.error().message);
-  proto::Response out;
-  *out.mutable_invite() = *opened;
-  for (const std::string& address : peers_->ListenAddresses())
-    out.mutable_invite()->add_addresses(address);
-  session->Send(out);
-}
-
-void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSession>& session) {
-  // What can be checked here is, before an identity is made for the join.
-  if (!peers_) return session->SendError(ErrorCode::kUnavailable, "networking is off");
-  if (Result<pairing::PairingCode> code = pairing::ParseCode(r.code()); !code.ok()) {
-    return session->SendError(code.code(), code.error().message);
-  }
-  Joins::JoinAs as{r.name(), false};
-  if (!node_.has_identity()) {
-    // A fresh machine: the identity is made here. A new person must say their name; for
-    // another device of a member the name only names the device, and the host name will do
-    // (the member's name comes from the pact).
-    proto::InitRequest init;
-    init.set_name(r.name());
-    if (r.name().empty()) {
-      std::string host = Hostname();
-      init.set_name(CheckName(host).ok() ? host : "new device");
-      as.name = init.name();
-      as.person_needs_name = true;
-    }
-    Result<proto::Response> made = Init(init);
-    if (!made.ok()) return session->SendError(made.code(), made.error().message);
-  }
-  std::weak_ptr<IpcSession> weak = session;
-  peers_->joins().Join(r.code(), r.peer(), std::move(as),
-                       [weak](Result<proto::JoinResponse> result) {
-                         auto s = weak.lock();
-                         if (!s) return;
-                         if (!result.ok())
-                           return s->SendError(result.code(), result.error().message);
-                         proto::Response out;
-                         *out.mutable_join() = *result;
-                         s->Send(out);
-                       });
 }
 
 }  // namespace accord::daemon

@@ -26,6 +26,8 @@ class Handlers final : public Dispatcher {
 
  private:
   static void Reply(const std::shared_ptr<IpcSession>& session, Result<proto::Response> answer);
+  // This machine's name: the default name of a device (init, join without --name).
+  static std::string Hostname();
   Result<proto::Response> Init(const proto::InitRequest& r);
   Result<proto::Response> Status();
   // Needs, boundaries, appreciations and reflections: `what` names the text in errors; needs
@@ -58,6 +60,8 @@ class Handlers final : public Dispatcher {
   Result<proto::Response> SafetyNumbers();
 
   Result<proto::Response> Written(Result<log::EntryId> id, const std::string& text);
+  // watch_handlers.cc: the event stream.
+  void ListenForWatchers();
   void OnEvent(const state::Event& event);
   void OnIntegrity(const Node::IntegrityNotice& notice);
   void SendToWatchers(const proto::Response& out);

@@ -112,8 +112,15 @@ TEST_F(PartnerNotesTest, BobsAcknowledgementNoteIsShownToAliceInSpaceAndExports)
   const std::string prefix = id.substr(0, 8);
   ASSERT_TRUE(WaitFor([&] { return Json(*bob_, {"space"})["space"]["in_space"].size() == 1; }))
       << bob_->daemon->Log();
+  // Until Bob acknowledges it, Bob's status asks him to, in words first; never Alice's own.
+  nlohmann::json waiting = Json(*bob_, {"status"})["status"]["to_acknowledge"];
+  ASSERT_EQ(waiting.size(), 1u) << waiting.dump();
+  EXPECT_EQ(waiting[0]["id"], id);
+  EXPECT_NE(Ok(*bob_, {"status"}).find("accord ack " + prefix), std::string::npos);
+  EXPECT_TRUE(Json(*alice_, {"status"})["status"]["to_acknowledge"].empty());
   const std::string note = "enjoy it, I'll cook tonight";
   Ok(*bob_, {"ack", prefix, "--note", note});
+  EXPECT_TRUE(Json(*bob_, {"status"})["status"]["to_acknowledge"].empty());
   ASSERT_TRUE(WaitFor([&] {
     nlohmann::json s = Json(*alice_, {"space"})["space"]["in_space"];
     return s.size() == 1 && s[0].contains("acks") && s[0]["acks"].size() == 1;
