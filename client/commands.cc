@@ -116,7 +116,7 @@ std::vector<CommandRow> MakeTable() {
         return r;
       });
   row(
-      "join", "CODE [--peer HOST:PORT] [--name NAME]",
+      "join", "CODE [--peer HOST:PORT] [--name NAME] [--yes]",
       "join your partner's pact with the code they gave you, or become another device of yours "
       "with a code from accord invite --device (found on the home network, or at --peer)",
       [](CLI::App& c, Args& a) {
@@ -127,6 +127,8 @@ std::vector<CommandRow> MakeTable() {
         c.add_option("--name", a.name,
                      "your name as your partner will see it, or for a device code this device's "
                      "name (creates this device's identity if accord init has not run)");
+        c.add_flag("--yes", a.yes,
+                   "join without asking what the code does (asked only on a terminal)");
       },
       [](const Args& a) -> Result<Request> {
         Request r;

@@ -41,7 +41,7 @@ struct Args {
   bool pending = false;
   bool active = false;
   bool all = false;
-  bool yes = false;  // `leave`: no question asked
+  bool yes = false;  // `leave`, `join`: no question asked
 };
 
 struct CommandRow {

@@ -241,12 +241,15 @@ int Run(int argc, char** argv) {
     if (Status s = AskCheckIn(*client, *request->mutable_check_in(), std::cin, std::cout); !s.ok())
       return Fail(s.code(), s.error().message);
   }
+  if (request->has_join() && !args.yes && !json && isatty(STDIN_FILENO) == 1)
+    request->mutable_join()->set_ask(true);
   if (Status s = client->Send(*request); !s.ok()) return Fail(s.code(), s.error().message);
   if (request->has_export_()) return ReceiveExport(*client, std::move(export_file), json);
 
   proto::Response joined_log;  // `log` arrives in chunks; one document is printed
-  const bool streaming =
-      request->has_watch() || (request->has_invite() && !request->invite().no_wait());
+  const bool streaming = request->has_watch() ||
+                         (request->has_invite() && !request->invite().no_wait()) ||
+                         (request->has_join() && request->join().ask());
   do {
     Result<proto::Response> response = client->Receive();
     if (!response.ok()) return Fail(response.code(), response.error().message);
@@ -268,6 +271,12 @@ int Run(int argc, char** argv) {
             u.message());
       }
     }
+    if (response->has_join_consent()) {
+      if (Status s = AnswerJoinConsent(*client, response->join_consent(), std::cin, std::cout);
+          !s.ok())
+        return Fail(s.code(), s.error().message);
+      continue;
+    }
     if (response->has_log()) {
       const bool more = response->log().more();
       joined_log.mutable_log()->MergeFrom(response->log());
@@ -284,6 +293,7 @@ int Run(int argc, char** argv) {
     if (response->has_log() && response->log().failed() > 0) return LogDamage(response->log());
     if (response->has_doctor()) return DoctorExit(response->doctor());
     if (response->has_invite() && response->invite().state() == proto::INVITE_STATE_PAIRED) break;
+    if (response->has_join()) break;
   } while (streaming || (joined_log.has_log() && joined_log.log().more()));
   return 0;
 }

@@ -77,6 +77,23 @@ Status ConfirmLeave(IpcClient& client, std::istream& in, std::ostream& out) {
   return Status::Ok();
 }
 
+Status AnswerJoinConsent(IpcClient& client, const proto::JoinConsentUpdate& update,
+                         std::istream& in, std::ostream& out) {
+  const std::string name = TerminalSafe(update.partner_name());
+  out << TerminalSafe(update.message())
+      << "\nsafety number: " << TerminalSafe(update.safety_number()) << " (the same as on " << name
+      << "'s screen?)\n"
+      << (update.device() ? "Become another device of " + name + "? [y/N] "
+                          : "Join " + name + "'s pact? [y/N] ")
+      << std::flush;
+  std::string line;
+  const bool yes = std::getline(in, line) && (line == "y" || line == "Y" || line == "yes");
+  proto::Request answer;
+  answer.set_protocol(kIpcProtocolVersion);
+  answer.mutable_join_consent()->set_accept(yes);
+  return client.Send(answer);
+}
+
 Status AskCheckIn(IpcClient& client, proto::CheckInRequest& check_in, std::istream& in,
                   std::ostream& out) {
   proto::Request due;

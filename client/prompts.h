@@ -1,5 +1,6 @@
-// The questions the client asks on a terminal before it sends a request (SPEC §6): leaving
-// the pact, and a check-in without flags. Each asks the daemon what it needs to ask well.
+// The questions the client asks on a terminal (SPEC §6): before it sends a request, leaving
+// the pact and a check-in without flags; during a join, what the code does. Each asks the daemon
+// what it needs to ask well.
 #ifndef ACCORD_CLIENT_PROMPTS_H_
 #define ACCORD_CLIENT_PROMPTS_H_
 
@@ -20,6 +21,12 @@ Status ConfirmLeave(IpcClient& client, std::istream& in, std::ostream& out);
 // answer is not one it offered, or input ends.
 Status AskCheckIn(IpcClient& client, proto::CheckInRequest& check_in, std::istream& in,
                   std::ostream& out);
+
+// `join` on a terminal without --yes: says what the inviter's signed record says the code
+// does ("join NAME's pact" / "become another device of NAME") with the safety number, asks,
+// and sends the answer (a JoinConsentRequest). The join's result is the daemon's next message.
+Status AnswerJoinConsent(IpcClient& client, const proto::JoinConsentUpdate& update,
+                         std::istream& in, std::ostream& out);
 
 }  // namespace accord::client
 

@@ -214,6 +214,9 @@ void RenderExportChunk(std::string_view content, std::ostream& out) {
 void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
   using R = proto::Response;
   switch (r.result_case()) {
+    case R::kJoinConsent:  // answered by the client's prompt; shown as it is if rendered
+      out << TerminalSafe(r.join_consent().message()) << "\n";
+      break;
     case R::kInit:
       out << "created your identity; device key " << Short(r.init().device_key()) << "\n";
       break;

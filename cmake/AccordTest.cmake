@@ -1,7 +1,10 @@
-# accord_add_test(NAME LABEL SOURCES... [LIBS ...])
+# accord_add_test(NAME LABEL SOURCES... [LIBS ...] [DEFINES ...])
 # One line per test binary; the label (unit, integration, fault) lets `ctest -L unit` run fast.
 function(accord_add_test name label)
-  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;DEFINES" ${ARGN})
+  if(ACCORD_TEST_LABELS AND NOT label IN_LIST ACCORD_TEST_LABELS)
+    return()
+  endif()
   add_executable(${name} ${T_SOURCES})
   # Test sources share heavy headers (gtest, asio, protobuf); compiling them in batches
   # instantiates those templates once per batch instead of once per file, which roughly
@@ -14,7 +17,7 @@ function(accord_add_test name label)
   # compile time at -O2 (the Debug/sanitizer build keeps -g for its reports).
   target_compile_options(${name} PRIVATE $<$<CONFIG:RelWithDebInfo>:-g1>)
   target_link_libraries(${name} PRIVATE ${T_LIBS} accord_test_support GTest::gtest)
-  target_compile_definitions(${name} PRIVATE
+  target_compile_definitions(${name} PRIVATE ${T_DEFINES}
     ACCORD_VECTORS_DIR="${PROJECT_SOURCE_DIR}/../shared/vectors"
     ACCORD_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures")
   add_test(NAME ${name} COMMAND ${name})

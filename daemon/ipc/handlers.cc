@@ -103,6 +103,12 @@ void Handlers::Handle(const proto::Request& q, const std::shared_ptr<IpcSession>
       if (!s.ok()) session->SendError(s.code(), s.error().message);
       return;  // the answer arrives as the next update of the invitation's stream
     }
+    case R::kJoinConsent: {
+      accord::Status s = peers_ ? peers_->joins().Consent(q.join_consent().accept())
+                                : accord::Status(MakeError(ErrorCode::kNotFound, "no join"));
+      if (!s.ok()) session->SendError(s.code(), s.error().message);
+      return;  // the join's result arrives on the connection that asked
+    }
     // One request, one response.
     case R::kInit:
       return Reply(session, Init(q.init()));

@@ -44,7 +44,7 @@ void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSessio
   if (Result<pairing::PairingCode> code = pairing::ParseCode(r.code()); !code.ok()) {
     return session->SendError(code.code(), code.error().message);
   }
-  Joins::JoinAs as{r.name(), false};
+  Joins::JoinAs as{r.name(), false, nullptr};
   if (!node_.has_identity()) {
     // A fresh machine: the identity is made here. A new person must say their name; for
     // another device of a member the name only names the device, and the host name will do
@@ -61,6 +61,15 @@ void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSessio
     if (!made.ok()) return session->SendError(made.code(), made.error().message);
   }
   std::weak_ptr<IpcSession> weak = session;
+  if (r.ask()) {
+    as.ask = [weak](const proto::JoinConsentUpdate& update) {
+      auto s = weak.lock();
+      if (!s) return;  // nobody to answer: the wait ends as a no
+      proto::Response out;
+      *out.mutable_join_consent() = update;
+      s->Send(out);
+    };
+  }
   peers_->joins().Join(r.code(), r.peer(), std::move(as),
                        [weak](Result<proto::JoinResponse> result) {
                          auto s = weak.lock();

@@ -190,7 +190,10 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   bool first = true;
   while (true) {
     // The joiner sends its hello with the connection's first byte: no reason to wait long.
-    socket->ArmDeadline(first ? kFirstByteTimeout : kPairingStepTimeout);
+    // The joiner acknowledges the bundle once its human said yes to what the code does.
+    socket->ArmDeadline(first                    ? kFirstByteTimeout
+                        : machine.awaiting_ack() ? kConsentTimeout + kPairingStepTimeout
+                                                 : kPairingStepTimeout);
     first = false;
     if (!co_await socket->ReadFrame(message, 1) || !*alive || invitation_.get() != inv) {
       if (*alive && invitation_.get() == inv) {

@@ -24,6 +24,40 @@ void Joins::Join(const std::string& code, const std::string& address, JoinAs as,
   Start(*parsed, *hp, std::move(as), std::move(done));
 }
 
+Status Joins::Consent(bool accept) {
+  if (!asking_ || asking_->answer) return MakeError(ErrorCode::kNotFound, "no join is asking");
+  asking_->answer = accept;
+  asking_->signal.cancel();
+  return Status::Ok();
+}
+
+asio::awaitable<bool> Joins::AskJoiner(const pairing::PairingJoiner& machine, const JoinAs& as) {
+  auto alive = alive_;
+  if (asking_ && !asking_->answer) {  // an older join still asking: its wait ends as a no
+    asking_->answer = false;
+    asking_->signal.cancel();
+  }
+  auto question = std::make_shared<Question>(io_);
+  asking_ = question;
+  const pairing::DeviceRecord& inviter = machine.inviter();
+  const bool device = inviter.kind == pairing::InviteKind::kDevice;
+  proto::JoinConsentUpdate update;
+  update.set_partner_name(inviter.name);
+  update.set_device(device);
+  update.set_message(device ? "This code makes this machine another device of " + inviter.name +
+                                  ": it will hold " + inviter.name +
+                                  "'s keys, history and private reflections."
+                            : "This code lets you join " + inviter.name + "'s pact.");
+  update.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
+  as.ask(update);
+  question->signal.expires_after(kConsentTimeout);
+  std::error_code ec;
+  co_await question->signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (!*alive) co_return false;
+  if (asking_ == question) asking_.reset();
+  co_return question->answer.value_or(false);
+}
+
 void Joins::FindInviter(pairing::PairingCode code, JoinAs as, JoinDone done) {
   if (!discovery_.enabled()) {
     return done(MakeError(ErrorCode::kInvalidArgument,
@@ -87,6 +121,7 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
   if (listen_port_ != 0) machine.AdvertiseListenPort(listen_port_);
   SendAll(*socket, machine.Start());
   Bytes message;
+  bool asked = false;
   while (!machine.done()) {
     // The inviter may wait for a human's yes: allow for it after the handshake.
     socket->ArmDeadline(kConsentTimeout + kPairingStepTimeout);
@@ -105,15 +140,28 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
                                               ? "your partner declined; nothing was shared"
                                               : "pairing failed: " + out.error().message);
     }
-    SendAll(*socket, *out);
-    if (as.person_needs_name && machine.inviter_verified() &&
-        machine.inviter().kind == pairing::InviteKind::kPerson) {
-      socket->Close();  // before the bundle: nothing of the pact is taken
-      co_return fail(ErrorCode::kInvalidArgument,
-                     "this code invites you into " + machine.inviter().name +
-                         "'s pact as a new person: ask for a new code and give your name "
-                         "with accord join CODE --name NAME");
+    // Once the inviter's record is verified, nothing more is sent (the bundle's ack, which
+    // makes the inviter record this device) and nothing taken until these checks pass.
+    if (machine.inviter_verified() && !asked) {
+      asked = true;
+      if (as.person_needs_name && machine.inviter().kind == pairing::InviteKind::kPerson) {
+        socket->Close();
+        co_return fail(ErrorCode::kInvalidArgument,
+                       "this code invites you into " + machine.inviter().name +
+                           "'s pact as a new person: ask for a new code and give your name "
+                           "with accord join CODE --name NAME");
+      }
+      if (as.ask) {
+        socket->ArmDeadline(kConsentTimeout + kPairingStepTimeout);
+        const bool yes = co_await AskJoiner(machine, as);
+        if (!*alive) co_return;
+        if (!yes) {
+          socket->Close();
+          co_return fail(ErrorCode::kRefused, "you declined; nothing was shared");
+        }
+      }
     }
+    SendAll(*socket, *out);
   }
   socket->CloseAfterWrites();
   const pairing::PactBundle& bundle = machine.bundle();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "accord/ipc.pb.h"
@@ -16,6 +17,7 @@
 #include "daemon/net/discovery.h"
 #include "daemon/node/node.h"
 #include "daemon/pairing/code.h"
+#include "daemon/pairing/pairing.h"
 
 namespace accord::daemon {
 
@@ -32,9 +34,13 @@ class Joins {
   // Who this device pairs as. `name` (empty: this device's member name) is a person's name
   // for a person invitation and names this device for a device invitation; with
   // `person_needs_name` (the name is only a default) a person invitation is refused.
+  // `ask` (null: typing the code is the consent) is called once the inviter's signed record
+  // says what the code does, before anything of this device is sent; the join then waits
+  // (kConsentTimeout) for Consent().
   struct JoinAs {
     std::string name;
     bool person_needs_name = false;
+    std::function<void(const proto::JoinConsentUpdate&)> ask;
   };
 
   // Joins the pact of the inviter at `address` (empty: the one whose pairing beacon carries
@@ -47,11 +53,25 @@ class Joins {
   void Join(const std::string& code, const std::string& address, JoinDone done) {
     Join(code, address, JoinAs{}, std::move(done));
   }
+  // The human's answer to the JoinConsentUpdate of the join that is asking. kNotFound if none.
+  Status Consent(bool accept);
 
  private:
   void FindInviter(pairing::PairingCode code, JoinAs as, JoinDone done);
   void Start(pairing::PairingCode code, HostPort address, JoinAs as, JoinDone done);
   asio::awaitable<void> Run(pairing::PairingCode code, HostPort address, JoinAs as, JoinDone done);
+  // Asks through `as.ask` what the verified inviter's record says and waits for the answer;
+  // false on no, on no answer in kConsentTimeout, or when another Consent() took the question.
+  asio::awaitable<bool> AskJoiner(const pairing::PairingJoiner& machine, const JoinAs& as);
+
+  // The join waiting for its human's yes (at most one: a second asking join replaces it, and
+  // the first one's wait ends as a no).
+  struct Question {
+    explicit Question(asio::io_context& io) : signal(io) {}
+    std::optional<bool> answer;
+    asio::steady_timer signal;  // cancelled when `answer` is set
+  };
+  std::shared_ptr<Question> asking_;
 
   asio::io_context& io_;
   Node& node_;

@@ -113,6 +113,9 @@ class PairingInviter {
 
   // The joiner's record is verified; a human must say yes (Consent) or no (Decline).
   bool awaiting_consent() const { return phase_ == Phase::kAwaitConsent; }
+  // The bundle is sent; the joiner acknowledges it once its own human said yes to what the
+  // code does (that may take minutes).
+  bool awaiting_ack() const { return phase_ == Phase::kAwaitAck; }
   const DeviceRecord& joiner() const { return joiner_; }  // filled once awaiting_consent()
   // Sends the bundle. kRefused unless awaiting_consent(); kInvalidArgument (and no change)
   // if the bundle fails CheckBundle or is not of this invitation's kind.
