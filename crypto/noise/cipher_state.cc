@@ -34,9 +34,15 @@ Result<Bytes> CipherState::EncryptWithAd(ByteView ad, ByteView plaintext) {
   MakeNonce(nonce_, nonce);
   Bytes out(plaintext.size() + kTagLen);
   unsigned long long out_len = 0;
-  crypto_aead_chacha20poly1305_ietf_encrypt(out.data(), &out_len, plaintext.data(),
-                                            plaintext.size(), ad.data(), ad.size(), nullptr, nonce,
-                                            key_->data());
+  // Fails only above crypto_aead_chacha20poly1305_ietf_MESSAGEBYTES_MAX (~256 GiB), far beyond
+  // kMaxMessageLen; a failure is a library fault, and sending `out` then would leak zeros or
+  // plaintext under a tag that does not exist.
+  if (crypto_aead_chacha20poly1305_ietf_encrypt(out.data(), &out_len, plaintext.data(),
+                                                plaintext.size(), ad.data(), ad.size(), nullptr,
+                                                nonce, key_->data()) != 0 ||
+      out_len != out.size()) {
+    internal::Fatal("crypto_aead_chacha20poly1305_ietf_encrypt");
+  }
   ++nonce_;
   return out;
 }
