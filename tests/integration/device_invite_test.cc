@@ -10,17 +10,6 @@ namespace {
 
 class DeviceInviteTest : public PactTest {
  protected:
-  // A daemon on a machine where `init` never ran.
-  Person& StartFresh(const std::string& name) {
-    auto p = std::make_unique<Person>();
-    p->name = name;
-    p->daemon = std::make_unique<Daemon>(dir_.path() / name,
-                                         std::vector<std::string>{"--listen", "127.0.0.1:0"});
-    EXPECT_TRUE(p->daemon->Start()) << p->daemon->Log();
-    people_.push_back(std::move(p));
-    return *people_.back();
-  }
-
   static nlohmann::json Array(const nlohmann::json& j, const char* a, const char* b) {
     if (!j.contains(a) || !j[a].contains(b)) return nlohmann::json::array();
     return j[a][b];

@@ -10,16 +10,6 @@ namespace {
 
 class JoinConsentTest : public PactTest {
  protected:
-  Person& StartMachine(const std::string& name) {
-    auto p = std::make_unique<Person>();
-    p->name = name;
-    p->daemon = std::make_unique<Daemon>(dir_.path() / name,
-                                         std::vector<std::string>{"--listen", "127.0.0.1:0"});
-    EXPECT_TRUE(p->daemon->Start()) << p->daemon->Log();
-    people_.push_back(std::move(p));
-    return *people_.back();
-  }
-
   std::string DeviceCode(Person& inviter) {
     return Json(inviter, {"invite", "--device", "--no-wait"})["invite"]["code"];
   }
@@ -43,7 +33,7 @@ class JoinConsentTest : public PactTest {
 
 TEST_F(JoinConsentTest, ADeviceCodeAsksToBecomeAnotherDeviceOfItsMember) {
   Person& alice = Start("alice");
-  Person& laptop = StartMachine("laptop");
+  Person& laptop = StartFresh("laptop");
   TerminalRun run = JoinOnTerminal(laptop, DeviceCode(alice), alice.address, "y",
                                    "Become another device of alice? [y/N] ");
   EXPECT_EQ(run.answered, 1u) << run.output;
@@ -60,7 +50,7 @@ TEST_F(JoinConsentTest, ADeviceCodeAsksToBecomeAnotherDeviceOfItsMember) {
 
 TEST_F(JoinConsentTest, ANoTakesNothingAndTheInviterRecordsNoDevice) {
   Person& alice = Start("alice");
-  Person& laptop = StartMachine("laptop");
+  Person& laptop = StartFresh("laptop");
   TerminalRun run = JoinOnTerminal(laptop, DeviceCode(alice), alice.address, "n",
                                    "Become another device of alice? [y/N] ");
   EXPECT_EQ(run.answered, 1u) << run.output;
@@ -90,7 +80,7 @@ TEST_F(JoinConsentTest, APersonCodeAsksToJoinTheInvitersPact) {
 
 TEST_F(JoinConsentTest, WithYesOrOffATerminalNothingIsAsked) {
   Person& alice = Start("alice");
-  Person& laptop = StartMachine("laptop");
+  Person& laptop = StartFresh("laptop");
   TerminalRun run =
       RunOnTerminal({AccordBinary(), "--home", laptop.daemon->home().string(), "join",
                      DeviceCode(alice), "--peer", alice.address, "--name", "the laptop", "--yes"},

@@ -42,6 +42,17 @@ class PactTest : public ::testing::Test {
     return *people_.back();
   }
 
+  // A daemon on a machine where `init` never ran (listening on 127.0.0.1, port 0).
+  Person& StartFresh(const std::string& name) {
+    auto p = std::make_unique<Person>();
+    p->name = name;
+    p->daemon = std::make_unique<Daemon>(dir_.path() / name,
+                                         std::vector<std::string>{"--listen", "127.0.0.1:0"});
+    EXPECT_TRUE(p->daemon->Start()) << p->daemon->Log();
+    people_.push_back(std::move(p));
+    return *people_.back();
+  }
+
   nlohmann::json Json(const Person& p, std::vector<std::string> args) {
     args.insert(args.begin(), "--json");
     CommandResult r = p.daemon->Accord(args);
