@@ -44,6 +44,7 @@ void AddressBook::Load() {
 
 void AddressBook::Pin(const log::DeviceKey& device, const crypto::DhPublicKey& x25519) {
   pinned_[device] = x25519;
+  if (changed_) changed_();
 }
 
 bool AddressBook::Knows(const log::DeviceKey& device, const std::string& address) const {
@@ -66,6 +67,7 @@ void AddressBook::Remember(const DialTarget& target) {
                                 target.address.empty() ? 0 : node_.NowMs());
   if (!s.ok()) LogWarning("cannot remember a peer address: " + s.error().message);
   AddAddress(target);
+  if (changed_) changed_();
 }
 
 void AddressBook::AddAddress(const DialTarget& target) {

@@ -6,6 +6,7 @@
 #define ACCORD_DAEMON_NET_ADDRESS_BOOK_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +22,9 @@ constexpr size_t kMaxAddressesPerDevice = 6;  // IPv4 and IPv6 on a couple of ne
 class AddressBook {
  public:
   explicit AddressBook(Node& node) : node_(node) {}
+
+  // Told after every Pin and Remember (the dialer's targets may have changed).
+  void OnChange(std::function<void()> changed) { changed_ = std::move(changed); }
 
   // Reads back every remembered device: pins it, trusts it in the node (it is known from our
   // own pairing or handshake) and, if it has an address, dials it. Unreadable rows are
@@ -50,6 +54,7 @@ class AddressBook {
   void AddAddress(const DialTarget& target);
 
   Node& node_;
+  std::function<void()> changed_;
   std::map<log::DeviceKey, crypto::DhPublicKey> pinned_;
   std::vector<DialTarget> addresses_;
   std::map<log::DeviceKey, std::vector<std::string>> remembered_;  // newest first

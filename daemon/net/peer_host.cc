@@ -66,6 +66,7 @@ void PeerManager::OnLocalChange() {
     if (!*alive) return;
     push_scheduled_ = false;
     for (auto& [device, c] : established_) c->Push();
+    WakeDialLoop();  // the entries may name a new device of the pact (a target to dial)
   });
 }
 

@@ -15,7 +15,6 @@ namespace accord::daemon {
 
 namespace {
 
-constexpr std::chrono::milliseconds kDialTick{200};  // how often dial targets are checked
 constexpr size_t kMaxDialTargets = 256;  // beacons add no target past this (a replay flood)
 
 std::string TargetKey(const DialTarget& t) { return ToHex(t.device) + " " + t.address; }
@@ -28,6 +27,7 @@ PeerManager::PeerManager(asio::io_context& io, Node& node, NetworkOptions option
       listen_option_(std::move(options.listen)),
       kept_port_file_(std::move(options.kept_port_file)),
       peer_options_(std::move(options.peers)),
+      dial_wake_(io),
       book_(node),
       discovery_(io, node, options.discovery),
       invitations_(io, node, book_, discovery_),
@@ -58,6 +58,7 @@ Status PeerManager::Start() {
         OnBeaconHeard(device, address);
       },
       [this] { OnNetworkChanged(); });
+  book_.OnChange([this] { WakeDialLoop(); });  // a pairing pinned or placed a device
   if (node_.has_identity()) book_.Load();
   asio::co_spawn(io_, DialLoop(), [](std::exception_ptr e) {
     if (e) LogError("dial loop ended by an unexpected exception");
@@ -73,6 +74,7 @@ void PeerManager::Stop() {
   stopped_ = true;
   verify_pool_.stop();  // checks not yet started are dropped
   discovery_.Stop();
+  WakeDialLoop();  // to see stopped_ and end
   std::error_code ignored;
   if (acceptor_) acceptor_->close(ignored);
   auto connections = all_;
@@ -206,7 +208,8 @@ void PeerManager::OnBeaconHeard(const Discovery::DevicePrefix& prefix, const std
   if (target.dialing) return;
   target.dial.via = "beacon";
   target.backoff.Reset();
-  target.next_attempt = std::chrono::steady_clock::now();  // the dial loop's next tick
+  target.next_attempt = std::chrono::steady_clock::now();
+  WakeDialLoop();
 }
 
 void PeerManager::OnNetworkChanged() {
@@ -234,24 +237,33 @@ void PeerManager::OnNetworkChanged() {
     target.lost_at = now;
     if (!target.dialing) target.next_attempt = now;
   }
+  WakeDialLoop();
 }
 
+// No periodic tick: a laptop's idle daemon must not wake. Whatever can make a target due
+// sooner than the sleep computed here (a beacon, an address change, a dial or connection
+// ending, a new device or pin) calls WakeDialLoop; with nothing due it sleeps until then.
 asio::awaitable<void> PeerManager::DialLoop() {
-  asio::steady_timer tick(io_);
+  auto alive = alive_;
   std::error_code ec;
-  while (!stopped_) {
+  while (*alive && !stopped_) {
     RefreshTargets();
     const auto now = std::chrono::steady_clock::now();
+    auto wake_at = std::chrono::steady_clock::time_point::max();
     for (auto& [key, target] : targets_) {
-      if (target.dialing || now < target.next_attempt) continue;
-      if (established_.count(target.dial.device)) continue;
+      // Either ends in Dial or OnClosed, which wake this loop.
+      if (target.dialing || established_.count(target.dial.device)) continue;
+      if (now < target.next_attempt) {
+        wake_at = std::min(wake_at, target.next_attempt);
+        continue;
+      }
       target.dialing = true;
       asio::co_spawn(io_, Dial(key), [](std::exception_ptr e) {
         if (e) LogError("dial ended by an unexpected exception");
       });
     }
-    tick.expires_after(kDialTick);
-    co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    dial_wake_.expires_at(wake_at);
+    co_await dial_wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 }
 
@@ -300,6 +312,7 @@ void PeerManager::RetryLater(Target& target) {
   const auto since_lost =
       std::chrono::duration_cast<std::chrono::milliseconds>(now - target.lost_at);
   target.next_attempt = now + target.backoff.Next(unit, since_lost);
+  WakeDialLoop();  // to sleep until this attempt if it is the earliest
 }
 
 bool PeerManager::OnEstablished(const std::shared_ptr<SyncConnection>& c) {
@@ -345,6 +358,7 @@ void PeerManager::OnClosed(SyncConnection* c) {
         t->second.lost_at = std::chrono::steady_clock::now();
         t->second.dialing = false;
         t->second.next_attempt = std::chrono::steady_clock::now();
+        WakeDialLoop();
       } else {
         RetryLater(t->second);  // refused, silent or failed: back off
         if (t->second.beacon_only) targets_.erase(t);
@@ -359,6 +373,7 @@ void PeerManager::OnClosed(SyncConnection* c) {
     const auto now = std::chrono::steady_clock::now();
     for (auto& [key, target] : targets_)
       if (target.dial.device == c->device()) target.lost_at = now;
+    WakeDialLoop();  // its targets may be dialed again
   }
   for (auto i = all_.begin(); i != all_.end(); ++i) {
     if (i->get() == c) {

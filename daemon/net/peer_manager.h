@@ -128,7 +128,12 @@ class PeerManager final : public SyncHost {
   std::error_code Bind(const asio::ip::tcp::endpoint& endpoint);
   std::error_code BindAllInterfaces(uint16_t port);
   asio::awaitable<void> AcceptLoop();
+  // Sleeps until the earliest next_attempt of a target that is neither dialing nor
+  // connected, or until woken: an idle daemon is not woken at all.
   asio::awaitable<void> DialLoop();
+  // What the dial loop sleeps on changed (a target added, due, finished or freed by a lost
+  // connection; the pact's devices or pins): it looks again now.
+  void WakeDialLoop() { dial_wake_.cancel(); }
   asio::awaitable<void> Dial(std::string key);
   void AddTarget(const DialTarget& target);
   void RetryLater(Target& target);
@@ -147,6 +152,7 @@ class PeerManager final : public SyncHost {
   uint16_t listen_port_ = 0;
   bool wildcard_listen_ = false;  // bound to 0.0.0.0 or [::]: status shows interface addresses
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  asio::steady_timer dial_wake_;           // the dial loop's sleep; cancelled by WakeDialLoop
   std::map<std::string, Target> targets_;  // by device hex + " " + address
   std::map<log::DeviceKey, std::shared_ptr<SyncConnection>> established_;
   std::set<std::shared_ptr<SyncConnection>> all_;

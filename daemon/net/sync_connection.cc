@@ -104,14 +104,20 @@ asio::awaitable<void> SyncConnection::Run() {
   Close("connection ended");
 }
 
-// Keepalives while quiet, and the end of the session's lifetime.
+// Keepalives while quiet, and the end of the session's lifetime. It sleeps until the next
+// of the two is due (a quiet session wakes once per keepalive, not on a tick); a frame sent
+// meanwhile moves the keepalive later, which the next turn sees and sleeps on.
 asio::awaitable<void> SyncConnection::Heartbeat() {
   const auto lifetime = initiator()
                             ? std::chrono::duration_cast<std::chrono::seconds>(kSessionLifetime)
                             : std::chrono::duration_cast<std::chrono::seconds>(kResponderLifetime);
   std::error_code ec;
+  // When a frame last went out, or a keepalive was last tried: one Send could not seal
+  // counts too, or this loop would spin.
+  auto quiet_since = established_at_;
   while (!closed_) {
-    heartbeat_.expires_after(kKeepaliveInterval / 4);
+    quiet_since = std::max(quiet_since, last_sent_);
+    heartbeat_.expires_at(std::min(quiet_since + kKeepaliveInterval, established_at_ + lifetime));
     co_await heartbeat_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (closed_) break;
     const auto now = std::chrono::steady_clock::now();
@@ -119,7 +125,11 @@ asio::awaitable<void> SyncConnection::Heartbeat() {
       Close("session lifetime reached");
       break;
     }
-    if (now - last_sent_ >= kKeepaliveInterval) Send(sync::EncodeKeepalive());
+    quiet_since = std::max(quiet_since, last_sent_);
+    if (now - quiet_since >= kKeepaliveInterval) {
+      quiet_since = now;
+      Send(sync::EncodeKeepalive());
+    }
   }
 }
 
