@@ -363,11 +363,17 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
             << (e.damage() == proto::DAMAGE_UNSPECIFIED
                     ? ""
                     : "  DAMAGED: " + std::string(proto::WordFor(e.damage())))
-            << "\n";
+            << (e.sealed_below_rotation() ? "  SEALED BELOW ITS AUTHOR'S ROTATION" : "") << "\n";
       }
       if (r.log().verified() + r.log().failed() > 0) {
         out << r.log().verified() << " entries verified whole, " << r.log().failed()
             << " damaged\n";
+      }
+      if (r.log().sealed_below_rotation() > 0) {
+        out << r.log().sealed_below_rotation()
+            << " entries are sealed to an older key than one their author had already rotated "
+               "to: a device that rotation excluded may read them (the author's accord needs "
+               "an update)\n";
       }
       break;
     case R::kExport:

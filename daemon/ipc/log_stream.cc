@@ -69,6 +69,8 @@ void LogStream::Add(const LogRow& row) {
                    : row.signature_ok ? proto::SIGNATURE_VERIFIED
                                       : proto::SIGNATURE_BAD);
   e->set_damage(row.undecryptable ? proto::DAMAGE_UNDECRYPTABLE : DamageView(row.damage));
+  e->set_sealed_below_rotation(row.sealed_below_rotation);
+  if (row.sealed_below_rotation) ++sealed_below_rotation_;
   if (e->damage() != proto::DAMAGE_UNSPECIFIED) {
     ++failed_;
   } else if (row.verified) {
@@ -86,6 +88,7 @@ void LogStream::Finish() {
   log->set_more(false);
   log->set_verified(verified_);
   log->set_failed(failed_);
+  log->set_sealed_below_rotation(sealed_below_rotation_);
   session_->Send(out_);
   finished_ = true;
 }

@@ -49,6 +49,7 @@ class LogStream : public std::enable_shared_from_this<LogStream> {
   int64_t after_ = 0;
   uint64_t verified_ = 0;
   uint64_t failed_ = 0;
+  uint64_t sealed_below_rotation_ = 0;
   bool finished_ = false;
   proto::Response out_;
 };

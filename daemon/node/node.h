@@ -42,6 +42,9 @@ struct LogRow {
   log::Damage damage = log::Damage::kNone;  // what is wrong with the stored copy
   bool undecryptable = false;               // (--verify) intact bytes that no key held here opens
   bool erased = false;                      // its body was erased on purpose (forget)
+  // (--verify) sealed below an epoch its author had already started (Epochs::
+  // SealsBelowOwnRotation): kept and folded, but shown.
+  bool sealed_below_rotation = false;
   // The body's original time, for an entry carried from a solo log (docs/pairing.md).
   std::optional<int64_t> original_time_ms;
 };

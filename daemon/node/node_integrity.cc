@@ -196,6 +196,14 @@ std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
             : Result<proto::Body>(MakeError(ErrorCode::kUnknownEpoch, ""));
     if (body.ok()) row.kind = BodyKindOf(*body);
     if (body.ok() && body->has_original_time_ms()) row.original_time_ms = body->original_time_ms();
+    if (row.verified && body.ok() && e.header.scope != log::Scope::kPrivate &&
+        !body->has_epoch_start()) {
+      state::Event event;
+      event.author = e.header.author;
+      event.seq = e.header.seq;
+      event.scope = e.header.scope;
+      row.sealed_below_rotation = Epochs().SealsBelowOwnRotation(event, e.header.epoch);
+    }
     // Intact bytes that do not open under a key we hold: the author sealed them so. Nothing
     // can repair that, but --verify says so.
     if (row.verified && !body.ok() && body.code() != ErrorCode::kUnknownEpoch) {

@@ -103,6 +103,22 @@ TEST(Render, AnEntryWithoutDamageSaysNothingAboutDamage) {
   EXPECT_EQ(out.find("DAMAGED"), std::string::npos) << out;
 }
 
+TEST(Render, AnEntrySealedBelowItsAuthorsRotationIsMarkedAndCounted) {
+  proto::Response r;
+  proto::LogEntryView* e = r.mutable_log()->add_entries();
+  e->set_kind(proto::ENTRY_KIND_NEED);
+  e->set_signature(proto::SIGNATURE_VERIFIED);
+  e->set_sealed_below_rotation(true);
+  r.mutable_log()->add_entries()->set_kind(proto::ENTRY_KIND_NEED);
+  r.mutable_log()->set_verified(2);
+  r.mutable_log()->set_sealed_below_rotation(1);
+  const std::string out = Render(r);
+  EXPECT_NE(out.find("  need  verified  SEALED BELOW ITS AUTHOR'S ROTATION\n"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("ROTATION"), out.rfind("ROTATION")) << out;  // the one entry only
+  EXPECT_NE(out.find("1 entries are sealed to an older key"), std::string::npos) << out;
+}
+
 TEST(Render, ValuesFromANewerDaemonPrintAsUnknown) {
   proto::Response r;
   proto::PeerView* p = r.mutable_peers()->add_peers();

@@ -3,7 +3,10 @@
 // by the EpochStart takes the key, in the same batch as what it seals or a later one.
 #include <algorithm>
 
+#include "daemon/log/author.h"
+#include "daemon/log/entry.h"
 #include "daemon/log/header.h"
+#include "daemon/log/signatures.h"
 #include "daemon/log/validate.h"
 #include "daemon/net/node_source.h"
 #include "tests/daemon/node/node_fixture.h"
@@ -263,6 +266,60 @@ TEST_F(NodeEpochsTest, RemovingADeviceNamesOneOfYourOwnOthers) {
   EXPECT_EQ(alice_->RemoveDevice(ToHex(stranger)).code(), ErrorCode::kNotFound);
   EXPECT_EQ(alice_->RemoveDevice("xyz!").code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(alice_->store().Head(alice_->device_key()).seq, before);  // nothing was written
+}
+
+}  // namespace
+}  // namespace accord::daemon
+
+namespace accord::daemon {
+namespace {
+
+// Alice's own device breaking the writer's rule: after her rotation away from Carol, an entry
+// sealed under the old key (which Carol holds). Bob keeps and folds it — the signature is
+// Alice's — and `log --verify` names it; nothing else is named.
+TEST_F(NodeEpochsTest, AnEntrySealedBelowItsAuthorsOwnRotationIsNamedByVerify) {
+  PairThree();
+  ASSERT_TRUE(carol_->Leave().ok());
+  ASSERT_TRUE(Sync(*carol_, *alice_).ok());
+  ASSERT_TRUE(Sync(*carol_, *bob_).ok());
+  ASSERT_TRUE(alice_->Write(Need(7)).ok());  // rotates first
+  ASSERT_NE(alice_->State().epoch, 0u);
+  ASSERT_TRUE(Sync(*alice_, *bob_).ok());
+
+  Result<std::vector<log::Envelope>> feed =
+      alice_->store().ReadRange(alice_->device_key(), 1, 1000);
+  ASSERT_TRUE(feed.ok());
+  const log::Envelope& last = feed->back();
+  const log::EntryHeader head = *log::DecodeHeader(last.header);
+  log::KeyRing old_keys;
+  for (auto& [epoch, key] : alice_->EpochKeysForPartner())
+    if (epoch == 0) old_keys.AddEpochKey(0, std::move(key));
+  log::Author forger(alice_->identity().signing, alice_->pact(),
+                     log::FeedHead{head.seq, log::ComputeEntryId(last.header)});
+  proto::Body body;
+  body.mutable_need()->set_text("I need the old key");
+  Result<log::AuthoredEntry> below =
+      forger.Write(body, old_keys, /*epoch=*/0, head.lamport + 1, head.time_ms + 1000);
+  ASSERT_TRUE(below.ok()) << below.error().message;
+  std::vector<log::Envelope> batch{below->envelope};
+  Result<Node::ReceiveReport> got = bob_->Receive(batch);
+  ASSERT_TRUE(got.ok()) << got.error().message;
+  EXPECT_TRUE(HasNeed(*bob_, "I need the old key"));
+
+  Result<LogSlice> slice = bob_->ReadLog(0, 1000);
+  ASSERT_TRUE(slice.ok());
+  std::vector<log::Envelope> envelopes;
+  for (const store::StoredEntry& e : slice->entries) envelopes.push_back(e.envelope);
+  const std::vector<log::SignatureVerdict> verdicts = log::VerifySignatures(envelopes, 1);
+  size_t named = 0;
+  for (const LogRow& row : bob_->LogRows(slice->entries, &verdicts)) {
+    EXPECT_EQ(row.sealed_below_rotation, row.id == below->id) << ToHex(row.id);
+    named += row.sealed_below_rotation;
+  }
+  EXPECT_EQ(named, 1u);
+  // Without --verify nothing is judged.
+  for (const LogRow& row : bob_->LogRows(slice->entries, nullptr))
+    EXPECT_FALSE(row.sealed_below_rotation);
 }
 
 }  // namespace
