@@ -4,14 +4,19 @@
 Alice writes a large log before pairing; Bob joins and receives it. Every cycle, while both
 sides write through the real `accord` client (and Alice also writes a burst straight through
 her local socket), the receiver (Bob) -- every tenth cycle the sender (Alice) -- is killed with
-SIGKILL after a random delay and restarted on the same port. Then, and at the end:
+SIGKILL after a random delay. When Bob was the one, Alice writes a backlog while he is down and
+he is killed once more when his store holds a random part of it (mid-sync, between batches or
+inside one). The victim restarts on the same port. Then, and at the end:
 
-  * `PRAGMA integrity_check` is `ok`, on a copy of the store exactly as the kill left it and on
-    the store the restarted daemon has open;
-  * every author's chain is seqs 1..n without a gap and no entry is damaged (`log`; every
-    --verify-every cycles and at the end `log --verify`, which also checks each signature);
-  * every write the client acknowledged (exit 0, or an OK answer on the socket) is in `needs`
-    on the writer after its restart, and on both sides once synced;
+  * `PRAGMA integrity_check` is `ok`, on a copy of the store exactly as each kill left it and
+    on the store the restarted daemon has open (and on the other side's);
+  * every author's chain is seqs 1..n without a gap and no entry is damaged (`accord log` on
+    the restarted side; every --verify-every cycles and at the end `log --verify`, which also
+    checks each signature; at the end both sides' chains are the same);
+  * nothing acknowledged (exit 0 of `accord need add`, or an OK answer on the socket) is lost:
+    right after the restart the writer's own chain holds at least that many needs, and once
+    synced every acknowledged text is in `needs` (the restarted side each cycle, both sides
+    every tenth cycle and at the end);
   * the sync completes: both sides' entry counts and state digests are equal within a bound.
 
 The first violated invariant stops the loop with a message naming the homes (kept for
