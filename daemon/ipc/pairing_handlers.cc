@@ -62,9 +62,13 @@ void Handlers::Join(const proto::JoinRequest& r, const std::shared_ptr<IpcSessio
   }
   std::weak_ptr<IpcSession> weak = session;
   if (r.ask()) {
-    as.ask = [weak](const proto::JoinConsentUpdate& update) {
+    PeerManager* peers = peers_;
+    as.ask = [weak, peers](const proto::JoinConsentUpdate& update) {
       auto s = weak.lock();
-      if (!s) return;  // nobody to answer: the wait ends as a no
+      if (!s || !s->is_open()) {
+        peers->joins().Consent(false).ok();  // the client went away: nobody can say yes
+        return;
+      }
       proto::Response out;
       *out.mutable_join_consent() = update;
       s->Send(out);

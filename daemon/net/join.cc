@@ -49,11 +49,13 @@ asio::awaitable<bool> Joins::AskJoiner(const pairing::PairingJoiner& machine, co
                                   "'s keys, history and private reflections."
                             : "This code lets you join " + inviter.name + "'s pact.");
   update.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
-  as.ask(update);
-  question->signal.expires_after(kConsentTimeout);
-  std::error_code ec;
-  co_await question->signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  if (!*alive) co_return false;
+  as.ask(update);  // may answer at once (nobody is left to ask)
+  if (!question->answer) {
+    question->signal.expires_after(kConsentTimeout);
+    std::error_code ec;
+    co_await question->signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!*alive) co_return false;
+  }
   if (asking_ == question) asking_.reset();
   co_return question->answer.value_or(false);
 }

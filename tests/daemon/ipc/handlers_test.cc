@@ -78,6 +78,9 @@ TEST_F(HandlersTest, NetworkingCommandsWithoutPeersSayNetworkingIsOff) {
   proto::Request consent;
   consent.mutable_invite_consent()->set_accept(true);
   ExpectError(Ask(consent), ErrorCode::kNotFound, "no invitation");
+  proto::Request join_consent;  // a yes with no join asking
+  join_consent.mutable_join_consent()->set_accept(true);
+  ExpectError(Ask(join_consent), ErrorCode::kNotFound, "no join");
   proto::Request peers;
   peers.mutable_peers();
   const proto::Response r = Ask(peers);
