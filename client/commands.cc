@@ -97,8 +97,8 @@ std::vector<CommandRow> MakeTable() {
         c.add_flag("--no-wait", a.no_wait, "return at once; the daemon keeps the invitation open");
         c.add_option("--timeout", a.timeout, "how long the code works (default 10m)");
         c.add_flag("--share-history", a.share_history,
-                   "a third person may read everything written so far (needed for a pact of two "
-                   "or more, until joining at a new key epoch exists)");
+                   "a third person may read everything written so far (without it, a pact of "
+                   "two or more lets them see only what is written from their joining on)");
         c.add_flag("--device", a.device,
                    "the code adds another device of yours (your history, keys and reflections "
                    "go to it), not a new person");

@@ -27,10 +27,10 @@ Status MayAddOwnDevice(Node& node) {
   return Status::Ok();
 }
 
-// Whether this device may let a new person in now, judged from the pact's signed membership
-// as folded here (never from a count taken earlier): asked when the invitation opens and
-// again when the joiner arrives.
-Status MayLetSomeoneIn(Node& node, bool share_history, bool device) {
+// Whether this device may let someone in now, judged from the pact's signed membership as
+// folded here (never from a count taken earlier): asked when the invitation opens and again
+// when the joiner arrives.
+Status MayLetSomeoneIn(Node& node, bool device) {
   if (node.State().FindMember(node.member()) == nullptr) {
     // A joiner before its first sync holds none of the pact's entries, not even the one
     // that made it a member: it cannot know who is in the pact.
@@ -39,15 +39,35 @@ Status MayLetSomeoneIn(Node& node, bool share_history, bool device) {
                      "has synced with your partner (accord peers), then invite");
   }
   if (device) return MayAddOwnDevice(node);
+  return Status::Ok();
+}
+
+// What a new person will read (SPEC §6): a pact of one shares its member's history with
+// the partner it pairs with; a pact of two or more starts a newcomer at a new epoch, unless
+// its inviter gave --share-history.
+pairing::HistoryShare HistoryFor(Node& node, bool device, bool share_history) {
+  if (device) return pairing::HistoryShare::kWhole;
   size_t current = 0;
   for (const state::Member& m : node.State().members) current += m.left ? 0 : 1;
-  if (current >= 2 && !share_history) {
-    return MakeError(ErrorCode::kRefused,
-                     "this pact already has " + std::to_string(current) +
-                         " members; a new person would read everything written so far. Agree "
-                         "on that together, then run accord invite --share-history");
+  if (current < 2) return pairing::HistoryShare::kWhole;
+  return share_history ? pairing::HistoryShare::kShared : pairing::HistoryShare::kNone;
+}
+
+std::string ConsentQuestion(const std::string& joiner, bool device, pairing::HistoryShare history) {
+  if (device) return joiner + " typed your code. Add it as another device of yours?";
+  switch (history) {
+    case pairing::HistoryShare::kNone:
+      return joiner +
+             " typed your code. Let them join? They will see what is written from now on, "
+             "not what the pact wrote before.";
+    case pairing::HistoryShare::kShared:
+      return joiner +
+             " typed your code. Let them join? With --share-history they will see everything "
+             "the pact has written so far.";
+    case pairing::HistoryShare::kWhole:
+      break;
   }
-  return Status::Ok();
+  return joiner + " typed your code. Let them join?";
 }
 
 // The pact's other current devices for a joiner (not ours: it learns ours from our record).
@@ -61,6 +81,28 @@ std::vector<pairing::PactDevice> DevicesForJoiner(Node& node) {
             out.end());
   if (out.size() > pairing::kMaxPactDevices) out.resize(pairing::kMaxPactDevices);
   return out;
+}
+
+// A newcomer's start (Node::StartNewcomerEpoch): the new epoch's key and the restated
+// control entries, in a bundle the caller completes.
+Result<pairing::PactBundle> NewcomerBundle(Node& node) {
+  Result<Node::NewcomerStart> start = node.StartNewcomerEpoch();
+  if (!start.ok()) return start.error();
+  pairing::PactBundle bundle;
+  bundle.pact = node.pact();
+  bundle.epoch_keys.emplace_back(start->epoch, std::move(start->key));
+  size_t bytes = 0;
+  for (Node::RestatedBody& r : start->restated) {
+    bytes += r.body.size();
+    bundle.restated.push_back({r.id, r.author, std::move(r.body)});
+  }
+  if (bundle.restated.size() > pairing::kMaxRestatedEntries || bytes > pairing::kMaxRestatedBytes) {
+    return MakeError(ErrorCode::kRefused,
+                     "this pact's membership history (" + std::to_string(bundle.restated.size()) +
+                         " entries) is too long to hand to a newcomer without its history; "
+                         "invite them with --share-history, or ask for this limit to be lifted");
+  }
+  return bundle;
 }
 
 }  // namespace
@@ -88,7 +130,7 @@ Invitations::~Invitations() { *alive_ = false; }
 Result<proto::InviteUpdate> Invitations::Open(bool no_wait, std::chrono::seconds timeout,
                                               bool share_history, bool device,
                                               InviteNotify notify) {
-  ACCORD_RETURN_IF_ERROR(MayLetSomeoneIn(node_, share_history, device));
+  ACCORD_RETURN_IF_ERROR(MayLetSomeoneIn(node_, device));
   if (!listening_) {
     return MakeError(ErrorCode::kRefused,
                      "this daemon does not listen for peers; restart it with --listen HOST:PORT");
@@ -115,9 +157,21 @@ Result<proto::InviteUpdate> Invitations::Open(bool no_wait, std::chrono::seconds
   update.set_code(invitation_->code.text);
   update.set_state(proto::INVITE_STATE_OPEN);
   update.set_expires_ms(invitation_->expires_ms);
+  std::string reads;
+  switch (HistoryFor(node_, device, share_history)) {
+    case pairing::HistoryShare::kNone:
+      reads = "; they will see what is written from now on, not the pact's earlier entries";
+      break;
+    case pairing::HistoryShare::kShared:
+      reads = "; with --share-history they will see everything the pact has written";
+      break;
+    case pairing::HistoryShare::kWhole:
+      break;
+  }
   update.set_message(std::string(device ? "type this code on your other device with accord join"
                                         : "give this code to your partner") +
-                     "; it works once, for " + std::to_string(timeout.count() / 60) + " minutes");
+                     "; it works once, for " + std::to_string(timeout.count() / 60) + " minutes" +
+                     reads);
   return update;
 }
 
@@ -174,7 +228,10 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   }
   const pairing::InviteKind kind =
       inv->device ? pairing::InviteKind::kDevice : pairing::InviteKind::kPerson;
-  pairing::PairingInviter machine(inv->code, node_.identity(), MyName(node_), my_devices, kind);
+  const pairing::HistoryShare history = HistoryFor(node_, inv->device, inv->share_history);
+  pairing::PairingInviter machine(inv->code, node_.identity(), MyName(node_), my_devices, kind,
+                                  history);
+  uint64_t newcomer_epoch = 0;  // kNone: the epoch the newcomer starts at
   // Until the joiner's CPace M1 nothing is guessed: a connection that ends or fails before it
   // (anyone can open one to this port) leaves the code open for the real joiner.
   auto release_unguessed = [&] {
@@ -223,7 +280,13 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
       consent_asked = true;
       // The membership may have changed since the code was made (a first sync, another
       // pairing): the rule holds for the pact as it is now.
-      if (Status may = MayLetSomeoneIn(node_, inv->share_history, inv->device); !may.ok()) {
+      Status may = MayLetSomeoneIn(node_, inv->device);
+      if (may.ok() && HistoryFor(node_, inv->device, inv->share_history) != history) {
+        may = MakeError(ErrorCode::kRefused,
+                        "the pact's membership changed while pairing, and with it what the "
+                        "newcomer would read; make a new code with accord invite");
+      }
+      if (!may.ok()) {
         LogWarning("pairing: refused a joiner: " + may.error().message);
         SendAll(*socket, machine.Decline());
         socket->CloseAfterWrites();
@@ -235,9 +298,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
         ask.set_state(proto::INVITE_STATE_CONSENT);
         ask.set_partner_name(machine.joiner().name);
         ask.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
-        ask.set_message(machine.joiner().name +
-                        (inv->device ? " typed your code. Add it as another device of yours?"
-                                     : " typed your code. Let them join?"));
+        ask.set_message(ConsentQuestion(machine.joiner().name, inv->device, history));
         Notify(ask);
         socket->ArmDeadline(kConsentTimeout + std::chrono::seconds(5));
         inv->consent_signal.expires_after(kConsentTimeout);
@@ -255,7 +316,19 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
       }
       pairing::PactBundle bundle;
       bundle.pact = node_.pact();
-      bundle.epoch_keys = node_.EpochKeysForPartner();
+      if (history == pairing::HistoryShare::kNone) {
+        Result<pairing::PactBundle> start = NewcomerBundle(node_);
+        if (!start.ok()) {
+          SendAll(*socket, machine.Decline());
+          socket->CloseAfterWrites();
+          End(proto::INVITE_STATE_FAILED, start.error().message);
+          co_return;
+        }
+        bundle = std::move(*start);
+        newcomer_epoch = bundle.epoch_keys.front().first;
+      } else {
+        bundle.epoch_keys = node_.EpochKeysForPartner();
+      }
       bundle.inviter_member = node_.member();
       bundle.inviter_name = MyName(node_);
       bundle.devices = DevicesForJoiner(node_);
@@ -274,9 +347,10 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   }
   socket->CloseAfterWrites();
   const pairing::DeviceRecord& joiner = machine.joiner();
-  Result<log::EntryId> added = kind == pairing::InviteKind::kDevice
-                                   ? node_.AddOwnDevice(joiner.signing, joiner.x25519, joiner.name)
-                                   : node_.AddMember(joiner.signing, joiner.x25519, joiner.name);
+  Result<log::EntryId> added =
+      kind == pairing::InviteKind::kDevice
+          ? node_.AddOwnDevice(joiner.signing, joiner.x25519, joiner.name)
+          : node_.AddMember(joiner.signing, joiner.x25519, joiner.name, newcomer_epoch);
   if (!added.ok()) {
     End(proto::INVITE_STATE_FAILED, "could not record the new " +
                                         std::string(inv->device ? "device: " : "member: ") +

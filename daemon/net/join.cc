@@ -7,6 +7,17 @@
 
 namespace accord::daemon {
 
+namespace {
+
+// A newcomer's restated control entries, as the node keeps them.
+std::vector<Node::RestatedBody> Restated(const pairing::PactBundle& bundle) {
+  std::vector<Node::RestatedBody> out;
+  for (const pairing::RestatedEntry& r : bundle.restated) out.push_back({r.id, r.author, r.body});
+  return out;
+}
+
+}  // namespace
+
 Joins::Joins(asio::io_context& io, Node& node, AddressBook& book, Discovery& discovery)
     : io_(io), node_(node), book_(book), discovery_(discovery) {}
 
@@ -44,10 +55,17 @@ asio::awaitable<bool> Joins::AskJoiner(const pairing::PairingJoiner& machine, co
   proto::JoinConsentUpdate update;
   update.set_partner_name(inviter.name);
   update.set_device(device);
-  update.set_message(device ? "This code makes this machine another device of " + inviter.name +
-                                  ": it will hold " + inviter.name +
-                                  "'s keys, history and private reflections."
-                            : "This code lets you join " + inviter.name + "'s pact.");
+  std::string message = device ? "This code makes this machine another device of " + inviter.name +
+                                     ": it will hold " + inviter.name +
+                                     "'s keys, history and private reflections."
+                               : "This code lets you join " + inviter.name + "'s pact.";
+  if (!device && inviter.history == pairing::HistoryShare::kNone) {
+    message += " You will see what is written from now on, not what the pact wrote before.";
+  } else if (!device && inviter.history == pairing::HistoryShare::kShared) {
+    message += " " + inviter.name +
+               " shares the pact's history with you: you will see everything written so far.";
+  }
+  update.set_message(message);
   update.set_safety_number(pairing::FormatSafetyNumber(machine.safety_number()));
   as.ask(update);  // may answer at once (nobody is left to ask)
   if (!question->answer) {
@@ -175,7 +193,7 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
   Result<Node::JoinReport> joined =
       as_device ? node_.JoinAsDevice(bundle.pact, std::move(keys), std::move(person_keys),
                                      bundle.inviter_member)
-                : node_.JoinPact(bundle.pact, std::move(keys));
+                : node_.JoinPact(bundle.pact, std::move(keys), Restated(bundle));
   if (!joined.ok()) co_return done(joined.error());
   const pairing::DeviceRecord& inviter = machine.inviter();
   book_.Pin(inviter.signing, inviter.x25519);

@@ -160,6 +160,7 @@ Status Node::LoadIdentity() {
       keys_.AddPersonKey(w.generation, std::move(*key));
   }
   ResetAuthors();
+  ACCORD_RETURN_IF_ERROR(LoadRestated());
   Result<std::set<log::EntryId>> erased = store_->ErasedIds();
   if (!erased.ok()) return erased.error();
   erased_ = std::move(*erased);
@@ -185,9 +186,12 @@ Status Node::Refold() {
   size_t unreadable = 0;
   Status s = store_->ForEachEntry([&](const store::StoredEntry& e) -> Status {
     max_lamport_ = std::max(max_lamport_, e.header.lamport);
-    if (!CheckAtRefold(e)) return Status::Ok();  // withheld, or damaged (kept in damaged_)
+    // Withheld, or damaged (kept in damaged_); a newcomer's header-only control entry
+    // folds with the body its inviter restated.
+    if (!CheckAtRefold(e)) return FoldRestated(e.header, e.id, /*notify=*/false);
     Result<proto::Body> body = OpenStoredBody(e.header, e.envelope, keys_);
     if (!body.ok()) {
+      if (restated_.count(e.id) != 0) return FoldRestated(e.header, e.id, /*notify=*/false);
       ++unreadable;  // e.g. an epoch we were never given: kept, not folded
       if (body.code() == ErrorCode::kUnknownEpoch) unopened_epochs_.insert(e.header.epoch);
       return Status::Ok();

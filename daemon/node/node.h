@@ -149,9 +149,31 @@ class Node {
   // (log::CheckForkProof). A proof that newly freezes a feed is told as a kForkProof notice.
   Status ReceiveForkProof(const log::Envelope& existing, const log::Envelope& conflicting);
 
-  // Pairing, inviter side: writes the MemberAdded entry for the partner's first device.
+  // Pairing, inviter side: writes the MemberAdded entry for the partner's first device;
+  // `history_from_epoch` as MemberAdded has it (0: the newcomer reads the whole history).
   Result<log::EntryId> AddMember(const log::DeviceKey& device, const crypto::DhPublicKey& x25519,
-                                 const std::string& name);
+                                 const std::string& name, uint64_t history_from_epoch = 0);
+  // ---- Newcomers without history (node_newcomer.cc; docs/pairing.md) ----
+  // A control entry's body as an inviter restates it to a newcomer.
+  struct RestatedBody {
+    log::EntryId id{};
+    log::DeviceKey author{};
+    Bytes body;  // a serialized proto::Body of a control kind
+  };
+  struct NewcomerStart {
+    uint64_t epoch = 0;
+    crypto::SecretKey key;               // the new epoch's: the one key the newcomer gets
+    std::vector<RestatedBody> restated;  // ascending ids
+  };
+  // Inviter side, once its human said yes to a new person who is not to read the history:
+  // rotates (an EpochStart to the current devices) and returns the new epoch, its key and
+  // the pact's control entries restated (all but earlier EpochStarts, whose keys the
+  // newcomer never gets). kRefused if this device may not write.
+  Result<NewcomerStart> StartNewcomerEpoch();
+  // Joiner side, in JoinPact's transaction: keeps the restated bodies sealed under the
+  // storage key; each is folded when its entry's header arrives (FoldRestated).
+  Status KeepRestated(std::vector<RestatedBody> restated);
+  // ---- end of newcomers ----
   // ---- Pairing two prepared logs, joiner side (node_prepared.cc; docs/pairing.md) ----
   struct JoinReport {
     size_t carried_shared = 0;       // earlier shared entries of ours now in the pact
@@ -163,8 +185,10 @@ class Node {
   // (state/solo_carry.h). All of it is one transaction: on any failure nothing has changed
   // and the solo log is as it was. kRefused, before anything changes, if the log cannot be
   // carried (CheckJoinable).
+  // `restated`: a newcomer's restated control entries (KeepRestated), or none.
   Result<JoinReport> JoinPact(const log::PactId& pact,
-                              std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys);
+                              std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
+                              std::vector<RestatedBody> restated = {});
   // Whether JoinPact could carry this device's log, changing nothing (for `join`, before the
   // pairing starts): kRefused if it holds another device's entries or a control entry beyond
   // its MemberCreated, or may not write now; kCorrupt if an own entry is damaged or unreadable.
@@ -379,6 +403,15 @@ class Node {
   Result<state::CarryPlan> PlanSoloCarry();
   Status InstallPact(const log::PactId& pact,
                      std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys);
+  // node_newcomer.cc: the restated bodies, loaded at start; folding one for an entry that
+  // came header-only (a no-op if none is restated for it or it does not match the header);
+  // whether this device, a newcomer without history, was never meant to hold the body of
+  // a shared or control entry (its epoch is from before it came).
+  Result<std::vector<RestatedBody>> RestatedControl(uint64_t newest_epoch) const;
+  Status LoadRestated();
+  Status FoldRestated(const log::EntryHeader& header, const log::EntryId& id, bool notify);
+  std::optional<proto::Body> RestatedBodyOf(const log::EntryId& id) const;  // a control kind
+  bool WithoutHistory(const log::EntryHeader& header);
   // Refold's check of one stored entry: true if it may be folded (intact, body held).
   bool CheckAtRefold(const store::StoredEntry& e);
   bool ExpectsBody(const log::EntryHeader& header, const log::EntryId& id);
@@ -415,7 +448,8 @@ class Node {
   uint64_t max_lamport_ = 0;
   // EpochStarts folded here that name this device, by entry id, until their key is adopted.
   std::map<log::EntryId, state::EpochStarted> epoch_boxes_;
-  std::set<uint64_t> unopened_epochs_;  // epochs of stored entries Refold could not open
+  std::set<uint64_t> unopened_epochs_;             // epochs of stored entries Refold could not open
+  std::map<log::EntryId, RestatedBody> restated_;  // a newcomer's, from its inviter
   std::map<state::MemberId, std::pair<state::OrderKey, int64_t>> left_;  // first MemberLeft
   std::optional<state::Epochs> epochs_;                                  // cached fold_->Epochs()
   uint64_t epochs_generation_ = 0;

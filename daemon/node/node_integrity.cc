@@ -15,6 +15,7 @@ namespace accord::daemon {
 // private entries came without their bodies; their chains never come at all (SPEC §3).
 bool Node::ExpectsBody(const log::EntryHeader& header, const log::EntryId& id) {
   if (erased_.count(id) != 0) return false;
+  if (WithoutHistory(header)) return false;  // from before this newcomer came
   if (header.scope != log::Scope::kPrivate || header.author == device_key_ ||
       chain_device_.count(header.author) != 0) {
     return true;
@@ -195,6 +196,11 @@ std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
             ? OpenStoredBody(e.header, e.envelope, keys_)
             : Result<proto::Body>(MakeError(ErrorCode::kUnknownEpoch, ""));
     if (body.ok()) row.kind = BodyKindOf(*body);
+    // A newcomer's header-only membership entry: its kind as the inviter restated it.
+    if (!body.ok()) {
+      if (std::optional<proto::Body> restated = RestatedBodyOf(e.id))
+        row.kind = BodyKindOf(*restated);
+    }
     if (body.ok() && body->has_original_time_ms()) row.original_time_ms = body->original_time_ms();
     if (row.verified && body.ok() && e.header.scope != log::Scope::kPrivate &&
         !body->has_epoch_start()) {

@@ -92,6 +92,10 @@ Status Node::RecordAndFold(const log::IngestPlan& plan, ReceiveReport& report,
   for (const log::VerifiedEntry& e : plan.to_store) {
     max_lamport_ = std::max(max_lamport_, e.header.lamport);
     NoteIfMissing(e);
+    if (e.body.kind_case() == proto::Body::KIND_NOT_SET) {
+      ACCORD_RETURN_IF_ERROR(FoldRestated(e.header, e.id, /*notify=*/true));
+      continue;
+    }
     ACCORD_RETURN_IF_ERROR(FoldEntry(e.header, e.id, e.body, /*notify=*/true));
   }
   return Status::Ok();
@@ -115,8 +119,10 @@ Status Node::ReceiveForkProof(const log::Envelope& existing, const log::Envelope
 }
 
 Result<log::EntryId> Node::AddMember(const log::DeviceKey& device,
-                                     const crypto::DhPublicKey& x25519, const std::string& name) {
+                                     const crypto::DhPublicKey& x25519, const std::string& name,
+                                     uint64_t history_from_epoch) {
   state::MemberAdded added;
+  added.history_from_epoch = history_from_epoch;
   added.member = device;  // a member id is the key of its first device
   added.name = name;
   added.device = device;

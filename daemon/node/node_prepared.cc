@@ -100,6 +100,7 @@ Status Node::InstallPact(const log::PactId& pact,
   chain_device_.clear();
   epoch_boxes_.clear();
   unopened_epochs_.clear();
+  restated_.clear();
   left_.clear();
   epochs_.reset();
   forgotten_.clear();
@@ -114,7 +115,8 @@ Status Node::InstallPact(const log::PactId& pact,
 }
 
 Result<Node::JoinReport> Node::JoinPact(
-    const log::PactId& pact, std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys) {
+    const log::PactId& pact, std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
+    std::vector<RestatedBody> restated) {
   if (epoch_keys.empty()) return MakeError(ErrorCode::kBadBody, "the pact came without keys");
   if (std::optional<Error> blocked = WriteBlocked()) return *blocked;
   // Everything that could refuse is decided here, before anything changes.
@@ -140,6 +142,7 @@ Result<Node::JoinReport> Node::JoinPact(
 
   Status done = store_->Atomically([&]() -> Status {
     ACCORD_RETURN_IF_ERROR(InstallPact(pact, std::move(epoch_keys)));
+    ACCORD_RETURN_IF_ERROR(KeepRestated(std::move(restated)));  // none: an empty record
     Result<std::map<log::EntryId, log::EntryId>> carried =
         state::CarryOut(*plan, [this](const state::UserKind& kind, int64_t original_time_ms) {
           return Write(kind, original_time_ms);
@@ -160,6 +163,7 @@ Result<Node::JoinReport> Node::JoinPact(
     damaged_ = solo_damaged;
     max_lamport_ = solo_lamport;
     own_ahead_at_peer_ = solo_ahead;
+    restated_.clear();
     state_.reset();
     digest_.reset();
     members_.reset();

@@ -32,14 +32,15 @@ std::vector<log::DeviceKey> WithOwnKey(std::vector<log::DeviceKey> devices,
 
 PairingInviter::PairingInviter(const PairingCode& code, const crypto::DeviceIdentity& me,
                                std::string my_name, std::vector<log::DeviceKey> my_member_devices,
-                               InviteKind kind)
+                               InviteKind kind, HistoryShare history)
     : nameplate_(code.nameplate),
       prs_(code.text),
       signing_(crypto::SigningKey::FromSeed(me.signing.seed())),
       dh_(crypto::DhKeyPair::FromSecret(me.dh.secret())),
       my_name_(std::move(my_name)),
       my_member_devices_(WithOwnKey(std::move(my_member_devices), signing_.public_key())),
-      kind_(kind) {}
+      kind_(kind),
+      history_(kind == InviteKind::kDevice ? HistoryShare::kWhole : history) {}
 
 PairingInviter::~PairingInviter() { crypto::Wipe(prs_); }
 
@@ -211,6 +212,7 @@ Result<std::vector<Bytes>> PairingInviter::OnRecord(const proto::PairMessage& me
 
   DeviceRecord mine{signing_.public_key(), dh_.public_key(), my_name_, my_member_devices_};
   mine.kind = kind_;
+  mine.history = history_;
   proto::PairSecure reply = RecordMessage(SignRecord(std::move(mine), signing_, handshake_hash_));
   Result<Bytes> sealed = SealSecure(*transport_, reply);
   if (!sealed.ok()) return sealed.error();
@@ -226,6 +228,9 @@ Result<std::vector<Bytes>> PairingInviter::Consent(PactBundle bundle) {
   if (bundle.kind != kind_) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "pairing: the bundle is not of the kind this invitation announced");
+  }
+  if (Status s = CheckBundleHistory(bundle, history_); !s.ok()) {
+    return MakeError(ErrorCode::kInvalidArgument, s.error().message);
   }
   proto::PairSecure secure = BundleMessage(bundle);
   Result<Bytes> sealed = SealSecure(*transport_, secure);

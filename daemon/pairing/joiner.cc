@@ -198,6 +198,7 @@ Result<std::vector<Bytes>> PairingJoiner::OnBundle(const proto::PairMessage& mes
     return MakeError(ErrorCode::kRefused,
                      "pairing: the bundle is not of the kind the inviter's record announced");
   }
+  ACCORD_RETURN_IF_ERROR(CheckBundleHistory(*bundle, inviter_.history));
   bundle_ = std::move(*bundle);
 
   proto::PairSecure ack;

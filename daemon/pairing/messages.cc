@@ -51,6 +51,19 @@ proto::PairKind KindToProto(InviteKind kind) {
   return kind == InviteKind::kDevice ? proto::PAIR_KIND_DEVICE : proto::PAIR_KIND_PERSON;
 }
 
+std::optional<HistoryShare> HistoryFromProto(proto::PairHistory history) {
+  switch (history) {
+    case proto::PAIR_HISTORY_WHOLE:
+      return HistoryShare::kWhole;
+    case proto::PAIR_HISTORY_NONE:
+      return HistoryShare::kNone;
+    case proto::PAIR_HISTORY_SHARED:
+      return HistoryShare::kShared;
+    default:
+      return std::nullopt;  // a choice this version does not know
+  }
+}
+
 std::optional<InviteKind> KindFromProto(proto::PairKind kind) {
   switch (kind) {
     case proto::PAIR_KIND_PERSON:
@@ -162,6 +175,7 @@ proto::PairSecure RecordMessage(const SignedRecord& signed_record) {
   for (const log::DeviceKey& key : r.member_devices) out->add_member_devices(AsString(key));
   out->set_listen_port(r.listen_port);
   out->set_kind(KindToProto(r.kind));
+  out->set_history(static_cast<proto::PairHistory>(r.history));
   return message;
 }
 
@@ -185,6 +199,11 @@ Result<SignedRecord> RecordFromMessage(const proto::PairDeviceRecord& message) {
   std::optional<InviteKind> kind = KindFromProto(message.kind());
   if (!kind) return Malformed("device record (kind)");
   r.kind = *kind;
+  std::optional<HistoryShare> history = HistoryFromProto(message.history());
+  if (!history || (r.kind == InviteKind::kDevice && *history != HistoryShare::kWhole)) {
+    return Malformed("device record (history)");
+  }
+  r.history = *history;
   return out;
 }
 
@@ -202,6 +221,12 @@ proto::PairSecure BundleMessage(const PactBundle& bundle) {
   }
   out->set_kind(KindToProto(bundle.kind));
   AddKeys(bundle.person_keys, *out->mutable_person_keys());
+  for (const RestatedEntry& r : bundle.restated) {
+    proto::PairRestatedEntry* entry = out->add_restated();
+    entry->set_entry_id(AsString(r.id));
+    entry->set_author(AsString(r.author));
+    entry->set_body(AsString(r.body));
+  }
   return message;
 }
 
@@ -233,6 +258,16 @@ Result<PactBundle> BundleFromMessage(const proto::PairBundle& message) {
     if (!CopyFixed(d.signing_key(), device.signing) || !CopyFixed(d.x25519_key(), device.x25519)) {
       return Malformed("pact bundle device");
     }
+  }
+  if (message.restated_size() > static_cast<int>(kMaxRestatedEntries)) {
+    return Malformed("pact bundle (too many restated entries)");
+  }
+  for (const proto::PairRestatedEntry& r : message.restated()) {
+    RestatedEntry& entry = bundle.restated.emplace_back();
+    if (!CopyFixed(r.entry_id(), entry.id) || !CopyFixed(r.author(), entry.author)) {
+      return Malformed("pact bundle restated entry");
+    }
+    entry.body.assign(r.body().begin(), r.body().end());
   }
   ACCORD_RETURN_IF_ERROR(CheckBundle(bundle));
   return bundle;

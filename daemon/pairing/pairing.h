@@ -103,9 +103,11 @@ class PairingInviter {
   // my_member_devices: the inviter's member's devices (our own key is added if missing).
   // `kind`: what the code adds, told to the joiner in our signed record; Consent's bundle must
   // be of the same kind.
+  // `history`: what a new person will read, told in the record too (kWhole for kDevice).
   PairingInviter(const PairingCode& code, const crypto::DeviceIdentity& me, std::string my_name,
                  std::vector<log::DeviceKey> my_member_devices,
-                 InviteKind kind = InviteKind::kPerson);
+                 InviteKind kind = InviteKind::kPerson,
+                 HistoryShare history = HistoryShare::kWhole);
   ~PairingInviter();
   PairingInviter(PairingInviter&&) = default;
 
@@ -172,6 +174,7 @@ class PairingInviter {
   std::string my_name_;
   std::vector<log::DeviceKey> my_member_devices_;  // ascending, distinct, includes ours
   InviteKind kind_ = InviteKind::kPerson;
+  HistoryShare history_ = HistoryShare::kWhole;
   std::optional<crypto::cpace::CpaceResponder> cpace_;
   std::optional<crypto::noise::HandshakeState> handshake_;
   std::optional<crypto::noise::TransportSession> transport_;

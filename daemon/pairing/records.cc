@@ -65,7 +65,41 @@ Status CheckBundle(const PactBundle& bundle) {
       return Invalid("bundle devices must be distinct and ascending");
     }
   }
+  if (bundle.kind == InviteKind::kDevice && !bundle.restated.empty()) {
+    return Invalid("a device bundle restates no entries (the device gets its member's keys)");
+  }
+  if (bundle.restated.size() > kMaxRestatedEntries) {
+    return Invalid("a bundle restates at most " + std::to_string(kMaxRestatedEntries) + " entries");
+  }
+  size_t restated_bytes = 0;
+  for (size_t i = 0; i < bundle.restated.size(); ++i) {
+    const RestatedEntry& r = bundle.restated[i];
+    if (IsAllZero(r.id) || IsAllZero(r.author) || r.body.empty()) {
+      return Invalid("a restated entry has no id, author or body");
+    }
+    if (i > 0 && !(bundle.restated[i - 1].id < r.id)) {
+      return Invalid("restated entries must be distinct and ascending");
+    }
+    restated_bytes += r.body.size();
+  }
+  if (restated_bytes > kMaxRestatedBytes) {
+    return Invalid("the restated entries exceed " + std::to_string(kMaxRestatedBytes) + " bytes");
+  }
   return CheckName(bundle.inviter_name);
+}
+
+Status CheckBundleHistory(const PactBundle& bundle, HistoryShare history) {
+  const bool restates = !bundle.restated.empty();
+  if (history == HistoryShare::kNone && (!restates || bundle.epoch_keys.size() != 1)) {
+    return MakeError(ErrorCode::kRefused,
+                     "pairing: the inviter said you would start without the pact's history, "
+                     "but its bundle is not of that kind");
+  }
+  if (history != HistoryShare::kNone && restates) {
+    return MakeError(ErrorCode::kRefused,
+                     "pairing: the bundle restates entries the inviter said you would read");
+  }
+  return Status::Ok();
 }
 
 }  // namespace accord::pairing

@@ -19,14 +19,25 @@
 namespace accord::pairing {
 
 constexpr size_t kMaxNameBytes = accord::kMaxNameBytes;  // bytes of UTF-8 in a display name
-constexpr size_t kMaxMemberDevices = 32;  // device keys of one member in the inviter's record
-constexpr size_t kMaxEpochKeys = 128;     // epoch keys in one bundle (keeps it under 8 KiB)
-constexpr size_t kMaxPactDevices = 32;    // other devices in one bundle (still under 8 KiB)
-constexpr size_t kMaxPersonKeys = 16;     // person key generations in a device bundle (+1 KiB)
+constexpr size_t kMaxMemberDevices = 32;    // device keys of one member in the inviter's record
+constexpr size_t kMaxEpochKeys = 128;       // epoch keys in one bundle (keeps it under 8 KiB)
+constexpr size_t kMaxPactDevices = 32;      // other devices in one bundle (still under 8 KiB)
+constexpr size_t kMaxPersonKeys = 16;       // person key generations in a device bundle (+1 KiB)
+constexpr size_t kMaxRestatedEntries = 64;  // control entries restated to a newcomer
+constexpr size_t kMaxRestatedBytes = 6144;  // their bodies' bytes in all (the bundle < 16 KiB)
 
 // What an invitation adds: a new person, or another device of the inviting member (SPEC §4
 // "Several devices per person"). Bound into the inviter's record signature (protocol.h).
 enum class InviteKind : uint8_t { kPerson = 0, kDevice = 1 };
+
+// What a new person will read of the pact (SPEC §6 "invite into a pact of two or more",
+// docs/pairing.md "Newcomers without history"), told in the inviter's record so that the
+// joiner's consent prompt says it too.
+enum class HistoryShare : uint8_t {
+  kWhole = 0,   // a pact of one: everything its member wrote (and device invitations)
+  kNone = 1,    // a pact of two or more: only what is written from the newcomer's epoch on
+  kShared = 2,  // a pact of two or more whose inviter gave --share-history: everything
+};
 
 struct DeviceRecord {
   log::DeviceKey signing{};
@@ -39,6 +50,17 @@ struct DeviceRecord {
   uint16_t listen_port = 0;
   // The inviter's: what its invitation adds. A joiner's record is always kPerson.
   InviteKind kind = InviteKind::kPerson;
+  // The inviter's, for kPerson: what the new person will read. kWhole for anything else.
+  HistoryShare history = HistoryShare::kWhole;
+};
+
+// A control entry's body, handed to a newcomer who receives the entry header-only
+// (HistoryShare::kNone). The inviter vouches for it over the paired channel, as it does for
+// the bundle's devices; the header that arrives by sync must name the same author.
+struct RestatedEntry {
+  log::EntryId id{};
+  log::DeviceKey author{};
+  Bytes body;  // a serialized proto::Body of a control kind
 };
 
 // A device of the pact other than the two pairing ones, as the inviter's log names it.
@@ -60,6 +82,9 @@ struct PactBundle {
   // kDevice only: the inviting member's person key generations, ascending, 1..kMaxPersonKeys.
   // A new person never receives them (CheckBundle refuses a person bundle that has any).
   std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys;
+  // HistoryShare::kNone only: ascending distinct ids, 1..kMaxRestatedEntries, bodies
+  // non-empty and kMaxRestatedBytes in all; the bundle then carries one epoch key.
+  std::vector<RestatedEntry> restated;
 };
 
 // accord::CheckName (base/text.h), the rule `init` applies too. kInvalidArgument.
@@ -68,8 +93,12 @@ Status CheckName(std::string_view name);
 // A usable bundle: non-zero pact id and member, 1..kMaxEpochKeys keys with strictly ascending
 // epochs, a valid inviter name, 0..kMaxPactDevices devices with distinct, non-zero, ascending
 // keys; for kDevice 1..kMaxPersonKeys person keys with strictly ascending generations, for
-// kPerson none at all. kInvalidArgument.
+// kPerson none at all; restated entries as PactBundle::restated says (for kDevice none).
+// kInvalidArgument.
 Status CheckBundle(const PactBundle& bundle);
+// Whether `bundle` gives what a record announcing `history` promised: restated control
+// entries and one epoch key for kNone, no restated entries otherwise. kRefused.
+Status CheckBundleHistory(const PactBundle& bundle, HistoryShare history);
 
 // Ascending, distinct, 1..kMaxMemberDevices keys, none all-zero. kInvalidArgument.
 Status CheckMemberDevices(const std::vector<log::DeviceKey>& devices);

@@ -48,6 +48,12 @@ Epochs ResolveEpochs(const std::vector<const Event*>& control, const Membership&
   std::vector<log::DeviceKey> devices;  // every device of every member, current or not
   for (const Member& m : membership.members()) {
     for (const Device& d : m.devices) {
+      if (m.history_from_epoch != 0) {
+        out.restricted_.emplace(d.key, m.id);
+        Epochs::Newcomer& n = out.newcomers_[m.id];
+        n.from_epoch = m.history_from_epoch;
+        n.devices.push_back(d.key);
+      }
       devices.push_back(d.key);
       if (auto admitted = membership.AdmittedAt(d.key)) out.admitted_.emplace(d.key, *admitted);
       if (auto ended = membership.EndedAt(d.key)) {
@@ -125,11 +131,19 @@ std::optional<uint64_t> Epochs::EpochForWrite(const log::DeviceKey& me) const {
 
 bool Epochs::MayHold(const log::DeviceKey& device, uint64_t epoch) const {
   auto admitted = admitted_.find(device);
-  if (epoch == 0) return admitted != admitted_.end();
+  auto restricted = restricted_.find(device);
+  if (epoch == 0) return admitted != admitted_.end() && restricted == restricted_.end();
   auto h = holders_.find(epoch);
   if (h == holders_.end()) return false;
   if (h->second.named.count(device) != 0) return true;
-  return admitted != admitted_.end() && h->second.first < admitted->second;
+  if (admitted == admitted_.end() || !(h->second.first < admitted->second)) return false;
+  if (restricted == restricted_.end()) return true;
+  // A member let in without history: its first epoch, and what was sealed to one of its
+  // devices (which hand their keys to the member's later devices), nothing before.
+  const Newcomer& member = newcomers_.at(restricted->second);
+  if (epoch == member.from_epoch) return true;
+  return std::any_of(member.devices.begin(), member.devices.end(),
+                     [&](const log::DeviceKey& d) { return h->second.named.count(d) != 0; });
 }
 
 bool Epochs::Ended(const log::DeviceKey& device, OrderKey* at) const {

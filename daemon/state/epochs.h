@@ -78,7 +78,9 @@ class Epochs {
   // Whether `device` may hold the key of `epoch`: epoch 0 is held by every device ever
   // admitted; a later epoch by the recipients of every EpochStart of that number whose author
   // counted, and by every device admitted LWW-after the first of them (a new device gets its
-  // member's keys at pairing). False for an epoch no such EpochStart names.
+  // member's keys at pairing). False for an epoch no such EpochStart names. A member let in
+  // without history (Member::history_from_epoch) holds only its first epoch and the epochs
+  // sealed to one of its devices: never epoch 0, nothing from before it came.
   bool MayHold(const log::DeviceKey& device, uint64_t epoch) const;
   // What the sync sender may give `to` of a shared or control entry sealed to `epoch` whose
   // LWW key is `entry`: nothing of what was written at or after `to` ended (a suffix of each
@@ -118,6 +120,13 @@ class Epochs {
   uint64_t highest_known_ = 0;  // highest epoch number of a counted EpochStart
   std::map<uint64_t, Holders> holders_;
   std::map<log::DeviceKey, OrderKey> admitted_;
+  // Members let in without history, and their devices.
+  struct Newcomer {
+    uint64_t from_epoch = 0;
+    std::vector<log::DeviceKey> devices;
+  };
+  std::map<log::DeviceKey, MemberId> restricted_;
+  std::map<MemberId, Newcomer> newcomers_;
   std::map<log::DeviceKey, OrderKey> ended_;
   std::map<log::DeviceKey, std::vector<OwnStart>> own_starts_;  // counted, by author, seq order
 };

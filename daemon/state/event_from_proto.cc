@@ -221,7 +221,8 @@ Result<EventKind> KindFrom(const log::EntryHeader& header, const proto::Body& bo
       ACCORD_ID_OR_RETURN(x25519, m.device_x25519(), "device X25519 key");
       ACCORD_RETURN_IF_ERROR(CheckText(m.name(), kMaxNameBytes, true, "member name"));
       ACCORD_RETURN_IF_ERROR(CheckText(m.device_name(), kMaxNameBytes, false, "device name"));
-      return EventKind(MemberAdded{member, m.name(), device, x25519, m.device_name()});
+      return EventKind(
+          MemberAdded{member, m.name(), device, x25519, m.device_name(), m.history_from_epoch()});
     }
     case B::kDeviceAdded: {
       const auto& d = body.device_added();

@@ -107,6 +107,7 @@ struct ToBody {
     m->set_device_key(Field(k.device));
     m->set_device_x25519(Field(k.device_x25519));
     m->set_device_name(k.device_name);
+    if (k.history_from_epoch != 0) m->set_history_from_epoch(k.history_from_epoch);
   }
   void operator()(const DeviceAdded& k) {
     proto::DeviceAdded* d = body.mutable_device_added();

@@ -118,6 +118,7 @@ struct MemberAdded {
   log::DeviceKey device{};
   X25519Key device_x25519{};
   std::string device_name;
+  uint64_t history_from_epoch = 0;  // 0: the whole history; else the epoch it starts at
   friend bool operator==(const MemberAdded&, const MemberAdded&) = default;
 };
 struct DeviceAdded {

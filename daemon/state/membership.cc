@@ -89,7 +89,7 @@ Assignment Assign(const std::vector<const Event*>& control, const Cutoffs& cutof
     } else if (const auto* a = std::get_if<MemberAdded>(&e->kind)) {
       record.x25519 = a->device_x25519;
       record.name = a->device_name;
-      out.members[owner] = Member{owner, a->name, e->id, {}, false};
+      out.members[owner] = Member{owner, a->name, e->id, {}, false, a->history_from_epoch};
     } else if (const auto* d = std::get_if<DeviceAdded>(&e->kind)) {
       record.x25519 = d->device_x25519;
       record.name = d->device_name;

@@ -35,6 +35,9 @@ struct Member {
   log::EntryId added_by{};      // the MemberCreated / MemberAdded entry
   std::vector<Device> devices;  // sorted by key
   bool left = false;            // for good: a member who left never counts again
+  // MemberAdded.history_from_epoch: 0, or the epoch this member started at without the
+  // history before it (epochs.h MayHold).
+  uint64_t history_from_epoch = 0;
   friend bool operator==(const Member&, const Member&) = default;
 };
 

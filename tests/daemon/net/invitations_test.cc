@@ -93,15 +93,18 @@ TEST_F(InvitationsTest, ConsentWithNobodyWaitingIsNotFound) {
   EXPECT_EQ(invitations_.Consent(true).code(), ErrorCode::kNotFound);  // no joiner yet
 }
 
-TEST_F(InvitationsTest, APactOfTwoLetsAThirdPersonInOnlyWithSharedHistory) {
+TEST_F(InvitationsTest, APactOfTwoSaysWhatAThirdPersonWillRead) {
   StrangerKeys bob;
   ASSERT_TRUE(node_->AddMember(bob.signing.public_key(), bob.dh.public_key(), "Bob").ok());
   invitations_.SetListening(true);
-  Result<proto::InviteUpdate> refused = invitations_.Open(false, seconds(60), false, nullptr);
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.code(), ErrorCode::kRefused);
-  EXPECT_NE(refused.error().message.find("--share-history"), std::string::npos);
-  EXPECT_TRUE(invitations_.Open(false, seconds(60), true, nullptr).ok());
+  Result<proto::InviteUpdate> without = invitations_.Open(false, seconds(60), false, nullptr);
+  ASSERT_TRUE(without.ok()) << without.error().message;
+  EXPECT_NE(without->message().find("not the pact's earlier entries"), std::string::npos)
+      << without->message();
+  Result<proto::InviteUpdate> with = invitations_.Open(false, seconds(60), true, nullptr);
+  ASSERT_TRUE(with.ok());
+  EXPECT_NE(with->message().find("everything the pact has written"), std::string::npos)
+      << with->message();
 }
 
 // Joins refuse before dialing anything.

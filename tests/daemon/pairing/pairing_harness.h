@@ -41,6 +41,7 @@ inline PactBundle CloneBundle(const PactBundle& b) {
   out.inviter_name = b.inviter_name;
   out.kind = b.kind;
   for (const auto& [g, key] : b.person_keys) out.person_keys.emplace_back(g, key.Clone());
+  out.restated = b.restated;
   return out;
 }
 
@@ -63,11 +64,11 @@ class PairingRun {
   // `kind`: what the inviter's code adds (the bundle is made to match it).
   PairingRun(const PairingCode& joiner_code, const PairingCode& inviter_code,
              std::vector<log::DeviceKey> other_inviter_devices = {},
-             InviteKind kind = InviteKind::kPerson)
+             InviteKind kind = InviteKind::kPerson, HistoryShare history = HistoryShare::kWhole)
       : joiner_id(crypto::DeviceIdentity::Generate()),
         inviter_id(crypto::DeviceIdentity::Generate()),
         joiner(joiner_code, joiner_id, "Sam"),
-        inviter(inviter_code, inviter_id, "Robin", std::move(other_inviter_devices), kind),
+        inviter(inviter_code, inviter_id, "Robin", std::move(other_inviter_devices), kind, history),
         bundle(MakeBundle(inviter_id.signing.public_key())) {
     bundle.kind = kind;
     if (kind == InviteKind::kDevice) {

@@ -336,4 +336,56 @@ TEST(Epochs, AnInvalidOwnStartAloneMakesOnlyItsAuthorRotate) {
 }
 
 }  // namespace
+// A person let in without history (MemberAdded.history_from_epoch, docs/pairing.md
+// "Newcomers without history"): its devices hold its first epoch and what is sealed to them
+// later, never epoch 0 nor an epoch from before it came, so senders give it those entries
+// header-only.
+proto::Body NewcomerBody(const log::DeviceKey& device, std::string name, uint64_t from_epoch) {
+  proto::Body b = MemberAddedBody(device, std::move(name));
+  b.mutable_member_added()->set_history_from_epoch(from_epoch);
+  return b;
+}
+
+TEST(Epochs, ANewcomerWithoutHistoryHoldsOnlyItsFirstEpochAndLaterOnes) {
+  Pact pact;
+  const log::DeviceKey carol = KeyFor("carol");
+  const log::DeviceKey carol_phone = KeyFor("carol phone");
+  const Event before = pact.Write(pact.bob, NeedBody("before carol"));
+  pact.Write(pact.alice, EpochStartBody(10, {pact.alice, pact.bob}));  // an earlier rotation
+  pact.Write(pact.alice, EpochStartBody(20, {pact.alice, pact.bob}));  // carol's first epoch
+  pact.Write(pact.alice, NewcomerBody(carol, "Carol", 20));
+  Epochs epochs = pact.fold.Epochs();
+  EXPECT_FALSE(epochs.MayHold(carol, 0));
+  EXPECT_FALSE(epochs.MayHold(carol, 10));
+  EXPECT_TRUE(epochs.MayHold(carol, 20));
+  EXPECT_TRUE(epochs.MayHold(pact.bob, 0));  // the others as before
+  EXPECT_EQ(epochs.ShareWith(carol, log::Scope::kShared, 0, KeyOf(before)),
+            EpochShare::kHeaderOnly);
+  EXPECT_EQ(epochs.ShareWith(carol, log::Scope::kControl, 10, KeyOf(before)),
+            EpochShare::kHeaderOnly);
+  EXPECT_EQ(epochs.ShareWith(pact.bob, log::Scope::kShared, 0, KeyOf(before)), EpochShare::kWhole);
+  EXPECT_TRUE(epochs.IsCurrentDevice(carol));
+  EXPECT_FALSE(epochs.RotationNeeded());  // nobody ended
+
+  // A later device of hers gets her keys: her first epoch and those sealed to her, not 0.
+  pact.Write(carol, DeviceAddedBody(carol_phone));
+  pact.Write(pact.bob, EpochStartBody(30, {pact.alice, pact.bob, carol, carol_phone}));
+  epochs = pact.fold.Epochs();
+  EXPECT_TRUE(epochs.rejected().empty());
+  EXPECT_TRUE(epochs.MayHold(carol_phone, 20));
+  EXPECT_TRUE(epochs.MayHold(carol, 30));
+  EXPECT_FALSE(epochs.MayHold(carol_phone, 0));
+  EXPECT_FALSE(epochs.MayHold(carol_phone, 10));
+}
+
+TEST(Epochs, ANewcomerAddedWithHistoryHoldsEverythingAsBefore) {
+  Pact pact;
+  const log::DeviceKey carol = KeyFor("carol");
+  pact.Write(pact.alice, EpochStartBody(10, {pact.alice, pact.bob}));
+  pact.Write(pact.alice, NewcomerBody(carol, "Carol", 0));  // --share-history
+  const Epochs epochs = pact.fold.Epochs();
+  EXPECT_TRUE(epochs.MayHold(carol, 0));
+  EXPECT_TRUE(epochs.MayHold(carol, 10));
+}
+
 }  // namespace accord::state
