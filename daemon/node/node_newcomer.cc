@@ -70,7 +70,13 @@ Result<std::vector<Node::RestatedBody>> Node::RestatedControl(uint64_t newest_ep
   Status read = store_->ForEachEntry([&](const store::StoredEntry& e) -> Status {
     if (e.header.scope != log::Scope::kControl) return Status::Ok();
     Result<proto::Body> body = OpenStoredBody(e.header, e.envelope, keys_);
-    if (!body.ok()) return Status::Ok();  // not folded here either
+    if (!body.ok()) {
+      // A newcomer inviting the next one passes on what its own inviter restated to it;
+      // anything else it cannot open is not folded here either.
+      std::optional<proto::Body> restated = RestatedBodyOf(e.id);
+      if (!restated || restated_.at(e.id).author != e.header.author) return Status::Ok();
+      body = std::move(*restated);
+    }
     // Earlier rotations seal keys the newcomer never gets: only the newest one counts.
     if (body->has_epoch_start() && body->epoch_start().epoch() != newest_epoch) {
       return Status::Ok();

@@ -85,6 +85,29 @@ TEST_F(NewcomerTest, WithoutSharedHistoryTheNewcomerSeesWhoIsInAndWhatComesNextO
   EXPECT_FALSE(Lists(carol, "wrote this before"));
 }
 
+TEST_F(NewcomerTest, ANewcomerLetsTheNextOneInWithTheMembershipItWasGiven) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  Person& carol = Start("carol");
+  Person& dave = Start("dave");
+  PactOfTwo(alice, bob);
+  ASSERT_EQ(Pair(bob, carol).join_exit, 0);
+  ASSERT_TRUE(WaitFor([&] { return Members(carol) == 3; })) << carol.daemon->Log();
+  Ok(carol, {"need", "add", "carol wrote this before dave"});
+
+  // Carol never read the entries that made Alice and Bob members; she restates to Dave what
+  // Bob restated to her, and Dave knows all four.
+  PairResult cd = Pair(carol, dave);
+  ASSERT_EQ(cd.join_exit, 0) << cd.join_err << carol.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] { return Members(dave) == 4; }))
+      << Json(dave, {"status"}).dump() << dave.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] { return Members(alice) == 4 && Members(bob) == 4; }));
+  Ok(alice, {"need", "add", "alice wrote this for dave"});
+  ASSERT_TRUE(WaitFor([&] { return Lists(dave, "alice wrote this for dave"); }))
+      << dave.daemon->Log();
+  EXPECT_FALSE(Lists(dave, "wrote this before")) << Json(dave, {"needs"}).dump();
+}
+
 TEST_F(NewcomerTest, WithSharedHistoryTheNewcomerSeesEverythingAndBothSidesSaySo) {
   Person& alice = Start("alice");
   Person& bob = Start("bob");

@@ -114,8 +114,8 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
       return MemberCreated{author, Text(true, 20), Key(), Text(false, 20)};
     case 16: {
       const log::DeviceKey device = Key();
-      return MemberAdded{device, Text(true, 20), device, Key(), Text(false, 20),
-                         *rc::gen::arbitrary<uint64_t>()};
+      return MemberAdded{device, Text(true, 20),  device,
+                         Key(),  Text(false, 20), *rc::gen::arbitrary<uint64_t>()};
     }
     case 17:
       return DeviceAdded{Key(), Key(), Text(false, 20)};
