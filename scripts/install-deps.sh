@@ -3,7 +3,7 @@
 # entirely when everything is already there. The packaging checks (issue 13): dpkg-dev for
 # the .deb's shlibdeps, man-db (man -w, man --warnings) and mandoc (-T lint) for the man
 # pages, zsh for the completion's syntax, systemd for systemd-analyze verify (nothing of it
-# is started).
+# is started). faketime: the nemesis runs a daemon with its clock 5 minutes off.
 set -euo pipefail
 
 packages=(
@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   libcli11-dev libhowardhinnant-date-dev libsystemd-dev nlohmann-json3-dev
   tzdata python3 python3-icalendar
-  iproute2 nftables
+  iproute2 nftables faketime
   dbus-daemon
   dpkg-dev man-db mandoc zsh systemd
 )

@@ -182,6 +182,7 @@ class Daemon:
         self.log_path = os.path.join(home, "accordd.log")
         self.proc = None
         self.started_at = None  # time.monotonic() of the last start
+        self.env = {}  # extra environment of the next start (e.g. libfaketime's)
         self._device_key = ""
 
     def start(self, wait=True):
@@ -193,7 +194,8 @@ class Daemon:
             log.write(f"--- harness: start {' '.join(argv)} in {self.host.ns}\n")
             log.flush()
             self.started_at = time.monotonic()
-            self.proc = self.host.popen(argv, stdout=subprocess.DEVNULL, stderr=log)
+            self.proc = self.host.popen(argv, stdout=subprocess.DEVNULL, stderr=log,
+                                        env=dict(os.environ, **self.env) if self.env else None)
         if wait:
             self.wait_ready()
         return self
@@ -214,6 +216,12 @@ class Daemon:
             return None
         self.host.lan.stop_process(self.proc, DAEMON_STOP_TIMEOUT)
         return self.proc.returncode
+
+    def kill(self):
+        """SIGKILL (the daemon gets no chance to finish anything); by pid, ours only."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(COMMAND_TIMEOUT)
 
     def restart(self, wait=True):
         self.stop()
