@@ -106,6 +106,10 @@ proto::Event SummarizeEvent(const state::Event& e, const std::vector<state::Memb
           [&](const state::EpochStarted& x) {
             set(proto::ENTRY_KIND_EPOCH_START, "rotated keys to epoch " + std::to_string(x.epoch));
           },
+          [&](const state::PersonKeyStarted& x) {
+            set(proto::ENTRY_KIND_PERSON_KEY_START,
+                "rotated the private key for " + std::to_string(x.recipients.size()) + " devices");
+          },
           [&](const state::DeviceRekeyed& x) {
             set(proto::ENTRY_KIND_DEVICE_REKEYED, "re-keyed device " + Short(x.old_device) +
                                                       " as " + Short(e.author) +

@@ -25,6 +25,7 @@ Scope ScopeOf(const proto::Body& body) {
     case B::kReflection:
     case B::kPrivateChainStart:
     case B::kForget:
+    case B::kPersonKeyStart:
       return Scope::kPrivate;
     case B::kMemberCreated:
     case B::kMemberAdded:

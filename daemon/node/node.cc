@@ -72,6 +72,8 @@ proto::EntryKind BodyKindOf(const proto::Body& body) {
       return proto::ENTRY_KIND_PRIVATE_CHAIN_START;
     case proto::Body::kForget:
       return proto::ENTRY_KIND_FORGET;
+    case proto::Body::kPersonKeyStart:
+      return proto::ENTRY_KIND_PERSON_KEY_START;
     case proto::Body::kMemberCreated:
       return proto::ENTRY_KIND_MEMBER_CREATED;
     case proto::Body::kMemberAdded:
@@ -200,6 +202,7 @@ Status Node::Refold() {
   });
   if (unreadable > 0) LogWarning(std::to_string(unreadable) + " stored entries cannot be opened");
   if (s.ok()) s = AdoptEpochKeys();  // a key whose entry was stored before it was taken
+  if (s.ok()) s = AdoptPersonKeys();
   if (!damaged_.empty()) {
     std::string ids;
     for (const auto& [id, d] : damaged_) {
@@ -331,6 +334,7 @@ Result<log::EntryId> Node::WriteSealed(log::Author& author, const proto::Body& b
   max_lamport_ = std::max(max_lamport_, entry->header.lamport);
   ACCORD_RETURN_IF_ERROR(FoldEntry(entry->header, entry->id, body, /*notify=*/true));
   Status adopted = AdoptEpochKeys();  // this device's own rotation names it too
+  if (adopted.ok()) adopted = AdoptPersonKeys();
   NotifyChange(ChangeNotice::EntriesStored());
   if (!adopted.ok()) return adopted.error();
   return entry->id;
@@ -373,6 +377,8 @@ Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
     if (names_me && keys_.KeyFor(log::Scope::kControl, e->epoch) == nullptr)
       epoch_boxes_.emplace(id, *e);
   }
+  if (const auto* p = std::get_if<state::PersonKeyStarted>(&event->kind))
+    NotePersonKeyStart(header, id, *p);
   if (const auto* l = std::get_if<state::MemberLeft>(&event->kind)) {
     auto [it, inserted] = left_.try_emplace(l->member, state::KeyOf(*event), header.time_ms);
     if (!inserted && state::KeyOf(*event) < it->second.first)

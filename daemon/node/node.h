@@ -390,8 +390,18 @@ class Node {
   // key is not held: opens its box, stores the key wrapped, adds it to the ring, and refolds
   // if entries of that epoch were stored but could not be opened.
   Status AdoptEpochKeys();
-  // A ring for validating `batch`: the held keys plus those of EpochStarts in the batch that
-  // open with them and name this device (persisted only through AdoptEpochKeys once stored).
+  // node_person_key.cc: after a removal of one of this member's devices, a new person key
+  // generation for the remaining ones; PersonKeyStarts naming this device, kept until their
+  // author's member is known, and taken (AdoptPersonKeys) when it is this device's member.
+  Status RotatePersonKey();
+  // Folds the whole store again (after a key arrived whose entries were stored unopened).
+  Status FoldAllAgain();
+  void NotePersonKeyStart(const log::EntryHeader& header, const log::EntryId& id,
+                          const state::PersonKeyStarted& start);
+  Status AdoptPersonKeys();
+  // A ring for validating `batch`: the held keys plus those of EpochStarts and PersonKeyStarts
+  // in the batch that open with them and name this device (persisted only through
+  // AdoptEpochKeys / AdoptPersonKeys once stored).
   std::optional<log::KeyRing> BatchKeys(std::span<const log::Envelope> batch) const;
   // Drops from `plan` what was written LWW-after this device's member left (from the first
   // such entry of each feed on): nothing new is stored after the leave.
@@ -448,7 +458,9 @@ class Node {
   uint64_t max_lamport_ = 0;
   // EpochStarts folded here that name this device, by entry id, until their key is adopted.
   std::map<log::EntryId, state::EpochStarted> epoch_boxes_;
-  std::set<uint64_t> unopened_epochs_;             // epochs of stored entries Refold could not open
+  std::set<uint64_t> unopened_epochs_;  // epochs of stored entries Refold could not open
+  // PersonKeyStarts naming this device, by entry id (with their author), until adopted.
+  std::map<log::EntryId, std::pair<log::DeviceKey, state::PersonKeyStarted>> person_boxes_;
   std::map<log::EntryId, RestatedBody> restated_;  // a newcomer's, from its inviter
   std::map<state::MemberId, std::pair<state::OrderKey, int64_t>> left_;  // first MemberLeft
   std::optional<state::Epochs> epochs_;                                  // cached fold_->Epochs()

@@ -131,6 +131,10 @@ Status Node::AdoptEpochKeys() {
   }
   if (!refold) return Status::Ok();
   // Entries of the epoch were stored before its key was held: fold everything again.
+  return FoldAllAgain();
+}
+
+Status Node::FoldAllAgain() {
   fold_ = std::make_unique<state::Fold>();
   state_.reset();
   digest_.reset();
@@ -144,23 +148,33 @@ std::optional<log::KeyRing> Node::BatchKeys(std::span<const log::Envelope> batch
   std::optional<log::KeyRing> ring;
   for (const log::Envelope& envelope : batch) {
     Result<log::EntryHeader> header = log::DecodeHeader(envelope.header);
-    if (!header.ok() || header->scope != log::Scope::kControl) continue;
+    if (!header.ok() || header->scope == log::Scope::kShared) continue;
     if (log::IsWithheld(*header, envelope)) continue;
     const log::KeyRing& keys = ring ? *ring : keys_;
     proto::Body body;
-    if (!log::OpenEntryBody(*header, envelope, keys, body).ok() || !body.has_epoch_start())
-      continue;
-    const proto::EpochStart& start = body.epoch_start();
-    if (keys.KeyFor(log::Scope::kControl, start.epoch()) != nullptr) continue;
-    for (const proto::EpochStart::Recipient& r : start.recipients()) {
+    if (!log::OpenEntryBody(*header, envelope, keys, body).ok()) continue;
+    // An EpochStart, or a PersonKeyStart of this member's (private chains reach only the
+    // member's own devices; AdoptPersonKeys checks the member before the key is kept).
+    const bool person = body.has_person_key_start();
+    if (!body.has_epoch_start() && !person) continue;
+    const uint64_t number =
+        person ? body.person_key_start().generation() : body.epoch_start().epoch();
+    const auto& recipients =
+        person ? body.person_key_start().recipients() : body.epoch_start().recipients();
+    const log::Scope scope = person ? log::Scope::kPrivate : log::Scope::kControl;
+    if (keys.KeyFor(scope, number) != nullptr) continue;
+    for (const proto::EpochStart::Recipient& r : recipients) {
       if (!IsDevice(r.device_key(), device_key_)) continue;
       // Unverified yet: the key only lets validation open the batch, which still checks every
-      // entry's signature; it is kept only if the EpochStart is stored and valid.
+      // entry's signature; it is kept only if its entry is stored and valid.
       Result<crypto::SecretKey> key =
-          crypto::OpenEpochKey(identity_->dh, pact_, start.epoch(), AsBytes(r.sealed_key()));
+          crypto::OpenEpochKey(identity_->dh, pact_, number, AsBytes(r.sealed_key()));
       if (!key.ok()) break;
       if (!ring) ring = CopyRing(keys_);
-      ring->AddEpochKey(start.epoch(), std::move(*key));
+      if (person)
+        ring->AddPersonKey(number, std::move(*key));
+      else
+        ring->AddEpochKey(number, std::move(*key));
       break;
     }
   }
@@ -250,7 +264,16 @@ Result<log::EntryId> Node::RemoveDevice(const std::string& prefix) {
   }
   if (found->removed) return MakeError(ErrorCode::kRefused, "that device is already removed");
   const log::DeviceKey device = found->key;  // Members() may change with the write
-  return WriteKind(state::DeviceRemoved{device});
+  Result<log::EntryId> removed = WriteKind(state::DeviceRemoved{device});
+  if (!removed.ok()) return removed;
+  // The removed device holds the person key: reflections from now on use a new one.
+  if (Status rotated = RotatePersonKey(); !rotated.ok()) {
+    return MakeError(rotated.code(),
+                     "the device is removed, but the private key could not be "
+                     "rotated: " +
+                         rotated.error().message);
+  }
+  return removed;
 }
 
 }  // namespace accord::daemon

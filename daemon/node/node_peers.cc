@@ -65,6 +65,7 @@ Result<Node::ReceiveReport> Node::StoreReceived(const log::IngestPlan& plan) {
   std::vector<ChangeNotice> forks;
   Status folded = RecordAndFold(plan, report, forks);
   if (folded.ok()) folded = AdoptEpochKeys();  // keys the batch's EpochStarts seal to us
+  if (folded.ok()) folded = AdoptPersonKeys();
   // Stored is stored: peers hear of it even if folding failed part way.
   if (folded.ok()) {
     for (const ChangeNotice& fork : forks) NotifyChange(fork);

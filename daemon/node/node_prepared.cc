@@ -99,6 +99,7 @@ Status Node::InstallPact(const log::PactId& pact,
   introduced_by_.clear();
   chain_device_.clear();
   epoch_boxes_.clear();
+  person_boxes_.clear();
   unopened_epochs_.clear();
   restated_.clear();
   left_.clear();

@@ -101,22 +101,34 @@ Result<EventKind> ProposalFrom(const proto::Proposal& p) {
   return EventKind(std::move(out));
 }
 
-Result<EventKind> EpochFrom(const proto::EpochStart& e) {
-  if (e.epoch() == 0) return Bad("epoch 0 is never started by an entry");
-  if (e.recipients_size() == 0 || static_cast<size_t>(e.recipients_size()) > kMaxRecipients) {
-    return Bad("epoch start recipients");
+// The boxes of an EpochStart or a PersonKeyStart: 1..kMaxRecipients, each of the sealed size.
+Result<std::vector<EpochStarted::Recipient>> RecipientsFrom(
+    const google::protobuf::RepeatedPtrField<proto::EpochStart::Recipient>& recipients) {
+  if (recipients.empty() || static_cast<size_t>(recipients.size()) > kMaxRecipients) {
+    return Bad("key recipients");
   }
-  EpochStarted out;
-  out.epoch = e.epoch();
-  for (const auto& r : e.recipients()) {
+  std::vector<EpochStarted::Recipient> out;
+  for (const auto& r : recipients) {
     auto device = Required32(r.device_key(), "recipient device key");
     if (!device.ok()) return device.error();
-    if (r.sealed_key().size() != crypto::kSealedEpochKeyBytes) {
-      return Bad("sealed epoch key size");
-    }
-    out.recipients.push_back({*device, Bytes(r.sealed_key().begin(), r.sealed_key().end())});
+    if (r.sealed_key().size() != crypto::kSealedEpochKeyBytes) return Bad("sealed key size");
+    out.push_back({*device, Bytes(r.sealed_key().begin(), r.sealed_key().end())});
   }
-  return EventKind(std::move(out));
+  return out;
+}
+
+Result<EventKind> EpochFrom(const proto::EpochStart& e) {
+  if (e.epoch() == 0) return Bad("epoch 0 is never started by an entry");
+  Result<std::vector<EpochStarted::Recipient>> recipients = RecipientsFrom(e.recipients());
+  if (!recipients.ok()) return recipients.error();
+  return EventKind(EpochStarted{e.epoch(), std::move(*recipients)});
+}
+
+Result<EventKind> PersonKeyFrom(const proto::PersonKeyStart& p) {
+  if (p.generation() == 0) return Bad("person key generation 0 is never started by an entry");
+  Result<std::vector<EpochStarted::Recipient>> recipients = RecipientsFrom(p.recipients());
+  if (!recipients.ok()) return recipients.error();
+  return EventKind(PersonKeyStarted{p.generation(), std::move(*recipients)});
 }
 
 // Expands to: decode a required 32-byte field into `var`, or return its error.
@@ -241,6 +253,8 @@ Result<EventKind> KindFrom(const log::EntryHeader& header, const proto::Body& bo
     }
     case B::kEpochStart:
       return EpochFrom(body.epoch_start());
+    case B::kPersonKeyStart:
+      return PersonKeyFrom(body.person_key_start());
     case B::kDeviceRekeyed: {
       // The binding's signature is checked where keys are real: on receipt (log::ValidateEntry)
       // and before the node folds (log::CheckBindings).

@@ -130,6 +130,15 @@ struct ToBody {
       out->set_sealed_key(std::string(r.sealed_key.begin(), r.sealed_key.end()));
     }
   }
+  void operator()(const PersonKeyStarted& k) {
+    proto::PersonKeyStart* p = body.mutable_person_key_start();
+    p->set_generation(k.generation);
+    for (const EpochStarted::Recipient& r : k.recipients) {
+      proto::EpochStart::Recipient* out = p->add_recipients();
+      out->set_device_key(Field(r.device));
+      out->set_sealed_key(std::string(r.sealed_key.begin(), r.sealed_key.end()));
+    }
+  }
 };
 
 }  // namespace

@@ -154,11 +154,19 @@ struct EpochStarted {
   friend bool operator==(const EpochStarted&, const EpochStarted&) = default;
 };
 
+// A new generation of the author's member's person key, one box per remaining device of the
+// member (private scope: only that member's devices ever see it).
+struct PersonKeyStarted {
+  uint64_t generation = 0;
+  std::vector<EpochStarted::Recipient> recipients;
+  friend bool operator==(const PersonKeyStarted&, const PersonKeyStarted&) = default;
+};
+
 using EventKind =
     std::variant<NeedAdded, BoundaryAdded, Proposed, Accepted, Declined, Retired, SpaceAsked,
                  SpaceAcked, SpaceEnded, CheckedIn, Appreciated, Retracted, Reflected,
                  PrivateChainStarted, Forgot, MemberCreated, MemberAdded, DeviceAdded, MemberLeft,
-                 DeviceRemoved, EpochStarted, DeviceRekeyed>;
+                 DeviceRemoved, EpochStarted, DeviceRekeyed, PersonKeyStarted>;
 
 // What a member's command writes: every shared kind and the private one. Control kinds are
 // written by the node alone (init, pairing), never on a request's say-so.

@@ -109,6 +109,8 @@ std::string_view WordFor(EntryKind kind) {
       return "device-rekeyed";
     case ENTRY_KIND_RETRACT:
       return "retract";
+    case ENTRY_KIND_PERSON_KEY_START:
+      return "person-key";
     case ENTRY_KIND_SEALED:
       return "sealed";
     case ENTRY_KIND_DAMAGED:

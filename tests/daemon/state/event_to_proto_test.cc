@@ -134,12 +134,23 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
       }
       return e;
     }
-    default: {
+    case 21: {
       const auto binding =
           *rc::gen::container<std::vector<uint8_t>>(64, rc::gen::arbitrary<uint8_t>());
       log::DeviceKey old_device = Key();
       if (old_device == author) old_device[0] ^= 1;
       return DeviceRekeyed{old_device, Bytes(binding.begin(), binding.end())};
+    }
+    default: {
+      PersonKeyStarted p;
+      p.generation = *rc::gen::inRange<uint64_t>(1, 1000);
+      const size_t n = *rc::gen::inRange<size_t>(1, 8);
+      for (size_t i = 0; i < n; ++i) {
+        const auto sealed = *rc::gen::container<std::vector<uint8_t>>(
+            crypto::kSealedEpochKeyBytes, rc::gen::arbitrary<uint8_t>());
+        p.recipients.push_back({Key(), Bytes(sealed.begin(), sealed.end())});
+      }
+      return p;
     }
   }
 }
@@ -239,6 +250,7 @@ TEST(ScopeOf, IsSharedPrivateOrControlPerKind) {
       {DeviceRemoved{key}, log::Scope::kControl},
       {EpochStarted{1, {}}, log::Scope::kControl},
       {DeviceRekeyed{id, Bytes(64, 1)}, log::Scope::kControl},
+      {PersonKeyStarted{1, {}}, log::Scope::kPrivate},
   };
   ASSERT_EQ(expected.size(), static_cast<size_t>(kKinds));
   for (const auto& [kind, scope] : expected) {
