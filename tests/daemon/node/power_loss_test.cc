@@ -1,30 +1,39 @@
 // Power loss on the node's write paths (issue 15): the real Node over a real store, its
-// SQLite files behind the power-loss VFS (tests/support/power_loss_vfs.h), the power cut at
-// every I/O event of the workload below and the surviving disk rebooted through Node::Open.
+// SQLite files behind the power-loss VFS (tests/support/power_loss_vfs.h), the power cut
+// before every I/O event of the workload below (and after the last), each surviving disk
+// (synced only; every write in order; either with the cut write torn) rebooted through
+// Node::Open. The workload: open, init, two needs, pairing (MemberAdded; Bob is sent the
+// feed), Bob's batch received, a reflection on the private chain and its Forget (EraseBody),
+// a peer record, a restart with one of Bob's entries damaged on disk meanwhile and repaired
+// from his copy (ReplaceEntryBytes), a need and an appreciation, sent to Bob again.
 //
 // The fsync points of the write path (open.cc: journal_mode=WAL, synchronous=FULL), as the
-// counting run records them (each kSync; each first sync of a new WAL or journal is followed
-// by the directory's fsync, which makes the file's name durable):
-//   1. the first open: `PRAGMA journal_mode=WAL` on the empty file commits the header's WAL
-//      version through a rollback journal: fsync journal, fsync dir (the journal's and the
-//      database's names), fsync database; the journal is deleted (not dir-synced: it may come
-//      back, harmlessly, until the next dir fsync).
-//   2. every commit (Store::AppendOwn of an own entry, AppendBatch of a peer's batch,
-//      SetMeta / PutWrappedKey / RememberPeer / RecordFork / ReplaceEntryBytes / EraseBody,
-//      Store::Atomically): the WAL frames, then one fsync of the WAL (the first one of a new
-//      WAL writes and fsyncs its header first, then fsyncs the directory). An own entry is
-//      durable when AppendOwn returns; only then does Node notify the change listeners that
-//      send it (Node::WriteSealed), and the heads a peer is told move only after the COMMIT.
-//   3. a checkpoint (EraseBody's wal_checkpoint(TRUNCATE); the last close): fsync WAL, copy
-//      pages into the database, fsync database, then truncate the WAL (close: delete it).
-//   4. outside SQLite: the key file (crypto::WriteKeyFile: temp file, fsync, rename,
-//      fsync dir); not seen by the VFS, written by Init after the store's rows it belongs to.
+// counting run records them (ACCORD_POWER_LOSS_TRACE=1 prints them):
+//   1. the first open: `PRAGMA journal_mode=WAL` on the empty file commits the header through
+//      a rollback journal: fsync journal, fsync dir (the journal's and database's names),
+//      fsync journal, fsync database; the journal is deleted without a dir fsync (it may come
+//      back, harmlessly: the WAL's first fsync below syncs the directory).
+//   2. the first write of a new WAL (each open after a clean close): its header, fsync WAL,
+//      fsync dir (the WAL's name).
+//   3. every commit, one fsync of the WAL after its frames: the migrations; Init's rows (pact,
+//      sealed profile, wrapped keys, device key); each own entry (Store::AppendOwn, the
+//      entry's seq taken by log::Author just before); each received batch (AppendBatch);
+//      EraseBody; RememberPeer; ReplaceEntryBytes (repair). An own entry is durable when
+//      AppendOwn returns, and only then does Node tell the change listeners that send it
+//      (Node::WriteSealed); the heads a peer is told (Store::Heads) move after the COMMIT.
+//   4. a checkpoint (EraseBody's wal_checkpoint(TRUNCATE), the last close, and Store::Open
+//      when bodies were erased): fsync WAL, pages into the database, fsync database; then
+//      the WAL is truncated (not synced: the next commit's header fsync covers it) or, at
+//      close, deleted (not dir-synced).
+//   5. outside SQLite: the key file (crypto::WriteKeyFile: temp file, fsync, rename, fsync
+//      dir), written by Init after the store's rows it belongs to; not seen by the VFS.
 //
 // Checked after every reboot: the store opens through the normal path; integrity_check is
 // ok; every entry the workload was told was stored (own writes, received batches) is there
-// byte for byte; each author's chain is contiguous and linked; no damage is reported; nothing
+// byte for byte; each author's chain is contiguous and linked; no damage is reported but the
+// one the workload made (and that one is reported until its repair is acknowledged); nothing
 // of the own feeds that was ever visible (store heads, held by the peer) is missing, and the
-// next own entries get seqs past all of it; a forgotten body stays erased, on disk too.
+// next own entries get seqs past all of it; a forgotten body stays erased, in the files too.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -66,6 +75,9 @@ struct Told {
   std::optional<log::EntryId> forget_target;     // a Forget of it was asked
   bool forgotten = false;                        // ... and returned ok
   bool peer_remembered = false;
+  std::optional<log::EntryId> damaged;  // a stored copy the workload damaged on purpose
+  Bytes damaged_body;                   // ... its body as damaged
+  bool repaired = false;                // Repair put the intact copy back and returned ok
 };
 
 template <typename T>
@@ -145,12 +157,42 @@ class PowerLossWorkload {
     const std::string sealed = alice_->SealLocal("peer-address", "192.0.2.7:7777");
     if (!Step(alice_->RememberPeer(bob_->device_key(), sealed, clock_.NowMs()))) return false;
     told_.peer_remembered = true;
-    // A restart (the last close checkpoints and deletes the WAL), then more writes and a send.
+    // A restart (the last close checkpoints and deletes the WAL), with one of Bob's entries
+    // damaged while Alice is down (a second connection, as a failing disk or another program
+    // would), found by the open and repaired from Bob's copy (ReplaceEntryBytes).
     alice_.reset();
+    if (!Damage(bobs->front())) return false;
     if (!Reopen()) return false;
+    Result<size_t> repaired = alice_->Repair(*bobs, "bob");
+    if (!Step(StatusOf(repaired))) return false;
+    if (*repaired != 1) return Broken("alice's repair");
+    told_.repaired = true;
     if (!Step(StatusOf(alice_->Write(state::NeedAdded{"after restart"})))) return false;
     if (!Step(StatusOf(alice_->Write(state::Appreciated{"thanks"})))) return false;
     return SendAliceToBob();
+  }
+
+  // Flips a byte of the stored body of `entry` in Alice's database.
+  bool Damage(const log::Envelope& entry) {
+    told_.damaged = log::ComputeEntryId(entry.header);
+    told_.damaged_body = entry.sealed_body;
+    told_.damaged_body[0] ^= 0x01;
+    sqlite3* db = nullptr;
+    bool ok = sqlite3_open_v2(alice_paths_.database.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) ==
+              SQLITE_OK;
+    sqlite3_stmt* stmt = nullptr;
+    ok = ok && sqlite3_prepare_v2(db, "UPDATE entries SET sealed_body = ? WHERE entry_id = ?", -1,
+                                  &stmt, nullptr) == SQLITE_OK;
+    ok = ok &&
+         sqlite3_bind_blob(stmt, 1, told_.damaged_body.data(),
+                           static_cast<int>(told_.damaged_body.size()),
+                           SQLITE_TRANSIENT) == SQLITE_OK &&
+         sqlite3_bind_blob(stmt, 2, told_.damaged->data(), static_cast<int>(told_.damaged->size()),
+                           SQLITE_TRANSIENT) == SQLITE_OK &&
+         sqlite3_step(stmt) == SQLITE_DONE;
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return ok;
   }
 
   bool Reopen() {
@@ -182,7 +224,7 @@ class PowerLossWorkload {
     }
     if (!status.ok()) return false;
     Status walked = alice_->store().ForEachEntry([&](const store::StoredEntry& e) {
-      told_.stored[e.id] = e.envelope;
+      told_.stored.emplace(e.id, e.envelope);  // as first stored (before erasing, damage)
       return Status::Ok();
     });
     return walked.ok();
@@ -270,6 +312,12 @@ void CheckAfterReboot(const fs::path& dir, const Told& told) {
   }
   for (const auto& [id, envelope] : told.stored) {
     Result<log::Envelope> held = node.store().GetEnvelope(id);
+    if (held.ok() && told.damaged == id && held->sealed_body == told.damaged_body) {
+      // Damaged before the cut and not (durably) repaired: the open must say so.
+      EXPECT_FALSE(told.repaired) << "a repair acknowledged as done was lost";
+      EXPECT_EQ(node.Damaged().count(id), 1u) << "the damaged copy is not reported";
+      continue;
+    }
     ASSERT_TRUE(held.ok()) << "an entry acknowledged as stored is gone: " << ToHex(id);
     EXPECT_EQ(held->header, envelope.header);
     EXPECT_EQ(held->signature, envelope.signature);
@@ -285,7 +333,9 @@ void CheckAfterReboot(const fs::path& dir, const Told& told) {
     }
   }
   CheckChains(node.store());
-  EXPECT_TRUE(node.Damaged().empty()) << node.Damaged().size() << " entries damaged";
+  for (const auto& [id, damage] : node.Damaged()) {
+    EXPECT_EQ(told.damaged, id) << "damage no one made: " << log::DamageName(damage.damage);
+  }
   if (told.peer_remembered) {
     Result<std::vector<store::Store::PeerRow>> peers = node.store().Peers();
     ASSERT_TRUE(peers.ok());
