@@ -62,11 +62,13 @@ void ApplyBytes(std::vector<uint8_t>& bytes, int64_t offset, const uint8_t* data
 
 // The SQLite side: one shim file in front of each real unix file.
 struct PowerLossVfs::Impl {
-  struct alignas(16) File {
+  // The real file follows it in SQLite's allocation, which is 8-byte aligned.
+  struct File {
     sqlite3_file base;
     int inode;  // -1: not a watched file
     char* rel;  // malloc'd; null when not watched
   };
+  static_assert(sizeof(File) % 8 == 0, "the real file must stay 8-byte aligned");
 
   static PowerLossVfs* self;
   static sqlite3_vfs* real;
