@@ -186,6 +186,7 @@ Status Node::Refold() {
   unopened_epochs_.clear();
   for (const auto& [author, from_seq] : store_->FrozenAuthors()) fold_->Freeze(author, from_seq);
   size_t unreadable = 0;
+  refolding_ = true;
   Status s = store_->ForEachEntry([&](const store::StoredEntry& e) -> Status {
     max_lamport_ = std::max(max_lamport_, e.header.lamport);
     // Withheld, or damaged (kept in damaged_); a newcomer's header-only control entry
@@ -200,6 +201,11 @@ Status Node::Refold() {
     }
     return FoldEntry(e.header, e.id, *body, /*notify=*/false);
   });
+  refolding_ = false;
+  // Erased only now: EraseBody's WAL checkpoint cannot run beside the walk's open statement.
+  std::vector<log::EntryId> to_erase;
+  to_erase.swap(erase_after_refold_);
+  for (const log::EntryId& id : to_erase) EraseForgotten(id);
   if (unreadable > 0) LogWarning(std::to_string(unreadable) + " stored entries cannot be opened");
   if (s.ok()) s = AdoptEpochKeys();  // a key whose entry was stored before it was taken
   if (s.ok()) s = AdoptPersonKeys();

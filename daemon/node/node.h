@@ -453,8 +453,10 @@ class Node {
   std::set<log::DeviceKey> named_devices_;  // every device key a control entry introduced
   std::map<log::DeviceKey, log::DeviceKey> introduced_by_;  // device -> the device that named it
   std::map<log::DeviceKey, log::DeviceKey> chain_device_;   // private chain key -> its device
-  std::set<log::EntryId> forgotten_;  // named by a folded Forgot of this member
-  std::set<log::EntryId> erased_;     // bodies erased here (store's `erased`)
+  std::set<log::EntryId> forgotten_;              // named by a folded Forgot of this member
+  std::set<log::EntryId> erased_;                 // bodies erased here (store's `erased`)
+  bool refolding_ = false;                        // inside Refold's walk of the store
+  std::vector<log::EntryId> erase_after_refold_;  // forgotten bodies met during that walk
   uint64_t max_lamport_ = 0;
   // EpochStarts folded here that name this device, by entry id, until their key is adopted.
   std::map<log::EntryId, state::EpochStarted> epoch_boxes_;

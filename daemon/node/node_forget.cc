@@ -29,6 +29,10 @@ void Node::OnFolded(const state::Event& event) {
 
 void Node::EraseForgotten(const log::EntryId& id) {
   if (erased_.count(id) != 0) return;
+  if (refolding_) {
+    erase_after_refold_.push_back(id);  // Refold erases it once its walk is done
+    return;
+  }
   Result<log::Envelope> stored = store_->GetEnvelope(id);
   if (!stored.ok()) return;  // not here (yet): erased when it arrives
   Result<log::EntryHeader> header = log::DecodeHeader(stored->header);

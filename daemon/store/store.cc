@@ -35,7 +35,10 @@ log::Envelope EnvelopeFrom(const Query& q, int first) {
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const std::filesystem::path& path) {
-  return OpenWith(path, BuiltInMigrations());
+  Result<std::unique_ptr<Store>> store = OpenWith(path, BuiltInMigrations());
+  if (!store.ok()) return store;
+  ACCORD_RETURN_IF_ERROR((*store)->FinishInterruptedErase());  // the built-in schema has `erased`
+  return store;
 }
 
 Result<std::unique_ptr<Store>> Store::OpenWith(const std::filesystem::path& path,

@@ -64,7 +64,8 @@ struct WrappedKey {
 class Store {
  public:
   // Opens or creates the database (open.h: mode 0600, PRAGMAs, quick_check, migrations) and
-  // loads the head and frozen caches. kCorrupt with what to do if the file is damaged.
+  // loads the head and frozen caches; finishes an erase a crash cut short (EraseBody's
+  // checkpoint). kCorrupt with what to do if the file is damaged.
   static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& path);
   // For tests of the migration machinery: the given migrations instead of the built-in ones.
   static Result<std::unique_ptr<Store>> OpenWith(const std::filesystem::path& path,
@@ -159,6 +160,9 @@ class Store {
   explicit Store(std::unique_ptr<Sqlite> db) : db_(std::move(db)) {}
   Status LoadCaches();
   Status AppendRows(std::span<const Row> rows);
+  // EraseBody's second half again, at Open when bodies were erased: page images an erase cut
+  // short by a crash or a power loss left in the WAL go.
+  Status FinishInterruptedErase();
 
   // Cached statements are state of the connection, not of the store's contents.
   std::unique_ptr<Sqlite> db_;

@@ -50,6 +50,20 @@ Status Store::EraseBody(const EntryId& id) {
   return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+Status Store::FinishInterruptedErase() {
+  bool any = false;
+  {
+    Result<Query> q = db_->Prepare("SELECT 1 FROM erased LIMIT 1");
+    if (!q.ok()) return q.error();
+    Result<bool> row = q->Step();
+    if (!row.ok()) return row.error();
+    any = *row;
+  }  // the read is over before the checkpoint, which cannot run beside it
+  // A crash or power loss after an erase's commit leaves its old page images in the WAL (the
+  // checkpoint did not run, or its truncation was never synced): drop them now.
+  return any ? db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)") : Status::Ok();
+}
+
 Result<std::set<EntryId>> Store::ErasedIds() const {
   Result<Query> q = db_->Prepare("SELECT entry_id FROM erased");
   if (!q.ok()) return q.error();
