@@ -45,21 +45,45 @@ bool HasProgress(const std::vector<Event>& events) {
 constexpr size_t kMaxContinuationSteps = 2000;  // events
 
 // From `world` (at the end of `path`), the first progress event each step until none is
-// left, checking the invariants on the way and convergence at the end. Appends the events
-// to `path`; returns the violations (empty when the run converged).
-std::vector<std::string> Continue(SyncWorld& world, std::vector<Event>& path, size_t& steps) {
-  for (size_t i = 0; i < kMaxContinuationSteps; ++i) {
+// left, checking the invariants on the way and convergence at the end. A state whose own
+// continuation already converged (`proven`) ends it early: the rest is deterministic.
+// Appends the events to `path`; returns the violations (empty when the run converged).
+std::vector<std::string> Continue(SyncWorld& world, std::vector<Event>& path,
+                                  std::unordered_set<StateHash, StateHashHasher>& proven,
+                                  ExploreReport& report) {
+  std::vector<StateHash> passed;
+  std::vector<std::string> result;
+  bool ended = false;
+  for (size_t i = 0; i < kMaxContinuationSteps && !ended; ++i) {
+    const StateHash here = HashKey(world.Key());
+    if (proven.contains(here)) {
+      ended = true;
+      break;
+    }
+    passed.push_back(here);
     const std::vector<Event> events = world.Enabled();
     auto progress =
         std::find_if(events.begin(), events.end(), [](const Event& e) { return e.IsProgress(); });
-    if (progress == events.end()) return world.QuietViolations();
+    if (progress == events.end()) {
+      result = world.QuietViolations();
+      ended = true;
+      break;
+    }
     world.Apply(*progress);
     path.push_back(*progress);
-    ++steps;
-    if (std::vector<std::string> v = world.Violations(); !v.empty()) return v;
+    ++report.continued;
+    ++report.events_by_kind[static_cast<size_t>(progress->kind)];
+    result = world.Violations();
+    if (!result.empty()) return result;
   }
-  return {"no quiet state within " + std::to_string(kMaxContinuationSteps) +
-          " fair steps (a livelock?)"};
+  if (!ended) {
+    return {"no quiet state within " + std::to_string(kMaxContinuationSteps) +
+            " fair steps (a livelock?)"};
+  }
+  if (!result.empty()) return result;
+  ++report.fair_runs;
+  proven.insert(passed.begin(), passed.end());
+  return {};
 }
 
 std::unique_ptr<SyncWorld> Replay(const ModelEntries& entries, const SyncBound& bound,
@@ -125,6 +149,7 @@ ExploreReport Explore(const ModelEntries& entries, const SyncBound& bound,
   ExploreReport report;
   ModelCache cache;
   std::unordered_set<StateHash, StateHashHasher> visited;
+  std::unordered_set<StateHash, StateHashHasher> proven;  // their fair continuation converged
   std::vector<Event> path;
   auto fail = [&](const std::vector<std::string>& violations) {
     report.counterexample = Trace(entries, bound, path, violations);
@@ -213,7 +238,7 @@ ExploreReport Explore(const ModelEntries& entries, const SyncBound& bound,
     if (path.size() >= bound.max_depth) {
       ++report.truncated;
       const size_t depth = path.size();
-      if (std::vector<std::string> v = Continue(*world, path, report.continued); !v.empty()) {
+      if (std::vector<std::string> v = Continue(*world, path, proven, report); !v.empty()) {
         fail(v);
         return report;
       }

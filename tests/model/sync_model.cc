@@ -230,6 +230,8 @@ std::unique_ptr<SyncWorld> SyncWorld::Clone() const {
   copy->errors_ = errors_;
   copy->faults_used_ = faults_used_;
   copy->delays_used_ = delays_used_;
+  copy->last_component_ = last_component_;
+  copy->preemptions_ = preemptions_;
   copy->verbose_ = verbose_;
   return copy;
 }
@@ -242,7 +244,25 @@ void SyncWorld::Note(std::string line) {
   if (verbose_) log_.push_back(std::move(line));
 }
 
+int SyncWorld::Component(const Event& event) {
+  if (event.kind == EventKind::kWrite || event.kind == EventKind::kRestart) {
+    return kModelPairs + event.a;
+  }
+  return event.a;
+}
+
 std::vector<Event> SyncWorld::Enabled() const {
+  std::vector<Event> all = Unbounded();
+  if (bound_.max_preemptions < 0 || preemptions_ < bound_.max_preemptions) return all;
+  const bool last_can_go_on = std::any_of(all.begin(), all.end(), [&](const Event& e) {
+    return e.IsProgress() && Component(e) == last_component_;
+  });
+  if (!last_can_go_on) return all;
+  std::erase_if(all, [&](const Event& e) { return Component(e) != last_component_; });
+  return all;
+}
+
+std::vector<Event> SyncWorld::Unbounded() const {
   std::vector<Event> out;
   for (int p = 0; p < kModelPairs; ++p) {
     const Connection* c = connections_[p].get();
@@ -295,6 +315,15 @@ void SyncWorld::Apply(const Event& event) {
   log_.clear();
   if (event.IsFault()) ++faults_used_;
   if (event.kind == EventKind::kDeliverSlow) ++delays_used_;
+  if (bound_.max_preemptions >= 0 && last_component_ >= 0 && Component(event) != last_component_) {
+    const std::vector<Event> all = Unbounded();
+    if (std::any_of(all.begin(), all.end(), [&](const Event& e) {
+          return e.IsProgress() && Component(e) == last_component_;
+        })) {
+      ++preemptions_;
+    }
+  }
+  last_component_ = Component(event);
   Note(Describe(event));
   Connection* c = event.kind == EventKind::kWrite || event.kind == EventKind::kRestart
                       ? nullptr
@@ -563,6 +592,10 @@ std::string SyncWorld::Key() const {
   // Stores by their heads: Violations() already holds every feed to a prefix of its chain.
   PutU32(key, static_cast<uint32_t>(faults_used_));
   PutU32(key, static_cast<uint32_t>(delays_used_));
+  if (bound_.max_preemptions >= 0) {
+    PutU32(key, static_cast<uint32_t>(preemptions_));
+    PutU32(key, static_cast<uint32_t>(last_component_ + 1));
+  }
   for (int d = 0; d < kModelDevices; ++d) {
     PutU32(key, static_cast<uint32_t>(devices_[d]->written));
     for (int author = 0; author < kModelDevices; ++author) {

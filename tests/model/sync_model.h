@@ -34,6 +34,10 @@ struct SyncBound {
   // disk); every other batch is stored as soon as it is received. Later batches of the
   // same session wait behind a pending one without using this budget.
   int max_delays = 1;
+  // Preemption bound (as in CHESS): at most this many times per run does the next event
+  // belong to another connection (or a write or restart) while the last event's connection
+  // could still have gone on; -1: unbounded. A fault or write anywhere costs at most one.
+  int max_preemptions = -1;
   // Events on one path searched exhaustively; from a state at this depth only the fair
   // continuation runs (no faults, no delays, the first progress event each step).
   size_t max_depth = 400;
@@ -150,6 +154,10 @@ class SyncWorld {
   void Execute(Connection& c, int side, std::vector<sync::Action> actions);
   void Commit(Connection& c, int side);
   bool Holds(int device, const log::EntryId& id) const;
+  // The connection an event belongs to (its pair), or kModelPairs + device for writes and
+  // restarts.
+  static int Component(const Event& event);
+  std::vector<Event> Unbounded() const;  // Enabled() before the preemption bound
   void LocalChange(int device);
   void RemoveClosed();
   void Note(std::string line);
@@ -166,6 +174,8 @@ class SyncWorld {
   std::vector<std::string> errors_;  // violations seen while applying events
   int faults_used_ = 0;
   int delays_used_ = 0;
+  int last_component_ = -1;  // Component() of the last event
+  int preemptions_ = 0;
   bool slow_ = false;  // the delivery being handled leaves its store pending
   bool verbose_ = false;
   std::vector<std::string> log_;
