@@ -17,12 +17,10 @@
 #include <vector>
 
 #include "daemon/sync/session.h"
-#include "tests/daemon/log/test_feed.h"
-#include "tests/daemon/sync/memory_node.h"
+#include "tests/model/model_entries.h"
 
 namespace accord::model {
 
-constexpr int kModelDevices = 3;
 constexpr int kModelPairs = 3;  // (0,1), (0,2), (1,2): at most one connection each
 
 // What the explorer is allowed to do, and how far.
@@ -69,49 +67,6 @@ struct Event {
   bool IsFault() const { return kind >= EventKind::kDrop; }
   bool IsProgress() const { return kind < EventKind::kDeliverSlow; }
   friend bool operator==(const Event&, const Event&) = default;
-};
-
-// Real entries for the model, built once: chain[d] is device d's feed, in seq order.
-class ModelEntries {
- public:
-  explicit ModelEntries(int entries_per_device);
-  const log::testing::TestFeed& feed() const { return feed_; }
-  const std::vector<log::Envelope>& chain(int device) const { return chains_[device]; }
-  const log::EntryId& id(int device, int index) const { return ids_[device][index]; }
-  std::vector<log::DeviceKey> devices() const;
-  // Which device wrote `author`'s entries, or -1.
-  int DeviceOf(const log::DeviceKey& author) const;
-  // (device, index in its chain) of `id`, if it is one of the model's entries.
-  std::optional<std::pair<int, int>> Find(const log::EntryId& id) const;
-  std::string Name(const log::EntryId& id) const;  // "B2", or "?" for a foreign id
-
- private:
-  log::testing::TestFeed feed_{kModelDevices};
-  std::array<std::vector<log::Envelope>, kModelDevices> chains_;
-  std::array<std::vector<log::EntryId>, kModelDevices> ids_;
-  std::map<log::EntryId, std::pair<int, int>> index_;
-};
-
-// What every world of one search shares: numbers for the byte strings the key encodes
-// (messages, entries), and the outcome of each distinct store step (validation is pure, so
-// a (store contents, batch) pair always gives the same result; each runs IngestBatch once).
-class ModelCache {
- public:
-  uint32_t Id(const Bytes& bytes);
-  size_t interned() const { return ids_.size(); }
-
-  struct Stored {
-    Status status;
-    size_t stored = 0;
-    std::shared_ptr<const sync::testing::MemoryNode> after;  // null if refused
-  };
-  const Stored* FindStore(const std::string& key) const;
-  const Stored& AddStore(const std::string& key, Stored stored);
-  size_t validations() const { return stores_.size(); }
-
- private:
-  std::map<Bytes, uint32_t> ids_;
-  std::map<std::string, Stored> stores_;
 };
 
 // One state of the model, reached by applying events to the initial state.

@@ -1,8 +1,8 @@
-// The sync session, model-checked (docs/model-check.md): every interleaving of delivery,
-// commits, writes and connections between three devices, with up to the bound's faults
+// The sync session, model-checked (docs/model-check.md): every schedule of delivery, slow
+// stores, writes and connections between three devices within the bound, with its faults
 // (drop, restart, loss, duplicate, tamper), keeps every acknowledged entry, stores nothing
 // twice and nothing invalid, leaves no idle session owing anything, and converges in every
-// run that ends. The bound comes from ACCORD_MODEL_FAULTS / _HELD / _WRITTEN for longer runs.
+// run that ends. Longer runs take the bound from ACCORD_MODEL_* (FromEnvironment).
 #include <cstdlib>
 #include <iostream>
 #include <string>
