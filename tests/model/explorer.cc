@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -148,7 +149,10 @@ ExploreReport Explore(const ModelEntries& entries, const SyncBound& bound,
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   ExploreReport report;
   ModelCache cache;
-  std::unordered_set<StateHash, StateHashHasher> visited;
+  // State hash -> the shallowest depth it was reached at. Under a depth bound a state met
+  // again nearer the root is expanded again: its subtree was cut deeper the first time.
+  std::unordered_map<StateHash, uint32_t, StateHashHasher> visited;
+  const bool depth_bounded = bound.max_depth < SyncBound{}.max_depth;
   std::unordered_set<StateHash, StateHashHasher> proven;  // their fair continuation converged
   std::vector<Event> path;
   auto fail = [&](const std::vector<std::string>& violations) {
@@ -163,7 +167,7 @@ ExploreReport Explore(const ModelEntries& entries, const SyncBound& bound,
     return report;
   }
   const StateHash root_hash = HashKey(root->Key());
-  visited.insert(root_hash);
+  visited.emplace(root_hash, 0);
   report.digest = root_hash.a;
   report.states = 1;
   struct Frame {
@@ -220,12 +224,18 @@ ExploreReport Explore(const ModelEntries& entries, const SyncBound& bound,
       return report;
     }
     const StateHash hash = HashKey(world->Key());
-    if (!visited.insert(hash).second) {
-      path.pop_back();
-      continue;
+    auto [seen, inserted] = visited.try_emplace(hash, static_cast<uint32_t>(path.size()));
+    if (!inserted) {
+      if (!depth_bounded || path.size() >= seen->second) {
+        path.pop_back();
+        continue;
+      }
+      seen->second = static_cast<uint32_t>(path.size());
+      ++report.reexpanded;
+    } else {
+      ++report.states;
+      report.digest = report.digest * 0x9E3779B97F4A7C15ULL + hash.a;
     }
-    ++report.states;
-    report.digest = report.digest * 0x9E3779B97F4A7C15ULL + hash.a;
     report.deepest = std::max(report.deepest, path.size());
     std::vector<Event> next = world->Enabled();
     if (!HasProgress(next)) {

@@ -31,6 +31,7 @@ struct ExploreReport {
   size_t truncated = 0;     // states at SyncBound::max_depth: only the fair continuation ran
   size_t continued = 0;     // events applied by those fair continuations
   size_t fair_runs = 0;     // continuations that converged (ended early at a proven state)
+  size_t reexpanded = 0;    // depth bound: states met again nearer the root, expanded again
   size_t replays = 0;       // states rebuilt from the initial one (ExploreLimits::replay)
   uint64_t digest = 0;      // of every new state's hash in the order found
   size_t deepest = 0;       // longest path, in events

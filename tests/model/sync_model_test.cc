@@ -60,9 +60,9 @@ std::string Figures(const SyncBound& bound, const ExploreReport& r) {
       " max_depth=" + std::to_string(bound.max_depth) + "\nstates=" + std::to_string(r.states) +
       " transitions=" + std::to_string(r.transitions) + " quiet=" + std::to_string(r.quiet_states) +
       " truncated=" + std::to_string(r.truncated) + " continued=" + std::to_string(r.continued) +
-      " fair_runs=" + std::to_string(r.fair_runs) + " deepest=" + std::to_string(r.deepest) +
-      " validations=" + std::to_string(r.validations) + " seconds=" + std::to_string(r.seconds) +
-      "\nevents:";
+      " fair_runs=" + std::to_string(r.fair_runs) + " reexpanded=" + std::to_string(r.reexpanded) +
+      " deepest=" + std::to_string(r.deepest) + " validations=" + std::to_string(r.validations) +
+      " seconds=" + std::to_string(r.seconds) + "\nevents:";
   for (size_t k = 0; k < r.events_by_kind.size(); ++k) {
     out += std::string(" ") + EventKindName(static_cast<EventKind>(k)) + "=" +
            std::to_string(r.events_by_kind[k]);
