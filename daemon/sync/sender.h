@@ -27,6 +27,13 @@ class Sender {
  public:
   // `source` must outlive the sender.
   explicit Sender(const SyncSource& source) : source_(source) {}
+  // A copy of `other` that reads `source` (SyncSession's forking copy).
+  Sender(const Sender& other, const SyncSource& source)
+      : source_(source),
+        cursors_(other.cursors_),
+        in_flight_(other.in_flight_),
+        next_batch_id_(other.next_batch_id_),
+        told_behind_(other.told_behind_) {}
 
   // The peer holds `author`'s feed up to `seq` (its Hello, an ack, or entries it sent us).
   void PeerHas(const log::DeviceKey& author, uint64_t seq);

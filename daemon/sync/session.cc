@@ -29,6 +29,24 @@ std::optional<std::pair<log::DeviceKey, uint64_t>> ForkKeyOf(const log::Envelope
 SyncSession::SyncSession(Role role, const SyncSource& source)
     : role_(role), source_(source), sender_(std::make_unique<Sender>(source)) {}
 
+SyncSession::SyncSession(const SyncSession& other, const SyncSource& source)
+    : role_(other.role_),
+      source_(source),
+      sender_(std::make_unique<Sender>(*other.sender_, source)),
+      started_(other.started_),
+      hello_sent_(other.hello_sent_),
+      hello_received_(other.hello_received_),
+      closed_(other.closed_),
+      initial_sync_done_(other.initial_sync_done_),
+      pending_(other.pending_),
+      last_batch_received_(other.last_batch_received_),
+      peer_total_behind_(other.peer_total_behind_),
+      entries_received_(other.entries_received_),
+      forks_seen_(other.forks_seen_),
+      forks_waiting_(other.forks_waiting_),
+      repairs_asked_(other.repairs_asked_),
+      repairs_asked_total_(other.repairs_asked_total_) {}
+
 SyncSession::~SyncSession() = default;
 
 uint64_t SyncSession::entries_behind() const { return sender_->Behind(); }

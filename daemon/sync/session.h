@@ -96,6 +96,10 @@ class SyncSession {
   // `source` must outlive the session.
   SyncSession(Role role, const SyncSource& source);
   ~SyncSession();
+  // A copy of `other` as it stands that reads `source` from now on: the model checker
+  // (tests/model/) forks a state this way. `source` must outlive the copy; a copy of a
+  // session continues exactly as the original would on the same inputs.
+  SyncSession(const SyncSession& other, const SyncSource& source);
   SyncSession(const SyncSession&) = delete;
   SyncSession& operator=(const SyncSession&) = delete;
 
