@@ -96,8 +96,16 @@ std::vector<proto::Body> SampleBodies(const LogWorld& world) {
   b.mutable_retract()->set_target_id(some_id);
   out.push_back(b);  // 8
   out.push_back(log::testing::ReflectionBody("a private thought"));  // 9
+  const std::string x25519(32, 'x');
   out.push_back(log::testing::MemberAddedBody(world.feed.device(2), "carol"));  // 10
+  out.back().mutable_member_added()->set_device_x25519(x25519);
+  out.back().mutable_member_added()->set_device_name("carol's phone");
   out.push_back(log::testing::DeviceAddedBody(world.feed.device(2)));  // 11
+  out.back().mutable_device_added()->set_device_x25519(x25519);
+  out.back().mutable_device_added()->set_device_name("laptop");
+  out.push_back(log::testing::MemberCreatedBody(world.feed.device(0), "alice"));  // 12
+  out.back().mutable_member_created()->set_device_x25519(x25519);
+  out.back().mutable_member_created()->set_device_name("alice's phone");
   return out;
 }
 
