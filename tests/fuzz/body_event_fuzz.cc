@@ -2,10 +2,12 @@
 // checks the fold relies on, for any body bytes a member's device sealed. Input: a byte for the
 // header (scope, and whether the author is the member the body names), then the Body bytes.
 // Invariant (event_to_proto.h): an event that decodes encodes back (BodyFromKind) to a body
-// that decodes to the same event.
+// that decodes to the same event; a proposal's schedule gives ordered occurrences and calendar
+// lines without control bytes.
 #include "daemon/log/author.h"
 #include "daemon/state/event_from_proto.h"
 #include "daemon/state/event_to_proto.h"
+#include "daemon/state/schedule.h"
 #include "tests/fuzz/fuzz_support.h"
 #include "tests/fuzz/log_world.h"
 
@@ -73,6 +75,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Check(event->scope == header.scope && event->author == header.author &&
                   event->id == id && event->seq == header.seq,
               "event does not carry its header");
+  if (const auto* proposed = std::get_if<state::Proposed>(&event->kind);
+      proposed != nullptr && proposed->schedule) {
+    // A partner's schedule reaches views and the calendar export with only these checks.
+    int64_t last = INT64_MIN;
+    for (const state::Occurrence& o : state::NextOccurrences(*proposed->schedule, header.time_ms, 4)) {
+      fuzz::Check(o.start_ms < o.end_ms && o.start_ms > last && o.end_ms > header.time_ms,
+                  "a partner's schedule gives disordered occurrences");
+      last = o.start_ms;
+    }
+    for (const std::string& line : state::ToICalendarLines(*proposed->schedule))
+      for (unsigned char c : line) fuzz::Check(c >= 0x20 && c != 0x7f, "a calendar line with a control byte");
+  }
   accord::proto::Body again = state::BodyFromKind(event->kind);
   if (event->original_time_ms) again.set_original_time_ms(*event->original_time_ms);
   fuzz::Check(log::ScopeOf(again) == header.scope, "re-encoded body changed scope");
