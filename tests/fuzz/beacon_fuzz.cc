@@ -22,7 +22,7 @@ namespace discovery = accord::discovery;
 namespace crypto = accord::crypto;
 
 constexpr std::string_view kBeaconAd = "accord-beacon-v1";  // as beacon.cc binds it
-constexpr int64_t kNowSeconds = 1'750'000'000;  // unix seconds, the receiver's clock
+constexpr int64_t kNowSeconds = 1'750'000'000;              // unix seconds, the receiver's clock
 
 struct Keys {
   crypto::SecretKey previous = discovery::DiscoveryKey(crypto::SecretKey::Random());
@@ -84,7 +84,8 @@ void CheckSealed(ByteView datagram) {
                     code == accord::ErrorCode::kBadBody || code == accord::ErrorCode::kRefused,
                 "OpenBeacon: a code its contract does not list");
     if (datagram.size() != discovery::kBeaconBytes)
-      fuzz::Check(code == accord::ErrorCode::kInvalidArgument, "a wrong length was not refused first");
+      fuzz::Check(code == accord::ErrorCode::kInvalidArgument,
+                  "a wrong length was not refused first");
     return;
   }
   fuzz::Explain("opened");
@@ -96,8 +97,8 @@ void CheckSealed(ByteView datagram) {
               "a stale beacon was accepted");
   crypto::XNonce nonce;
   std::copy_n(datagram.begin(), nonce.size(), nonce.begin());
-  const Bytes again = discovery::SealBeacon(opened->epoch == 5 ? k.current : k.previous, nonce,
-                                            opened->content);
+  const Bytes again =
+      discovery::SealBeacon(opened->epoch == 5 ? k.current : k.previous, nonce, opened->content);
   fuzz::Check(std::equal(again.begin(), again.end(), datagram.begin(), datagram.end()),
               "an opened beacon does not seal back to its datagram");
 }
@@ -140,8 +141,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     crypto::XNonce nonce{};
     nonce.fill(which);
     Bytes sealed(nonce.begin(), nonce.end());
-    accord::AppendBytes(sealed, crypto::SealBody(K().current, nonce, accord::AsBytes(kBeaconAd),
-                                                 datagram));
+    accord::AppendBytes(sealed,
+                        crypto::SealBody(K().current, nonce, accord::AsBytes(kBeaconAd), datagram));
     CheckSealed(sealed);
   }
   return 0;

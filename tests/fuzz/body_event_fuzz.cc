@@ -18,8 +18,7 @@ namespace fuzz = accord::fuzz;
 namespace log = accord::log;
 namespace state = accord::state;
 
-constexpr log::Scope kScopes[] = {log::Scope::kShared, log::Scope::kPrivate,
-                                  log::Scope::kControl};
+constexpr log::Scope kScopes[] = {log::Scope::kShared, log::Scope::kPrivate, log::Scope::kControl};
 
 uint8_t ControlFor(const accord::proto::Body& body, bool device_two) {
   const log::Scope scope = log::ScopeOf(body);
@@ -72,20 +71,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   fuzz::Explain("event kind " + std::to_string(event->kind.index()));
-  fuzz::Check(event->scope == header.scope && event->author == header.author &&
-                  event->id == id && event->seq == header.seq,
+  fuzz::Check(event->scope == header.scope && event->author == header.author && event->id == id &&
+                  event->seq == header.seq,
               "event does not carry its header");
   if (const auto* proposed = std::get_if<state::Proposed>(&event->kind);
       proposed != nullptr && proposed->schedule) {
     // A partner's schedule reaches views and the calendar export with only these checks.
     int64_t last = INT64_MIN;
-    for (const state::Occurrence& o : state::NextOccurrences(*proposed->schedule, header.time_ms, 4)) {
+    for (const state::Occurrence& o :
+         state::NextOccurrences(*proposed->schedule, header.time_ms, 4)) {
       fuzz::Check(o.start_ms < o.end_ms && o.start_ms > last && o.end_ms > header.time_ms,
                   "a partner's schedule gives disordered occurrences");
       last = o.start_ms;
     }
     for (const std::string& line : state::ToICalendarLines(*proposed->schedule))
-      for (unsigned char c : line) fuzz::Check(c >= 0x20 && c != 0x7f, "a calendar line with a control byte");
+      for (unsigned char c : line)
+        fuzz::Check(c >= 0x20 && c != 0x7f, "a calendar line with a control byte");
   }
   accord::proto::Body again = state::BodyFromKind(event->kind);
   if (event->original_time_ms) again.set_original_time_ms(*event->original_time_ms);

@@ -155,8 +155,7 @@ void CheckValidation(const fuzz::LogWorld& w, const log::Envelope& envelope) {
       fuzz::Check(v->fork.has_value(), "kFork without its proof");
       const log::ForkProof& f = *v->fork;
       fuzz::Check(f.conflicting_id == id && f.existing_id != id &&
-                      w.log.IdAt(f.author, f.seq) == f.existing_id &&
-                      f.conflicting == envelope,
+                      w.log.IdAt(f.author, f.seq) == f.existing_id && f.conflicting == envelope,
                   "kFork proof does not name the two entries");
       break;
     }
@@ -182,9 +181,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if ((mode & 1) == 0) {
     const ByteView body = in.Chunk();
     const ByteView signature = in.Chunk();
-    CheckValidation(w, log::Envelope{Bytes(header.begin(), header.end()),
-                                     Bytes(body.begin(), body.end()),
-                                     Bytes(signature.begin(), signature.end())});
+    CheckValidation(
+        w, log::Envelope{Bytes(header.begin(), header.end()), Bytes(body.begin(), body.end()),
+                         Bytes(signature.begin(), signature.end())});
     return 0;
   }
   const ByteView plaintext = in.Chunk();

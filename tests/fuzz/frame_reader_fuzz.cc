@@ -78,8 +78,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   peer::FrameReader reader(min == 0 ? 1 : min);
   if (min == 0) reader.set_min_frame_bytes(0);
 
-  Bytes fed;              // every byte fed, in order
-  size_t consumed = 0;    // of `fed`, taken as the type byte or whole frames
+  Bytes fed;            // every byte fed, in order
+  size_t consumed = 0;  // of `fed`, taken as the type byte or whole frames
   bool typed = !type_byte;
   for (int reads = 0; reads < 64 && !in.empty(); ++reads) {
     const ByteView chunk = in.Chunk();

@@ -41,7 +41,8 @@ void Buf(void* const buf, const size_t size) {
   auto* out = static_cast<uint8_t*>(buf);
   for (size_t i = 0; i < size; i += 8) {
     const uint64_t word = NextWord();
-    for (size_t j = 0; j < 8 && i + j < size; ++j) out[i + j] = static_cast<uint8_t>(word >> (8 * j));
+    for (size_t j = 0; j < 8 && i + j < size; ++j)
+      out[i + j] = static_cast<uint8_t>(word >> (8 * j));
   }
 }
 int Close() { return 0; }

@@ -20,11 +20,11 @@ namespace fuzz = accord::fuzz;
 namespace crypto = accord::crypto;
 namespace fs = std::filesystem;
 
-constexpr size_t kFlagsOffset = 8;  // after the 8-byte magic
-constexpr size_t kOpsOffset = 10;   // locked: magic, flags, alg, then opslimit (u64 BE)
-constexpr size_t kMemOffset = 18;   // then memlimit (u64 BE)
-constexpr uint64_t kCheapOps = 2;            // passes
-constexpr uint64_t kCheapMem = 1u << 20;     // bytes: Argon2id this small runs in milliseconds
+constexpr size_t kFlagsOffset = 8;        // after the 8-byte magic
+constexpr size_t kOpsOffset = 10;         // locked: magic, flags, alg, then opslimit (u64 BE)
+constexpr size_t kMemOffset = 18;         // then memlimit (u64 BE)
+constexpr uint64_t kCheapOps = 2;         // passes
+constexpr uint64_t kCheapMem = 1u << 20;  // bytes: Argon2id this small runs in milliseconds
 constexpr const char* kPassphrase = "fuzz";
 
 const fs::path& Dir() {
@@ -32,7 +32,10 @@ const fs::path& Dir() {
     char name[] = "/tmp/accord-fuzz-key-XXXXXX";
     if (mkdtemp(name) == nullptr) fuzz::Fail("mkdtemp");
     static fs::path made = name;
-    std::atexit([] { std::error_code ec; fs::remove_all(made, ec); });
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(made, ec);
+    });
     return made;
   }();
   return dir;
@@ -41,7 +44,8 @@ const fs::path& Dir() {
 void WriteFile(const fs::path& path, accord::ByteView bytes) {
   fs::remove(path);
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out || chmod(path.c_str(), 0600) != 0) fuzz::Fail("cannot write the key file");
 }

@@ -94,7 +94,7 @@ std::vector<proto::Body> SampleBodies(const LogWorld& world) {
   out.push_back(b);  // 7
   b.Clear();
   b.mutable_retract()->set_target_id(some_id);
-  out.push_back(b);  // 8
+  out.push_back(b);                                                  // 8
   out.push_back(log::testing::ReflectionBody("a private thought"));  // 9
   const std::string x25519(32, 'x');
   out.push_back(log::testing::MemberAddedBody(world.feed.device(2), "carol"));  // 10

@@ -29,11 +29,13 @@ constexpr uint64_t kRunSeed = 0x9a1e;
 void CheckCodeParse(ByteView typed) {
   accord::Result<pairing::PairingCode> code = pairing::ParseCode(accord::AsChars(typed));
   if (!code.ok()) {
-    fuzz::Check(code.code() == accord::ErrorCode::kInvalidArgument, "ParseCode: not kInvalidArgument");
+    fuzz::Check(code.code() == accord::ErrorCode::kInvalidArgument,
+                "ParseCode: not kInvalidArgument");
     return;
   }
-  fuzz::Check(code->nameplate >= pairing::kMinNameplate && code->nameplate <= pairing::kMaxNameplate,
-              "a parsed nameplate outside 1..99");
+  fuzz::Check(
+      code->nameplate >= pairing::kMinNameplate && code->nameplate <= pairing::kMaxNameplate,
+      "a parsed nameplate outside 1..99");
   fuzz::Check(code->text == pairing::CanonicalCodeText(code->nameplate, code->secret),
               "a parsed code's text is not canonical");
   accord::Result<pairing::PairingCode> again = pairing::ParseCode(code->text);
@@ -103,30 +105,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool changed = typed.secret != code.secret || typed.nameplate != code.nameplate;
   run.tamper = [&](size_t i, pairing::testing::Frame& f) {
     if (i != target) return;
+    const Bytes honest = f.bytes;
     switch (mode & 3) {
-      case 0: {
+      case 0:
         for (size_t j = 0; j < chunk.size() && j < f.bytes.size(); ++j) f.bytes[j] ^= chunk[j];
         if (chunk.size() > f.bytes.size())
           f.bytes.insert(f.bytes.end(), chunk.begin() + f.bytes.size(), chunk.end());
         break;
-      }
-      case 1: {
-        const Bytes replacement(chunk.begin(), chunk.end());
-        changed = changed || replacement != f.bytes;
-        f.bytes = replacement;
-        return;
-      }
+      case 1:
+        f.bytes.assign(chunk.begin(), chunk.end());
+        break;
       case 2:
         // Cut short to the chunk's length (a peer that stops mid-message, or lies in a length).
-        if (chunk.size() < f.bytes.size()) {
-          f.bytes.resize(chunk.size());
-          changed = true;
-        }
-        return;
+        if (chunk.size() < f.bytes.size()) f.bytes.resize(chunk.size());
+        break;
       default:
-        return;
+        break;
     }
-    changed = changed || std::any_of(chunk.begin(), chunk.end(), [](uint8_t b) { return b; });
+    changed = changed || f.bytes != honest;
   };
   run.Go();
   fuzz::Check(run.sent_after_failure.empty(), "a failed machine sent a frame");

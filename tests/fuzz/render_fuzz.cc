@@ -52,8 +52,12 @@ void CheckTerminalSafe(const std::string& out, const char* what) {
 // Seeds: each Response kind with every string field holding hostile text (reflection, so a
 // new field is covered), the shape the daemon sends.
 void Fill(Message& m, int depth, int salt) {
-  static const std::string kText[] = {"Alice", "\x1b]0;owned\a", "a\xe2\x80\xae" "b\n",
-                                      "\xc2\x9b" "2J", "ok\r\n\tmore"};
+  static const std::string kText[] = {"Alice", "\x1b]0;owned\a",
+                                      "a\xe2\x80\xae"
+                                      "b\n",
+                                      "\xc2\x9b"
+                                      "2J",
+                                      "ok\r\n\tmore"};
   const google::protobuf::Descriptor* d = m.GetDescriptor();
   const google::protobuf::Reflection* r = m.GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
@@ -67,7 +71,8 @@ void Fill(Message& m, int depth, int salt) {
         break;
       }
       case FieldDescriptor::CPPTYPE_MESSAGE:
-        if (depth < 3) Fill(rep ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), depth + 1, salt + i);
+        if (depth < 3)
+          Fill(rep ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), depth + 1, salt + i);
         break;
       case FieldDescriptor::CPPTYPE_INT64:
         rep ? r->AddInt64(&m, f, 1'700'000'000'000) : r->SetInt64(&m, f, 1'700'000'000'000);

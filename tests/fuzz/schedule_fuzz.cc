@@ -21,12 +21,12 @@ using accord::Bytes;
 namespace fuzz = accord::fuzz;
 namespace state = accord::state;
 
-constexpr const char* kZones[] = {"Europe/Berlin",      "America/New_York", "UTC",
+constexpr const char* kZones[] = {"Europe/Berlin",       "America/New_York", "UTC",
                                   "Australia/Lord_Howe", "Pacific/Chatham",  "Asia/Kathmandu",
                                   "America/Santiago"};
 constexpr size_t kZoneCount = sizeof(kZones) / sizeof(kZones[0]);
 constexpr int64_t kMaxNowMs = 4000LL * 366 * 24 * 3600 * 1000;  // about 4000 years of ms
-constexpr int64_t kMaxOccurrenceMs = (24 + 3) * 3600 * 1000;     // a day plus a DST shift
+constexpr int64_t kMaxOccurrenceMs = (24 + 3) * 3600 * 1000;    // a day plus a DST shift
 
 bool HasControl(std::string_view s, bool allow_tab) {
   for (unsigned char c : s) {
@@ -37,7 +37,8 @@ bool HasControl(std::string_view s, bool allow_tab) {
 
 Bytes Seed(uint8_t zone, int64_t now_ms, std::string_view spec, std::string_view rest) {
   Bytes out = {zone};
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<uint8_t>(static_cast<uint64_t>(now_ms) >> (8 * i)));
+  for (int i = 7; i >= 0; --i)
+    out.push_back(static_cast<uint8_t>(static_cast<uint64_t>(now_ms) >> (8 * i)));
   fuzz::AppendChunk(out, accord::AsBytes(spec));
   accord::AppendBytes(out, accord::AsBytes(rest));
   return out;
@@ -47,7 +48,8 @@ void CheckSchedule(std::string_view spec, std::string_view zone, int64_t now_ms)
   accord::Result<state::Schedule> s = state::ParseSchedule(spec, zone, now_ms);
   if (!s.ok()) {
     fuzz::Explain("schedule refused: " + s.error().message);
-    fuzz::Check(s.code() == accord::ErrorCode::kInvalidArgument, "ParseSchedule: not kInvalidArgument");
+    fuzz::Check(s.code() == accord::ErrorCode::kInvalidArgument,
+                "ParseSchedule: not kInvalidArgument");
     return;
   }
   fuzz::Explain("schedule parsed");
@@ -93,7 +95,8 @@ void CheckICalText(std::string_view text) {
 void CheckDuration(std::string_view text) {
   accord::Result<std::chrono::seconds> d = accord::ParseDuration(text);
   if (!d.ok()) {
-    fuzz::Check(d.code() == accord::ErrorCode::kInvalidArgument, "ParseDuration: not kInvalidArgument");
+    fuzz::Check(d.code() == accord::ErrorCode::kInvalidArgument,
+                "ParseDuration: not kInvalidArgument");
     return;
   }
   fuzz::Check(d->count() > 0 && *d <= accord::kMaxDuration, "a duration out of range");

@@ -96,9 +96,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     std::vector<Bytes> seeds;
     for (uint8_t mode : {0, 1, 2, 3}) {
       Bytes seed = {mode};
-      Bytes honest_like(mode & 2 ? (mode & 1 ? peer::kSyncMessage2Bytes : peer::kSyncMessage1Bytes)
-                                 : 0,
-                        0x42);
+      Bytes honest_like(
+          mode & 2 ? (mode & 1 ? peer::kSyncMessage2Bytes : peer::kSyncMessage1Bytes) : 0, 0x42);
       fuzz::AppendChunk(seed, honest_like);
       fuzz::AppendChunk(seed, accord::AsBytes("hello over the channel"));
       for (int i = 0; i < 8; ++i) seed.push_back(static_cast<uint8_t>(0x17 + i));
@@ -117,21 +116,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ByteView message = in.Chunk();
   const ByteView frame = in.Chunk();
   int64_t when = 0;
-  for (int i = 0; i < 8; ++i) when = static_cast<int64_t>(static_cast<uint64_t>(when) << 8 | in.Byte());
+  for (int i = 0; i < 8; ++i)
+    when = static_cast<int64_t>(static_cast<uint64_t>(when) << 8 | in.Byte());
   // Labels convert back from 1970 up to 2^33 s (tai64n.h); any 12 bytes read as a time >= 0.
   if (when >= 0 && when / 1'000'000'000 < (int64_t{1} << 33)) {
     fuzz::Check(peer::UnixNanosFromTai64n(peer::Tai64nFromUnixNanos(when)) == when,
                 "TAI64N does not convert back");
   }
   peer::Tai64n label{};
-  for (size_t i = 0; i < 8; ++i) label[i] = static_cast<uint8_t>(static_cast<uint64_t>(when) >> (56 - 8 * i));
+  for (size_t i = 0; i < 8; ++i)
+    label[i] = static_cast<uint8_t>(static_cast<uint64_t>(when) >> (56 - 8 * i));
   fuzz::Check(peer::UnixNanosFromTai64n(label) >= 0, "a TAI64N label read as a negative time");
 
   const bool replace = (mode & 2) != 0;
   const accord::log::PactId& responder_pact = (mode & 4) ? k.other_pact : k.pact;
   accord::Result<peer::SyncInitiator> initiator =
       peer::SyncInitiator::Create(k.alice, k.bob.public_key(), k.pact);
-  accord::Result<peer::SyncResponder> responder = peer::SyncResponder::Create(k.bob, responder_pact);
+  accord::Result<peer::SyncResponder> responder =
+      peer::SyncResponder::Create(k.bob, responder_pact);
   fuzz::Check(initiator.ok() && responder.ok(), "handshake set-up failed");
   const peer::Tai64n stamp = peer::Tai64nFromUnixNanos(kNow);
   accord::Result<Bytes> m1 = initiator->WriteMessage1(stamp);
