@@ -141,6 +141,21 @@ void Settle(asio::io_context& io) {
   }
 }
 
+// Reads what the daemon sends until nothing more comes (bounded).
+Bytes Drain(asio::io_context& io, asio::local::stream_protocol::socket& socket) {
+  Bytes out;
+  Settle(io);
+  std::error_code ec;
+  for (int i = 0; i < 4096 && socket.available(ec) > 0 && !ec; ++i) {
+    uint8_t chunk[65536];
+    const size_t n = socket.read_some(asio::buffer(chunk), ec);
+    if (ec) break;
+    out.insert(out.end(), chunk, chunk + n);
+    Settle(io);
+  }
+  return out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -159,18 +174,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto session = std::make_shared<daemon::IpcSession>(std::move(ours), *w.handlers);
   session->Start();
   asio::write(theirs, asio::buffer(data, size));
+  // First with the connection still open: every answer the input asked for is written whole.
+  const Bytes answer = Drain(w.io, theirs);
+  // Then the end of the connection (possibly mid-frame), as a client that goes away does; what
+  // the daemon sends after that is not checked (it may stop mid-write).
   theirs.shutdown(asio::socket_base::shutdown_send);
-  Settle(w.io);
-
-  Bytes answer;
-  std::error_code ec;
-  for (int i = 0; i < 4096 && theirs.available(ec) > 0 && !ec; ++i) {
-    uint8_t chunk[65536];
-    const size_t n = theirs.read_some(asio::buffer(chunk), ec);
-    if (ec) break;
-    answer.insert(answer.end(), chunk, chunk + n);
-    Settle(w.io);
-  }
+  Drain(w.io, theirs);
   session->Close();
   Settle(w.io);
 
