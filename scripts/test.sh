@@ -17,7 +17,7 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build -j"$jobs"
 # `package` as root builds the .deb, installs it into this machine with dpkg -i, runs it and
 # removes it again (tests/package/check_deb.sh).
-(cd build && ctest -j"$jobs" -L 'lan|nemesis|model|fault|slow|lint|purity|package' --output-on-failure)
+(cd build && ctest -j"$jobs" -L 'lan|nemesis|model|crash|fault|slow|lint|purity|package' --output-on-failure)
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DACCORD_SANITIZE=ON \
   -DACCORD_BUILD_BENCH=OFF -DACCORD_TEST_LABELS='unit;integration'
