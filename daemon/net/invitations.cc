@@ -334,7 +334,11 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
       bundle.devices = DevicesForJoiner(node_);
       bundle.kind = kind;
       // Only another device of the same person reads that person's private entries.
-      if (kind == pairing::InviteKind::kDevice) bundle.person_keys = node_.PersonKeysForOwnDevice();
+      if (kind == pairing::InviteKind::kDevice) {
+        bundle.person_keys = node_.PersonKeysForOwnDevice();
+        for (Node::RestatedBody& r : node_.RestatedForOwnDevice())
+          bundle.restated.push_back({r.id, r.author, std::move(r.body)});
+      }
       Result<std::vector<Bytes>> sent = machine.Consent(std::move(bundle));
       if (!sent.ok()) {
         socket->Close();

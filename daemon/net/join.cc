@@ -192,7 +192,7 @@ asio::awaitable<void> Joins::Run(pairing::PairingCode code, HostPort address, Jo
   for (const auto& [gen, key] : bundle.person_keys) person_keys.emplace_back(gen, key.Clone());
   Result<Node::JoinReport> joined =
       as_device ? node_.JoinAsDevice(bundle.pact, std::move(keys), std::move(person_keys),
-                                     bundle.inviter_member)
+                                     bundle.inviter_member, Restated(bundle))
                 : node_.JoinPact(bundle.pact, std::move(keys), Restated(bundle));
   if (!joined.ok()) co_return done(joined.error());
   const pairing::DeviceRecord& inviter = machine.inviter();

@@ -173,6 +173,9 @@ class Node {
   // Joiner side, in JoinPact's transaction: keeps the restated bodies sealed under the
   // storage key; each is folded when its entry's header arrives (FoldRestated).
   Status KeepRestated(std::vector<RestatedBody> restated);
+  // What was restated to this device's member (none unless it came without history), for
+  // another device of the member (invite --device).
+  std::vector<RestatedBody> RestatedForOwnDevice() const;
   // ---- end of newcomers ----
   // ---- Pairing two prepared logs, joiner side (node_prepared.cc; docs/pairing.md) ----
   struct JoinReport {
@@ -251,11 +254,13 @@ class Node {
   // Joiner side of a device invitation: as JoinPact (the solo log, nothing but its
   // MemberCreated, is dropped), with `member`'s person keys in place of this device's own.
   // This device writes no membership entry: it counts for `member` once the inviter's
-  // DeviceAdded arrives. kRefused if this device already wrote anything else.
+  // DeviceAdded arrives. kRefused if this device already wrote anything else. `restated`:
+  // what was restated to `member` if it came without history (KeepRestated).
   Result<JoinReport> JoinAsDevice(const log::PactId& pact,
                                   std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
                                   std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys,
-                                  const state::MemberId& member);
+                                  const state::MemberId& member,
+                                  std::vector<RestatedBody> restated = {});
 
   // At most `limit` stored entries after `after_arrival`, in arrival order.
   Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit) const;

@@ -70,8 +70,8 @@ std::vector<std::pair<uint64_t, crypto::SecretKey>> Node::PersonKeysForOwnDevice
 
 Result<Node::JoinReport> Node::JoinAsDevice(
     const log::PactId& pact, std::vector<std::pair<uint64_t, crypto::SecretKey>> epoch_keys,
-    std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys,
-    const state::MemberId& member) {
+    std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys, const state::MemberId& member,
+    std::vector<RestatedBody> restated) {
   // JoinPact's refusals, before anything changes.
   if (!HasOnlyGenesis()) {
     return MakeError(ErrorCode::kRefused,
@@ -95,7 +95,7 @@ Result<Node::JoinReport> Node::JoinAsDevice(
   }
   keys_ = std::move(ring);
   member_hint_ = member;
-  return JoinPact(pact, std::move(epoch_keys));
+  return JoinPact(pact, std::move(epoch_keys), std::move(restated));
 }
 
 }  // namespace accord::daemon

@@ -127,6 +127,12 @@ Status Node::KeepRestated(std::vector<RestatedBody> restated) {
   return Status::Ok();
 }
 
+std::vector<Node::RestatedBody> Node::RestatedForOwnDevice() const {
+  std::vector<RestatedBody> out;
+  for (const auto& [id, r] : restated_) out.push_back(r);
+  return out;  // ascending ids
+}
+
 Status Node::LoadRestated() {
   restated_.clear();
   Result<std::optional<Bytes>> sealed = store_->GetMeta(kMetaRestated);

@@ -65,9 +65,6 @@ Status CheckBundle(const PactBundle& bundle) {
       return Invalid("bundle devices must be distinct and ascending");
     }
   }
-  if (bundle.kind == InviteKind::kDevice && !bundle.restated.empty()) {
-    return Invalid("a device bundle restates no entries (the device gets its member's keys)");
-  }
   if (bundle.restated.size() > kMaxRestatedEntries) {
     return Invalid("a bundle restates at most " + std::to_string(kMaxRestatedEntries) + " entries");
   }
@@ -89,6 +86,9 @@ Status CheckBundle(const PactBundle& bundle) {
 }
 
 Status CheckBundleHistory(const PactBundle& bundle, HistoryShare history) {
+  // A device gets every key its member holds, and what was restated to a member let in
+  // without history.
+  if (bundle.kind == InviteKind::kDevice) return Status::Ok();
   const bool restates = !bundle.restated.empty();
   if (history == HistoryShare::kNone && (!restates || bundle.epoch_keys.size() != 1)) {
     return MakeError(ErrorCode::kRefused,

@@ -82,8 +82,9 @@ struct PactBundle {
   // kDevice only: the inviting member's person key generations, ascending, 1..kMaxPersonKeys.
   // A new person never receives them (CheckBundle refuses a person bundle that has any).
   std::vector<std::pair<uint64_t, crypto::SecretKey>> person_keys;
-  // HistoryShare::kNone only: ascending distinct ids, 1..kMaxRestatedEntries, bodies
-  // non-empty and kMaxRestatedBytes in all; the bundle then carries one epoch key.
+  // HistoryShare::kNone: ascending distinct ids, 1..kMaxRestatedEntries, bodies non-empty and
+  // kMaxRestatedBytes in all; the bundle then carries one epoch key. kDevice: what was
+  // restated to the inviting member, if it came without history (else none).
   std::vector<RestatedEntry> restated;
 };
 
@@ -93,11 +94,12 @@ Status CheckName(std::string_view name);
 // A usable bundle: non-zero pact id and member, 1..kMaxEpochKeys keys with strictly ascending
 // epochs, a valid inviter name, 0..kMaxPactDevices devices with distinct, non-zero, ascending
 // keys; for kDevice 1..kMaxPersonKeys person keys with strictly ascending generations, for
-// kPerson none at all; restated entries as PactBundle::restated says (for kDevice none).
+// kPerson none at all; restated entries as PactBundle::restated says.
 // kInvalidArgument.
 Status CheckBundle(const PactBundle& bundle);
-// Whether `bundle` gives what a record announcing `history` promised: restated control
-// entries and one epoch key for kNone, no restated entries otherwise. kRefused.
+// Whether a person `bundle` gives what a record announcing `history` promised: restated
+// control entries and one epoch key for kNone, no restated entries otherwise (a device bundle
+// always passes). kRefused.
 Status CheckBundleHistory(const PactBundle& bundle, HistoryShare history);
 
 // Ascending, distinct, 1..kMaxMemberDevices keys, none all-zero. kInvalidArgument.

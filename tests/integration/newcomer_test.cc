@@ -85,6 +85,30 @@ TEST_F(NewcomerTest, WithoutSharedHistoryTheNewcomerSeesWhoIsInAndWhatComesNextO
   EXPECT_FALSE(Lists(carol, "wrote this before"));
 }
 
+TEST_F(NewcomerTest, ANewcomersSecondDeviceKnowsThePactAndNoMoreOfItsHistory) {
+  Person& alice = Start("alice");
+  Person& bob = Start("bob");
+  Person& carol = Start("carol");
+  Person& laptop = StartFresh("laptop");
+  PactOfTwo(alice, bob);
+  ASSERT_EQ(Pair(bob, carol).join_exit, 0);
+  ASSERT_TRUE(WaitFor([&] { return Members(carol) == 3; })) << carol.daemon->Log();
+  Ok(alice, {"need", "add", "alice wrote this for carol"});
+  ASSERT_TRUE(WaitFor([&] { return Lists(carol, "alice wrote this for carol"); }));
+
+  const std::string code = Json(carol, {"invite", "--device", "--no-wait"})["invite"]["code"];
+  CommandResult joined =
+      laptop.daemon->Accord({"join", code, "--peer", carol.address, "--name", "carol's laptop"});
+  ASSERT_EQ(joined.exit_code, 0) << joined.err << carol.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] { return Members(laptop) == 3; }))
+      << Json(laptop, {"status"}).dump() << laptop.daemon->Log();
+  ASSERT_TRUE(WaitFor([&] { return Lists(laptop, "alice wrote this for carol"); }))
+      << laptop.daemon->Log();
+  EXPECT_FALSE(Lists(laptop, "wrote this before")) << Json(laptop, {"needs"}).dump();
+  EXPECT_EQ(laptop.daemon->Log().find("missing their body"), std::string::npos)
+      << laptop.daemon->Log();
+}
+
 TEST_F(NewcomerTest, ANewcomerLetsTheNextOneInWithTheMembershipItWasGiven) {
   Person& alice = Start("alice");
   Person& bob = Start("bob");
