@@ -22,6 +22,8 @@
 namespace accord::model {
 
 constexpr int kModelPairs = 3;  // (0,1), (0,2), (1,2): at most one connection each
+// The two devices of each pair, by pair index.
+inline constexpr std::array<std::array<int, 2>, kModelPairs> kPairs = {{{0, 1}, {0, 2}, {1, 2}}};
 
 // What the explorer is allowed to do, and how far.
 struct SyncBound {
