@@ -424,6 +424,7 @@ class Node {
   // a shared or control entry (its epoch is from before it came).
   Result<std::vector<RestatedBody>> RestatedControl(uint64_t newest_epoch) const;
   Status LoadRestated();
+  void TrustRestatedDevices();  // the authors and devices the restated bodies name
   Status FoldRestated(const log::EntryHeader& header, const log::EntryId& id, bool notify);
   std::optional<proto::Body> RestatedBodyOf(const log::EntryId& id) const;  // a control kind
   bool WithoutHistory(const log::EntryHeader& header);

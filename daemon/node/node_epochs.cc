@@ -77,14 +77,10 @@ Status Node::Rotate() {
   crypto::SecretKey key = crypto::SecretKey::Random();
   state::EpochStarted start;
   start.epoch = *next;
-  for (const state::Device& d : recipients) {
-    Result<Bytes> box = crypto::SealEpochKey(d.x25519, pact_, *next, key);
-    if (!box.ok()) {
-      return MakeError(box.code(), "cannot seal the new key to device " +
-                                       ToHex(d.key).substr(0, 8) + ": " + box.error().message);
-    }
-    start.recipients.push_back({d.key, std::move(*box)});
-  }
+  Result<std::vector<state::EpochStarted::Recipient>> boxes =
+      node_internal::SealToDevices(recipients, pact_, *next, key);
+  if (!boxes.ok()) return boxes.error();
+  start.recipients = std::move(*boxes);
   // Sealed under the old epoch, which every recipient holds. The new key is kept (wrapped,
   // then in the ring) by AdoptEpochKeys once the entry is durable, from this device's own
   // box in it, as any recipient keeps it: so a crash in between loses nothing.

@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "crypto/secret.h"
+#include "daemon/state/events.h"
+#include "daemon/state/state.h"
 #include "daemon/store/store.h"
 
 namespace accord::daemon::node_internal {
@@ -25,6 +27,12 @@ constexpr std::string_view kMetaMember = "member_id";
 std::string KeyPurpose(store::WrappedKeyKind kind, uint64_t generation);
 Status StoreKey(store::Store& s, const crypto::SecretKey& storage_key, store::WrappedKeyKind kind,
                 uint64_t generation, const crypto::SecretKey& key);
+
+// `key` boxed (crypto/epoch_seal.h) to each of `devices` for an EpochStart or a
+// PersonKeyStart numbered `number`, in the order given. An error names the device.
+Result<std::vector<state::EpochStarted::Recipient>> SealToDevices(
+    const std::vector<state::Device>& devices, const log::PactId& pact, uint64_t number,
+    const crypto::SecretKey& key);
 
 }  // namespace accord::daemon::node_internal
 

@@ -122,9 +122,13 @@ Status Node::KeepRestated(std::vector<RestatedBody> restated) {
   const std::string sealed = SealLocal(kRestatedPurpose, EncodeRestated(by_id));
   ACCORD_RETURN_IF_ERROR(store_->SetMeta(kMetaRestated, AsBytes(sealed)));
   restated_ = std::move(by_id);
+  TrustRestatedDevices();
+  return Status::Ok();
+}
+
+void Node::TrustRestatedDevices() {
   for (const auto& [id, r] : restated_)
     for (const log::DeviceKey& d : NamedBy(r)) named_devices_.insert(d);
-  return Status::Ok();
 }
 
 std::vector<Node::RestatedBody> Node::RestatedForOwnDevice() const {
@@ -147,8 +151,7 @@ Status Node::LoadRestated() {
                      "with the key file (a damaged store or a wrong key file)");
   }
   restated_ = std::move(*decoded);
-  for (const auto& [id, r] : restated_)
-    for (const log::DeviceKey& d : NamedBy(r)) named_devices_.insert(d);
+  TrustRestatedDevices();
   return Status::Ok();
 }
 

@@ -28,17 +28,13 @@ Status Node::RotatePersonKey() {
   crypto::SecretKey key = crypto::SecretKey::Random();
   state::PersonKeyStarted start;
   start.generation = generation;
-  for (const state::Device& d : me->devices) {
-    if (d.removed || d.replaced_by) continue;
-    Result<Bytes> box = crypto::SealEpochKey(d.x25519, pact_, generation, key);
-    if (!box.ok()) {
-      return MakeError(box.code(), "cannot seal the new person key to device " +
-                                       ToHex(d.key).substr(0, 8) + ": " + box.error().message);
-    }
-    start.recipients.push_back({d.key, std::move(*box)});
-  }
-  std::sort(start.recipients.begin(), start.recipients.end(),
-            [](const auto& a, const auto& b) { return a.device < b.device; });
+  std::vector<state::Device> remaining;  // sorted by key, as a member's devices are
+  for (const state::Device& d : me->devices)
+    if (!d.removed && !d.replaced_by) remaining.push_back(d);
+  Result<std::vector<state::EpochStarted::Recipient>> boxes =
+      node_internal::SealToDevices(remaining, pact_, generation, key);
+  if (!boxes.ok()) return boxes.error();
+  start.recipients = std::move(*boxes);
   Result<log::EntryId> id = WriteKind(start);
   if (!id.ok()) return id.error();
   if (keys_.KeyFor(log::Scope::kPrivate, generation) == nullptr) {

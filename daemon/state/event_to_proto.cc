@@ -124,19 +124,19 @@ struct ToBody {
   void operator()(const EpochStarted& k) {
     proto::EpochStart* e = body.mutable_epoch_start();
     e->set_epoch(k.epoch);
-    for (const EpochStarted::Recipient& r : k.recipients) {
-      proto::EpochStart::Recipient* out = e->add_recipients();
-      out->set_device_key(Field(r.device));
-      out->set_sealed_key(std::string(r.sealed_key.begin(), r.sealed_key.end()));
-    }
+    AddRecipients(k.recipients, *e->mutable_recipients());
   }
   void operator()(const PersonKeyStarted& k) {
     proto::PersonKeyStart* p = body.mutable_person_key_start();
     p->set_generation(k.generation);
-    for (const EpochStarted::Recipient& r : k.recipients) {
-      proto::EpochStart::Recipient* out = p->add_recipients();
-      out->set_device_key(Field(r.device));
-      out->set_sealed_key(std::string(r.sealed_key.begin(), r.sealed_key.end()));
+    AddRecipients(k.recipients, *p->mutable_recipients());
+  }
+  static void AddRecipients(const std::vector<EpochStarted::Recipient>& recipients,
+                            google::protobuf::RepeatedPtrField<proto::EpochStart::Recipient>& out) {
+    for (const EpochStarted::Recipient& r : recipients) {
+      proto::EpochStart::Recipient* box = out.Add();
+      box->set_device_key(Field(r.device));
+      box->set_sealed_key(std::string(r.sealed_key.begin(), r.sealed_key.end()));
     }
   }
 };

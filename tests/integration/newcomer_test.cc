@@ -21,6 +21,13 @@ class NewcomerTest : public PactTest {
     ASSERT_TRUE(WaitFor([&] { return NeedCount(alice) == 2; })) << alice.daemon->Log();
   }
 
+  // PactOfTwo, then Carol let in by Bob without the history, once she knows all three.
+  void PactOfThree(Person& alice, Person& bob, Person& carol) {
+    PactOfTwo(alice, bob);
+    ASSERT_EQ(Pair(bob, carol).join_exit, 0);
+    ASSERT_TRUE(WaitFor([&] { return Members(carol) == 3; })) << carol.daemon->Log();
+  }
+
   size_t NeedCount(Person& p) {
     nlohmann::json j = Json(p, {"needs"});
     return j.contains("notes") && j["notes"].contains("notes") ? j["notes"]["notes"].size() : 0;
@@ -90,9 +97,7 @@ TEST_F(NewcomerTest, ANewcomersSecondDeviceKnowsThePactAndNoMoreOfItsHistory) {
   Person& bob = Start("bob");
   Person& carol = Start("carol");
   Person& laptop = StartFresh("laptop");
-  PactOfTwo(alice, bob);
-  ASSERT_EQ(Pair(bob, carol).join_exit, 0);
-  ASSERT_TRUE(WaitFor([&] { return Members(carol) == 3; })) << carol.daemon->Log();
+  PactOfThree(alice, bob, carol);
   Ok(alice, {"need", "add", "alice wrote this for carol"});
   ASSERT_TRUE(WaitFor([&] { return Lists(carol, "alice wrote this for carol"); }));
 
@@ -114,9 +119,7 @@ TEST_F(NewcomerTest, ANewcomerLetsTheNextOneInWithTheMembershipItWasGiven) {
   Person& bob = Start("bob");
   Person& carol = Start("carol");
   Person& dave = Start("dave");
-  PactOfTwo(alice, bob);
-  ASSERT_EQ(Pair(bob, carol).join_exit, 0);
-  ASSERT_TRUE(WaitFor([&] { return Members(carol) == 3; })) << carol.daemon->Log();
+  PactOfThree(alice, bob, carol);
   Ok(carol, {"need", "add", "carol wrote this before dave"});
 
   // Carol never read the entries that made Alice and Bob members; she restates to Dave what

@@ -68,6 +68,17 @@ Schedule AnySchedule() {
 
 // An event's kind by index into EventKind, valid for the decoder; control kinds that must
 // name their author are given `author`.
+// 1..7 boxes of the sealed size, as an EpochStart or a PersonKeyStart carries them.
+std::vector<EpochStarted::Recipient> Recipients() {
+  std::vector<EpochStarted::Recipient> out(*rc::gen::inRange<size_t>(1, 8));
+  for (EpochStarted::Recipient& r : out) {
+    const auto sealed = *rc::gen::container<std::vector<uint8_t>>(crypto::kSealedEpochKeyBytes,
+                                                                  rc::gen::arbitrary<uint8_t>());
+    r = {Key(), Bytes(sealed.begin(), sealed.end())};
+  }
+  return out;
+}
+
 EventKind AnyKind(int index, const log::DeviceKey& author) {
   switch (index) {
     case 0:
@@ -123,17 +134,8 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
       return MemberLeft{Key()};
     case 19:
       return DeviceRemoved{Key()};
-    case 20: {
-      EpochStarted e;
-      e.epoch = *rc::gen::inRange<uint64_t>(1, 1000);
-      const size_t n = *rc::gen::inRange<size_t>(1, 8);
-      for (size_t i = 0; i < n; ++i) {
-        const auto sealed = *rc::gen::container<std::vector<uint8_t>>(
-            crypto::kSealedEpochKeyBytes, rc::gen::arbitrary<uint8_t>());
-        e.recipients.push_back({Key(), Bytes(sealed.begin(), sealed.end())});
-      }
-      return e;
-    }
+    case 20:
+      return EpochStarted{*rc::gen::inRange<uint64_t>(1, 1000), Recipients()};
     case 21: {
       const auto binding =
           *rc::gen::container<std::vector<uint8_t>>(64, rc::gen::arbitrary<uint8_t>());
@@ -141,17 +143,8 @@ EventKind AnyKind(int index, const log::DeviceKey& author) {
       if (old_device == author) old_device[0] ^= 1;
       return DeviceRekeyed{old_device, Bytes(binding.begin(), binding.end())};
     }
-    default: {
-      PersonKeyStarted p;
-      p.generation = *rc::gen::inRange<uint64_t>(1, 1000);
-      const size_t n = *rc::gen::inRange<size_t>(1, 8);
-      for (size_t i = 0; i < n; ++i) {
-        const auto sealed = *rc::gen::container<std::vector<uint8_t>>(
-            crypto::kSealedEpochKeyBytes, rc::gen::arbitrary<uint8_t>());
-        p.recipients.push_back({Key(), Bytes(sealed.begin(), sealed.end())});
-      }
-      return p;
-    }
+    default:
+      return PersonKeyStarted{*rc::gen::inRange<uint64_t>(1, 1000), Recipients()};
   }
 }
 
