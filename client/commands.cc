@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/duration.h"
+#include "client/pages.h"
 #include "client/time_zone.h"
 
 namespace accord::client {
@@ -48,9 +49,23 @@ Result<Request> BuildAction(proto::AgreementActionRequest::Action action, const 
   return r;
 }
 
-Result<Request> BuildList(proto::ListNotesRequest::Kind kind) {
+// --limit N / --all for a long list (client/pages.h); a screenful without either.
+void Paged(CLI::App& c, Args& a) {
+  auto* all = c.add_flag("--all", a.all, "every one, oldest last");
+  c.add_option("--limit", a.limit,
+               "at most N, newest first (default " + std::to_string(kScreenfulItems) + ")")
+      ->check(CLI::Range(1, 1000000))
+      ->excludes(all);
+}
+
+void SetPage(const Args& a, proto::PageRequest& page) {
+  page.set_limit(a.all ? 0 : (a.limit > 0 ? static_cast<uint32_t>(a.limit) : kScreenfulItems));
+}
+
+Result<Request> BuildList(proto::ListNotesRequest::Kind kind, const Args& a) {
   Request r;
   r.mutable_list_notes()->set_kind(kind);
+  SetPage(a, *r.mutable_list_notes()->mutable_page());
   return r;
 }
 
@@ -178,8 +193,8 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_add_need()->set_text(a.text);
         return r;
       });
-  row("needs", "", "list needs", none,
-      [](const Args&) { return BuildList(proto::ListNotesRequest::NEEDS); });
+  row("needs", "[--limit N | --all]", "list needs, newest first", Paged,
+      [](const Args& a) { return BuildList(proto::ListNotesRequest::NEEDS, a); });
   row(
       "boundary add", "TEXT [--during-space]", "record a boundary",
       [](CLI::App& c, Args& a) {
@@ -192,8 +207,8 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_add_boundary()->set_during_space(a.during_space);
         return r;
       });
-  row("boundaries", "", "list boundaries", none,
-      [](const Args&) { return BuildList(proto::ListNotesRequest::BOUNDARIES); });
+  row("boundaries", "[--limit N | --all]", "list boundaries, newest first", Paged,
+      [](const Args& a) { return BuildList(proto::ListNotesRequest::BOUNDARIES, a); });
   row(
       "propose", "TEXT [--schedule SPEC] [--review-every DUR]", "propose a new agreement",
       [](CLI::App& c, Args& a) {
@@ -315,11 +330,15 @@ std::vector<CommandRow> MakeTable() {
       },
       BuildCheckIn);
   row(
-      "checkins", "[--agreement ID]", "list check-ins",
-      [](CLI::App& c, Args& a) { c.add_option("--agreement", a.agreement, "only about this"); },
+      "checkins", "[--agreement ID] [--limit N | --all]", "list check-ins, newest first",
+      [](CLI::App& c, Args& a) {
+        c.add_option("--agreement", a.agreement, "only about this");
+        Paged(c, a);
+      },
       [](const Args& a) -> Result<Request> {
         Request r;
         r.mutable_list_check_ins()->set_agreement(a.agreement);
+        SetPage(a, *r.mutable_list_check_ins()->mutable_page());
         return r;
       });
   row("due", "", "reviews and check-ins that are due", none, [](const Args&) -> Result<Request> {
@@ -335,8 +354,8 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_appreciate()->set_text(a.text);
         return r;
       });
-  row("appreciations", "", "list appreciations", none,
-      [](const Args&) { return BuildList(proto::ListNotesRequest::APPRECIATIONS); });
+  row("appreciations", "[--limit N | --all]", "list appreciations, newest first", Paged,
+      [](const Args& a) { return BuildList(proto::ListNotesRequest::APPRECIATIONS, a); });
   row(
       "retract", "ID [--note TEXT]",
       "withdraw one of your needs, boundaries, appreciations, check-ins or open space requests "
@@ -359,8 +378,8 @@ std::vector<CommandRow> MakeTable() {
         r.mutable_reflect()->set_text(a.text);
         return r;
       });
-  row("reflections", "", "list your private notes", none,
-      [](const Args&) { return BuildList(proto::ListNotesRequest::REFLECTIONS); });
+  row("reflections", "[--limit N | --all]", "list your private notes, newest first", Paged,
+      [](const Args& a) { return BuildList(proto::ListNotesRequest::REFLECTIONS, a); });
   row(
       "forget", "ID", "erase one of your reflections on all your devices",
       [](CLI::App& c, Args& a) { c.add_option("ID", a.id, "the reflection's id")->required(); },
@@ -392,11 +411,16 @@ std::vector<CommandRow> MakeTable() {
         return r;
       });
   row(
-      "log", "[--verify]", "every entry: author, seq, kind, time, signature state",
-      [](CLI::App& c, Args& a) { c.add_flag("--verify", a.verify, "check every signature again"); },
+      "log", "[--verify] [--limit N]", "every entry: author, seq, kind, time, signature state",
+      [](CLI::App& c, Args& a) {
+        c.add_flag("--verify", a.verify, "check every signature again");
+        c.add_option("--limit", a.limit, "only the newest N entries, newest first")
+            ->check(CLI::Range(1, 1000000));
+      },
       [](const Args& a) -> Result<Request> {
         Request r;
         r.mutable_log()->set_verify(a.verify);
+        r.mutable_log()->set_limit(static_cast<uint32_t>(a.limit));
         return r;
       });
   row(

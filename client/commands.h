@@ -36,6 +36,7 @@ struct Args {
   bool share_history = false;
   bool device = false;
   int feeling = 0;
+  int limit = 0;  // --limit N of a long list; 0 when not given
   bool during_space = false;
   bool verify = false;
   bool pending = false;

@@ -14,6 +14,7 @@
 #include "client/commands.h"
 #include "client/export_file.h"
 #include "client/ipc_client.h"
+#include "client/pages.h"
 #include "client/prompts.h"
 #include "client/render.h"
 #include "client/request_text.h"
@@ -276,6 +277,9 @@ int Run(int argc, char** argv) {
           !s.ok())
         return Fail(s.code(), s.error().message);
       continue;
+    }
+    if (Status s = FollowPages(*client, *request, *response); !s.ok()) {
+      return Fail(s.code(), s.error().message);
     }
     if (response->has_log()) {
       const bool more = response->log().more();

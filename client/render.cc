@@ -75,6 +75,13 @@ std::string WithdrawnLeftOut(int withdrawn) {
          (withdrawn == 1 ? "it" : "them") + ")\n";
 }
 
+// A page that left older items out says how many and how to see them.
+std::string OlderLeftOut(const proto::PageInfo& page, int shown) {
+  if (page.older().empty() || page.total() <= static_cast<uint64_t>(shown)) return "";
+  return "(" + std::to_string(page.total() - static_cast<uint64_t>(shown)) +
+         " older not shown: --limit N or --all)\n";
+}
+
 void Agreement(const proto::AgreementView& a, std::ostream& out, bool full) {
   const proto::VersionView& head = a.has_active()         ? a.active()
                                    : a.pending_size() > 0 ? a.pending(0)
@@ -304,7 +311,7 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
             << S(n.text()) << (n.during_space() ? "  (during space)" : "") << "\n";
       }
       if (r.notes().notes_size() == 0) out << "(none yet)\n";
-      out << WithdrawnLeftOut(withdrawn);
+      out << WithdrawnLeftOut(withdrawn) << OlderLeftOut(r.notes().page(), r.notes().notes_size());
       break;
     }
     case R::kAgreements:
@@ -337,7 +344,8 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
             << "\n";
       }
       if (r.check_ins().check_ins_size() == 0) out << "(no check-ins)\n";
-      out << WithdrawnLeftOut(withdrawn);
+      out << WithdrawnLeftOut(withdrawn)
+          << OlderLeftOut(r.check_ins().page(), r.check_ins().check_ins_size());
       break;
     }
     case R::kSafetyNumber:

@@ -355,7 +355,7 @@ def check_log(node, verify):
 
 def check_acknowledged(node, texts, whose):
     """Every text in `texts` is one of `node`'s needs."""
-    have = {n["text"] for n in node.json("needs")["notes"]["notes"]}
+    have = {n["text"] for n in node.json("needs", "--all")["notes"]["notes"]}
     missing = [t for t in texts if t not in have]
     if missing:
         raise Violation("%s lacks %d acknowledged writes of %s, e.g. %r" %

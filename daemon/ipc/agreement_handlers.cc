@@ -75,7 +75,7 @@ Result<proto::Response> Handlers::Propose(const proto::ProposeRequest& r) {
 Result<proto::Response> Handlers::Counter(const proto::CounterRequest& r) {
   ACCORD_RETURN_IF_ERROR(
       CheckAgreementText(r.text(), r.schedule(), r.time_zone(), r.review_every()));
-  const state::State& s = node_.State();
+  const state::Live& s = node_.Live();
   Result<AgreementRef> ref = ResolveAgreement(s, r.agreement());
   if (!ref.ok()) return ref.error();
   Result<const state::Version*> parent = state::CounterTarget(*ref->agreement, ref->version);
@@ -89,7 +89,7 @@ Result<proto::Response> Handlers::Counter(const proto::CounterRequest& r) {
 }
 
 Result<proto::Response> Handlers::AgreementAction(const proto::AgreementActionRequest& r) {
-  const state::State& s = node_.State();
+  const state::Live& s = node_.Live();
   Result<AgreementRef> ref = ResolveAgreement(s, r.agreement());
   if (!ref.ok()) return ref.error();
   const state::Agreement& a = *ref->agreement;
@@ -113,7 +113,7 @@ Result<proto::Response> Handlers::AgreementAction(const proto::AgreementActionRe
 }
 
 Result<proto::Response> Handlers::ListAgreements(const proto::ListAgreementsRequest& r) {
-  const state::State& s = node_.State();
+  const state::Live& s = node_.Live();
   ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
   out.mutable_agreements();

@@ -6,7 +6,7 @@ namespace accord::daemon {
 
 Result<proto::Response> Handlers::Devices() {
   const state::MemberId mine = node_.member();
-  const state::Member* member = node_.State().FindMember(mine);
+  const state::Member* member = node_.Live().FindMember(mine);
   proto::Response out;
   proto::DevicesResponse* devices = out.mutable_devices();
   devices->set_member_id(ToHex(mine));

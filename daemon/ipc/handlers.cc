@@ -9,6 +9,7 @@
 #include "daemon/export/export.h"
 #include "daemon/ipc/doctor.h"
 #include "daemon/ipc/log_stream.h"
+#include "daemon/ipc/page.h"
 #include "daemon/ipc/resolve.h"
 #include "daemon/ipc/views.h"
 #include "daemon/logging.h"
@@ -222,27 +223,34 @@ Result<proto::Response> Handlers::ListNotes(const proto::ListNotesRequest& r) {
   ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
   auto* notes = out.mutable_notes();
+  auto all = [](const auto&) { return true; };
+  auto note = [&](const auto& n) { *notes->add_notes() = v.Note(n.by, n.text, n.withdrawn); };
+  Result<proto::PageInfo> page = MakeError(ErrorCode::kInvalidArgument, "unknown list");
   switch (r.kind()) {
     case proto::ListNotesRequest::NEEDS:
-      for (const auto& n : s.needs) *notes->add_notes() = v.Note(n.by, n.text, n.withdrawn);
+      page = PageNewestFirst(s.needs, r.page(), all, note);
       break;
     case proto::ListNotesRequest::BOUNDARIES:
-      for (const auto& b : s.boundaries) {
+      page = PageNewestFirst(s.boundaries, r.page(), all, [&](const state::Boundary& b) {
         proto::NoteView n = v.Note(b.by, b.text, b.withdrawn);
         n.set_during_space(b.during_space);
-        *notes->add_notes() = n;
-      }
+        *notes->add_notes() = std::move(n);
+      });
       break;
     case proto::ListNotesRequest::APPRECIATIONS:
-      for (const auto& a : s.appreciations) *notes->add_notes() = v.Note(a.by, a.text, a.withdrawn);
+      page = PageNewestFirst(s.appreciations, r.page(), all, note);
       break;
     case proto::ListNotesRequest::REFLECTIONS:
-      for (const auto& x : s.reflections)
-        if (x.by.member == node_.member()) *notes->add_notes() = v.Note(x.by, x.text);
+      page = PageNewestFirst(
+          s.reflections, r.page(),
+          [&](const state::Reflection& x) { return x.by.member == node_.member(); },
+          [&](const state::Reflection& x) { *notes->add_notes() = v.Note(x.by, x.text); });
       break;
     default:
-      return MakeError(ErrorCode::kInvalidArgument, "unknown list");
+      break;
   }
+  if (!page.ok()) return page.error();
+  *notes->mutable_page() = std::move(*page);
   return out;
 }
 
@@ -255,7 +263,7 @@ Result<proto::Response> Handlers::CheckIn(const proto::CheckInRequest& r) {
   ACCORD_RETURN_IF_ERROR(CheckUserText(r.note(), "check-in note"));
   state::CheckedIn check_in{r.feeling(), r.note(), std::nullopt};
   if (!r.agreement().empty()) {
-    Result<AgreementRef> ref = ResolveAgreement(node_.State(), r.agreement());
+    Result<AgreementRef> ref = ResolveAgreement(node_.Live(), r.agreement());
     if (!ref.ok()) return ref.error();
     check_in.agreement = ref->agreement->id;
   }
@@ -272,14 +280,17 @@ Result<proto::Response> Handlers::ListCheckIns(const proto::ListCheckInsRequest&
   }
   ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
-  out.mutable_check_ins();
-  for (const state::CheckIn& c : s.check_ins)
-    if (!only || c.agreement == only) *out.mutable_check_ins()->add_check_ins() = v.CheckIn(c);
+  auto* list = out.mutable_check_ins();
+  Result<proto::PageInfo> page = PageNewestFirst(
+      s.check_ins, r.page(), [&](const state::CheckIn& c) { return !only || c.agreement == only; },
+      [&](const state::CheckIn& c) { *list->add_check_ins() = v.CheckIn(c); });
+  if (!page.ok()) return page.error();
+  *list->mutable_page() = std::move(*page);
   return out;
 }
 
 Result<proto::Response> Handlers::Due() {
-  const state::State& s = node_.State();
+  const state::Live& s = node_.Live();
   ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
   out.mutable_due();
@@ -301,7 +312,7 @@ void Handlers::Log(const proto::LogRequest& r, const std::shared_ptr<IpcSession>
       peers->VerifyInBackground(std::move(entries), std::move(done));
     };
   }
-  LogStream::Start(node_, r.verify(), session, std::move(verifier));
+  LogStream::Start(node_, r.verify(), r.limit(), session, std::move(verifier));
 }
 
 void Handlers::Export(const proto::ExportRequest& r, const std::shared_ptr<IpcSession>& session) {

@@ -1,5 +1,7 @@
 #include "daemon/ipc/log_stream.h"
 
+#include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "daemon/ipc/views.h"
@@ -7,25 +9,31 @@
 
 namespace accord::daemon {
 
-std::shared_ptr<LogStream> LogStream::Start(Node& node, bool verify,
+std::shared_ptr<LogStream> LogStream::Start(Node& node, bool verify, uint32_t limit,
                                             std::shared_ptr<IpcSession> session,
                                             Verifier verifier) {
   std::shared_ptr<LogStream> stream(
-      new LogStream(node, verify, std::move(session), std::move(verifier)));
+      new LogStream(node, verify, limit, std::move(session), std::move(verifier)));
   stream->Step();
   return stream;
 }
 
-LogStream::LogStream(Node& node, bool verify, std::shared_ptr<IpcSession> session,
+LogStream::LogStream(Node& node, bool verify, uint32_t limit, std::shared_ptr<IpcSession> session,
                      Verifier verifier)
-    : node_(node), verify_(verify), session_(std::move(session)), verifier_(std::move(verifier)) {
-  for (const state::Member& m : node_.State().members)
+    : node_(node),
+      verify_(verify),
+      session_(std::move(session)),
+      verifier_(std::move(verifier)),
+      after_(limit > 0 ? std::numeric_limits<int64_t>::max() : 0),
+      backward_(limit > 0),
+      left_(limit) {
+  for (const state::Member& m : node_.Live().members)
     for (const state::Device& d : m.devices) names_[d.key] = m.name;
 }
 
 void LogStream::Step() {
   if (!session_->is_open()) return;  // the client went away: stop reading
-  Result<LogSlice> slice = node_.ReadLog(after_, kLogSliceEntries);
+  Result<LogSlice> slice = Read();
   if (!slice.ok()) return session_->SendError(slice.code(), slice.error().message);
   after_ = slice->last_arrival;
   if (!verify_) return Show(*slice, nullptr);
@@ -42,6 +50,16 @@ void LogStream::Step() {
             [self = shared_from_this(), pending](std::vector<log::SignatureVerdict> verdicts) {
               if (self->session_->is_open()) self->Show(*pending, &verdicts);
             });
+}
+
+Result<LogSlice> LogStream::Read() {
+  if (!backward_) return node_.ReadLog(after_, kLogSliceEntries);
+  const size_t want = static_cast<size_t>(std::min<uint64_t>(left_, kLogSliceEntries));
+  Result<LogSlice> slice = node_.ReadLogBackward(after_, want);
+  if (!slice.ok()) return slice;
+  left_ -= slice->entries.size();
+  slice->done = slice->done || left_ == 0;
+  return slice;
 }
 
 void LogStream::Show(const LogSlice& slice, const std::vector<log::SignatureVerdict>* verdicts) {

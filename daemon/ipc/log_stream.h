@@ -28,14 +28,17 @@ class LogStream : public std::enable_shared_from_this<LogStream> {
 
   // Reads the first slice now and the rest in later steps; with `verify`, each slice is
   // checked whole. REQUIRES: node.has_identity(); `node` outlives the io_context's handlers.
-  static std::shared_ptr<LogStream> Start(Node& node, bool verify,
+  // `limit` > 0: only the newest `limit` entries, newest first.
+  static std::shared_ptr<LogStream> Start(Node& node, bool verify, uint32_t limit,
                                           std::shared_ptr<IpcSession> session,
                                           Verifier verifier = nullptr);
   bool finished() const { return finished_; }
   uint64_t verified() const { return verified_; }
 
  private:
-  LogStream(Node& node, bool verify, std::shared_ptr<IpcSession> session, Verifier verifier);
+  LogStream(Node& node, bool verify, uint32_t limit, std::shared_ptr<IpcSession> session,
+            Verifier verifier);
+  Result<LogSlice> Read();  // the next slice, forward or (with a limit) backward
   void Step();
   void Show(const LogSlice& slice, const std::vector<log::SignatureVerdict>* verdicts);
   void Add(const LogRow& row);
@@ -46,7 +49,9 @@ class LogStream : public std::enable_shared_from_this<LogStream> {
   std::shared_ptr<IpcSession> session_;
   Verifier verifier_;
   std::map<log::DeviceKey, std::string> names_;
-  int64_t after_ = 0;
+  int64_t after_ = 0;  // forward: the last arrival read; backward: the oldest read
+  const bool backward_;
+  uint64_t left_;  // backward: entries still to read
   uint64_t verified_ = 0;
   uint64_t failed_ = 0;
   uint64_t sealed_below_rotation_ = 0;

@@ -47,7 +47,7 @@ Error NoneOrMany(const char* what, std::string_view prefix, const std::vector<st
 
 }  // namespace
 
-Result<AgreementRef> ResolveAgreement(const state::State& state, std::string_view prefix) {
+Result<AgreementRef> ResolveAgreement(const state::Live& state, std::string_view prefix) {
   ACCORD_RETURN_IF_ERROR(CheckPrefix(prefix, "agreement"));
   std::vector<AgreementRef> refs;
   std::vector<std::string> hits;
@@ -65,7 +65,7 @@ Result<AgreementRef> ResolveAgreement(const state::State& state, std::string_vie
   return refs.front();
 }
 
-Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::State& state,
+Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::Live& state,
                                                        std::string_view prefix) {
   ACCORD_RETURN_IF_ERROR(CheckPrefix(prefix, "space request"));
   std::vector<const state::SpaceRequest*> found;

@@ -20,8 +20,8 @@ struct AgreementRef {
 
 // Matches agreement ids (version 1) and the ids of later versions. kInvalidArgument for a
 // prefix that is not hex or too short, kNotFound, kAmbiguous (message lists candidates).
-Result<AgreementRef> ResolveAgreement(const state::State& state, std::string_view prefix);
-Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::State& state,
+Result<AgreementRef> ResolveAgreement(const state::Live& state, std::string_view prefix);
+Result<const state::SpaceRequest*> ResolveSpaceRequest(const state::Live& state,
                                                        std::string_view prefix);
 // One of this device's member's reflections (the only ones a device holds).
 Result<log::EntryId> ResolveReflection(const state::State& state, std::string_view prefix);

@@ -19,7 +19,7 @@ std::vector<log::DeviceKey> CurrentDevices(const state::Member& member) {
 }  // namespace
 
 Result<proto::Response> Handlers::SafetyNumbers() {
-  const state::State& s = node_.State();
+  const state::Live& s = node_.Live();
   const state::Member* me = s.FindMember(node_.member());
   if (me != nullptr && me->left) {
     return MakeError(ErrorCode::kRefused,

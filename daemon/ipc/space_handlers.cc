@@ -31,7 +31,7 @@ Result<proto::Response> Handlers::AckSpace(const proto::AckSpaceRequest& r) {
     return MakeError(ErrorCode::kInvalidArgument, "the note is too long");
   }
   ACCORD_RETURN_IF_ERROR(CheckUserText(r.note(), "note"));
-  const state::State& s = node_.State();
+  const state::Live& s = node_.Live();
   Result<const state::SpaceRequest*> req = ResolveSpaceRequest(s, r.request());
   if (!req.ok()) return req.error();
   ACCORD_RETURN_IF_ERROR(state::MayAcknowledge(**req, node_.member()));
@@ -39,13 +39,13 @@ Result<proto::Response> Handlers::AckSpace(const proto::AckSpaceRequest& r) {
 }
 
 Result<proto::Response> Handlers::Back() {
-  Result<log::EntryId> mine = state::RequestToEnd(node_.State(), node_.member(), node_.NowMs());
+  Result<log::EntryId> mine = state::RequestToEnd(node_.Live(), node_.member(), node_.NowMs());
   if (!mine.ok()) return mine.error();
   return Written(node_.Write(state::SpaceEnded{*mine}), "");
 }
 
 Result<proto::Response> Handlers::Space() {
-  const state::State& s = node_.State();
+  const state::Live& s = node_.Live();
   const int64_t now = node_.NowMs();
   ViewBuilder v(s, node_.member(), now);
   proto::Response out;

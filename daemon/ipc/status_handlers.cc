@@ -11,7 +11,7 @@
 namespace accord::daemon {
 
 Result<proto::Response> Handlers::Status() {
-  const state::State& s = node_.State();
+  const state::Live& s = node_.Live();
   const int64_t now = node_.NowMs();
   ViewBuilder v(s, node_.member(), now);
   proto::Response out;

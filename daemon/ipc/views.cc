@@ -150,8 +150,8 @@ proto::AgreementView ViewBuilder::Agreement(const state::Agreement& a, bool full
     v.set_retired_by(NameOf(a.retirements.front().by.member));
     v.set_retire_note(a.retirements.front().note);
   }
-  if (full) {
-    for (const state::CheckIn& c : state_.check_ins)
+  if (full && check_ins_ != nullptr) {
+    for (const state::CheckIn& c : *check_ins_)
       if (c.agreement == a.id) *v.add_check_ins() = CheckIn(c);
   }
   return v;

@@ -15,8 +15,12 @@ namespace accord::daemon {
 
 class ViewBuilder {
  public:
+  // From the live part alone (names, agreements, space): what status, agreements, space
+  // and due show. From the whole state, `Agreement(a, true)` lists its check-ins too.
+  ViewBuilder(const state::Live& live, const state::MemberId& me, int64_t now_ms)
+      : state_(live), me_(me), now_ms_(now_ms) {}
   ViewBuilder(const state::State& state, const state::MemberId& me, int64_t now_ms)
-      : state_(state), me_(me), now_ms_(now_ms) {}
+      : state_(state), check_ins_(&state.check_ins), me_(me), now_ms_(now_ms) {}
 
   std::string NameOf(const state::MemberId& member) const;
   proto::MemberView Member(const state::Member& m) const;
@@ -26,7 +30,8 @@ class ViewBuilder {
   proto::NoteView Note(const state::Authored& by, const std::string& text,
                        const std::optional<state::Withdrawal>& withdrawn = std::nullopt) const;
   proto::VersionView Version(const state::Agreement& a, size_t index) const;
-  // `full`: with the whole history and the check-ins about it (`show`).
+  // `full`: with the whole history and the check-ins about it (`show`; the check-ins only
+  // for a builder made from the whole state).
   proto::AgreementView Agreement(const state::Agreement& a, bool full) const;
   proto::CheckInView CheckIn(const state::CheckIn& c) const;
   proto::SpaceView Space(const state::SpaceRequest& s) const;
@@ -35,7 +40,8 @@ class ViewBuilder {
   bool WaitsForMe(const state::Agreement& a) const;
 
  private:
-  const state::State& state_;
+  const state::Live& state_;
+  const std::vector<state::CheckIn>* check_ins_ = nullptr;  // with the whole state only
   state::MemberId me_;
   int64_t now_ms_;
 };

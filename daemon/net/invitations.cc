@@ -16,7 +16,7 @@ namespace {
 // Another device of my own member: the same person, so no history rule applies, only the
 // number of devices a record can list.
 Status MayAddOwnDevice(Node& node) {
-  const state::Member* mine = node.State().FindMember(node.member());
+  const state::Member* mine = node.Live().FindMember(node.member());
   if (mine->left) return MakeError(ErrorCode::kRefused, "you have left this pact");
   size_t devices = 0;
   for (const state::Device& d : mine->devices) devices += d.removed ? 0 : 1;
@@ -31,7 +31,7 @@ Status MayAddOwnDevice(Node& node) {
 // folded here (never from a count taken earlier): asked when the invitation opens and again
 // when the joiner arrives.
 Status MayLetSomeoneIn(Node& node, bool device) {
-  if (node.State().FindMember(node.member()) == nullptr) {
+  if (node.Live().FindMember(node.member()) == nullptr) {
     // A joiner before its first sync holds none of the pact's entries, not even the one
     // that made it a member: it cannot know who is in the pact.
     return MakeError(ErrorCode::kRefused,
@@ -48,7 +48,7 @@ Status MayLetSomeoneIn(Node& node, bool device) {
 pairing::HistoryShare HistoryFor(Node& node, bool device, bool share_history) {
   if (device) return pairing::HistoryShare::kWhole;
   size_t current = 0;
-  for (const state::Member& m : node.State().members) current += m.left ? 0 : 1;
+  for (const state::Member& m : node.Live().members) current += m.left ? 0 : 1;
   if (current < 2) return pairing::HistoryShare::kWhole;
   return share_history ? pairing::HistoryShare::kShared : pairing::HistoryShare::kNone;
 }
@@ -222,7 +222,7 @@ asio::awaitable<void> Invitations::Serve(std::shared_ptr<FramedSocket> socket) {
   std::error_code remote_ec;
   const asio::ip::address joiner_ip = socket->socket().remote_endpoint(remote_ec).address();
   std::vector<log::DeviceKey> my_devices;
-  if (const state::Member* me = node_.State().FindMember(node_.member())) {
+  if (const state::Member* me = node_.Live().FindMember(node_.member())) {
     for (const state::Device& d : me->devices)
       if (!d.removed) my_devices.push_back(d.key);
   }

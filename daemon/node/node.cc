@@ -14,7 +14,6 @@
 #include "daemon/log/private_chain.h"
 #include "daemon/log/validate.h"
 #include "daemon/logging.h"
-#include "daemon/state/digest.h"
 #include "daemon/state/event_from_proto.h"
 #include "daemon/state/event_to_proto.h"
 #include "daemon/store/store_log_view.h"
@@ -398,7 +397,6 @@ Status Node::FoldEntry(const log::EntryHeader& header, const log::EntryId& id,
   }
   OnFolded(*event);
   state_.reset();
-  digest_.reset();
   if (notify) {
     for (const EventListener& listener : listeners_) listener(*event);
   }
@@ -410,10 +408,15 @@ const state::State& Node::State() {
   return *state_;
 }
 
-Hash32 Node::Digest() {
-  if (!digest_) digest_ = state::StateDigest(State());
-  return *digest_;
+const state::Live& Node::Live() {
+  if (!live_ || live_generation_ != fold_->live_generation()) {
+    live_ = fold_->LiveView();
+    live_generation_ = fold_->live_generation();
+  }
+  return *live_;
 }
+
+Hash32 Node::Digest() { return fold_->Digest(); }
 
 const std::vector<state::Member>& Node::Members() {
   if (!members_ || members_generation_ != fold_->membership_generation()) {

@@ -114,6 +114,10 @@ class Node {
 
   // The folded state (recomputed after changes). REQUIRES: has_identity().
   const state::State& State();
+  // Only its live part (state.h Live): recomputed only after a change to what it reads, so
+  // a note or a check-in written costs `status`, `agreements`, `space` and `due` nothing.
+  const state::Live& Live();
+  // The state digest (state/entry_set_digest.h), kept per change: reading it costs nothing.
   Hash32 Digest();
   // The members alone, as State().members: cheap, recomputed only after control entries.
   const std::vector<state::Member>& Members();
@@ -264,6 +268,9 @@ class Node {
 
   // At most `limit` stored entries after `after_arrival`, in arrival order.
   Result<LogSlice> ReadLog(int64_t after_arrival, size_t limit) const;
+  // At most `limit` stored entries before `before_arrival`, newest first; `last_arrival` is
+  // the oldest one's (where the next slice ends).
+  Result<LogSlice> ReadLogBackward(int64_t before_arrival, size_t limit) const;
   // The rows of `entries` (a slice). With `signatures` (one verdict per entry, checked
   // ahead: log::VerifySignatures), each entry is checked whole (id, signature, body hash,
   // decryption) and new damage is recorded (NoteDamage); without, rows show known damage.
@@ -453,8 +460,9 @@ class Node {
   std::unique_ptr<log::Author> chain_author_;  // the private chain
   std::unique_ptr<state::Fold> fold_ = std::make_unique<state::Fold>();
   std::optional<state::State> state_;                  // cached View(); reset by every change
-  std::optional<Hash32> digest_;                       // cached digest of state_
   std::optional<std::vector<state::Member>> members_;  // cached fold_->Members()
+  std::optional<state::Live> live_;                    // cached fold_->LiveView()
+  uint64_t live_generation_ = 0;                       // fold_->live_generation() live_ is from
   uint64_t members_generation_ = 0;         // fold_->membership_generation() members_ is from
   std::set<log::DeviceKey> named_devices_;  // every device key a control entry introduced
   std::map<log::DeviceKey, log::DeviceKey> introduced_by_;  // device -> the device that named it

@@ -133,8 +133,8 @@ Status Node::AdoptEpochKeys() {
 Status Node::FoldAllAgain() {
   fold_ = std::make_unique<state::Fold>();
   state_.reset();
-  digest_.reset();
   members_.reset();
+  live_.reset();
   epochs_.reset();
   left_.clear();
   return Refold();

@@ -50,7 +50,6 @@ void Node::EraseForgotten(const log::EntryId& id) {
   erased_.insert(id);
   damaged_.erase(id);
   state_.reset();
-  digest_.reset();
 }
 
 }  // namespace accord::daemon

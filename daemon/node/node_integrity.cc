@@ -167,6 +167,17 @@ Result<LogSlice> Node::ReadLog(int64_t after_arrival, size_t limit) const {
   return slice;
 }
 
+Result<LogSlice> Node::ReadLogBackward(int64_t before_arrival, size_t limit) const {
+  Result<std::vector<store::StoredEntry>> entries =
+      store_->ReadArrivalsBefore(before_arrival, limit);
+  if (!entries.ok()) return entries.error();
+  LogSlice slice;
+  slice.done = entries->size() < limit;
+  slice.last_arrival = entries->empty() ? before_arrival : entries->back().arrival;
+  slice.entries = std::move(*entries);
+  return slice;
+}
+
 std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
                                   const std::vector<log::SignatureVerdict>* signatures) {
   std::vector<LogRow> rows;

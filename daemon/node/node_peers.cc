@@ -84,7 +84,6 @@ Status Node::RecordAndFold(const log::IngestPlan& plan, ReceiveReport& report,
     ACCORD_RETURN_IF_ERROR(store_->RecordFork(fork));
     fold_->Freeze(fork.author, fork.seq);
     state_.reset();
-    digest_.reset();
     LogWarning("device " + ToHex(fork.author).substr(0, 8) +
                " wrote two different entries at seq " + std::to_string(fork.seq) +
                "; its feed is frozen");
@@ -113,7 +112,6 @@ Status Node::ReceiveForkProof(const log::Envelope& existing, const log::Envelope
   ACCORD_RETURN_IF_ERROR(store_->RecordFork(*proof));
   fold_->Freeze(proof->author, proof->seq);
   state_.reset();
-  digest_.reset();
   // Newly learned: passed on as it came.
   NotifyChange(ChangeNotice::ForkProof(existing, conflicting));
   return Status::Ok();

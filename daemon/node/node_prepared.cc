@@ -108,8 +108,8 @@ Status Node::InstallPact(const log::PactId& pact,
   erased_.clear();  // ResetLog dropped the store's list with the entries
   damaged_.clear();
   state_.reset();
-  digest_.reset();
   members_.reset();
+  live_.reset();
   max_lamport_ = 0;
   own_ahead_at_peer_.clear();
   return Status::Ok();
@@ -166,8 +166,8 @@ Result<Node::JoinReport> Node::JoinPact(
     own_ahead_at_peer_ = solo_ahead;
     restated_.clear();
     state_.reset();
-    digest_.reset();
     members_.reset();
+    live_.reset();
     LogWarning("joining a pact failed: " + done.error().message);
     return MakeError(done.code(),
                      "joining the pact failed: " + done.error().message + kNothingChanged);

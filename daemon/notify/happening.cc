@@ -14,7 +14,7 @@ const state::Member* MemberOfDevice(const std::vector<state::Member>& members,
   return nullptr;
 }
 
-const state::Version* FindVersion(const state::State& state, const log::EntryId& version) {
+const state::Version* FindVersion(const state::Live& state, const log::EntryId& version) {
   for (const state::Agreement& a : state.agreements)
     for (const state::Version& v : a.versions)
       if (v.by.id == version) return &v;
@@ -22,7 +22,7 @@ const state::Version* FindVersion(const state::State& state, const log::EntryId&
 }
 
 // The text an agreement shows: its latest active version's, else its newest version's.
-std::string AgreementTextOf(const state::State& state, const state::Agreement& agreement) {
+std::string AgreementTextOf(const state::Live& state, const state::Agreement& agreement) {
   if (agreement.latest_active) {
     if (const state::Version* v = FindVersion(state, *agreement.latest_active)) return v->text;
   }
@@ -71,7 +71,7 @@ Happening ReviewDue(const state::DueItem& item) {
   return h;
 }
 
-void AddAgreementText(Happening& h, const state::State& state) {
+void AddAgreementText(Happening& h, const state::Live& state) {
   if (!h.about) return;
   switch (h.topic) {
     case Topic::kAccepted:

@@ -50,7 +50,7 @@ Happening ReviewDue(const state::DueItem& item);
 
 // Fills `text` for an acceptance (the accepted version's text), a due review (the latest
 // active version's text) and a retirement (the agreement's text, then its note).
-void AddAgreementText(Happening& happening, const state::State& state);
+void AddAgreementText(Happening& happening, const state::Live& state);
 
 }  // namespace accord::notify
 

@@ -39,7 +39,7 @@ void NotifyService::OnEvent(const state::Event& event) {
 }
 
 void NotifyService::Show(notify::Happening h) {
-  if (mode_ == notify::Mode::kFull) notify::AddAgreementText(h, node_.State());
+  if (mode_ == notify::Mode::kFull) notify::AddAgreementText(h, node_.Live());
   notify::Merged merged = coalescer_.Add(h, node_.NowMs());
   notify::Outgoing out{merged.group, merged.replaces, notify::Compose(h, merged.count, mode_)};
   LogDebug("desktop notification: " + out.text.summary);
@@ -59,7 +59,7 @@ void NotifyService::CheckReviews() {
   if (!node_.has_identity()) return;
   const int64_t now_ms = node_.NowMs();
   notify::ReviewWatch::Step step =
-      reviews_.Check(state::Due(node_.State(), notify::kEveryReview), now_ms);
+      reviews_.Check(state::Due(node_.Live(), notify::kEveryReview), now_ms);
   for (const state::DueItem& item : step.became_due) Show(notify::ReviewDue(item));
   review_timer_.cancel();
   if (!step.next_ms) return;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
 
 namespace accord::state {
 namespace {
@@ -28,23 +27,14 @@ const Version* FindVersion(const Agreement& a, const log::EntryId& id) {
 
 }  // namespace
 
-std::vector<DueItem> Due(const State& state, int64_t now_ms) {
-  // One pass over the check-ins instead of a scan per agreement.
-  std::map<log::EntryId, int64_t> last_check_in;
-  for (const CheckIn& c : state.check_ins) {
-    if (!c.agreement || c.withdrawn) continue;  // a withdrawn check-in reviewed nothing
-    auto [it, inserted] = last_check_in.emplace(*c.agreement, c.by.time_ms);
-    if (!inserted) it->second = std::max(it->second, c.by.time_ms);
-  }
+std::vector<DueItem> Due(const Live& state, int64_t now_ms) {
   std::vector<DueItem> out;
   for (const Agreement& a : state.agreements) {
     if (a.status != AgreementStatus::kActive || !a.latest_active) continue;
     const Version* v = FindVersion(a, *a.latest_active);
     if (v == nullptr || v->review_every_ms <= 0) continue;
-    int64_t last_review = v->active_since_ms;
-    if (auto it = last_check_in.find(a.id); it != last_check_in.end()) {
-      last_review = std::max(last_review, it->second);
-    }
+    const int64_t last_review = std::max(
+        v->active_since_ms, a.last_check_in_ms.value_or(std::numeric_limits<int64_t>::min()));
     const int64_t due = SaturatingAdd(last_review, v->review_every_ms);
     if (now_ms < due) continue;
     out.push_back(DueItem{a.id, v->by.id, last_review, due, SaturatingSub(now_ms, due)});
@@ -52,7 +42,7 @@ std::vector<DueItem> Due(const State& state, int64_t now_ms) {
   return out;
 }
 
-std::vector<SpaceRequest> InSpaceNow(const State& state, int64_t now_ms) {
+std::vector<SpaceRequest> InSpaceNow(const Live& state, int64_t now_ms) {
   std::vector<SpaceRequest> out;
   for (const SpaceRequest& r : state.space_requests) {
     if (r.start_ms <= now_ms && now_ms < r.end_ms && state.IsCurrentMember(r.by.member)) {

@@ -24,10 +24,10 @@ struct DueItem {
 // the last review is the later of the version's activation and the latest check-in about the
 // agreement that is not withdrawn; it is due once now_ms >= last review + cadence. In the
 // agreements' order.
-std::vector<DueItem> Due(const State& state, int64_t now_ms);
+std::vector<DueItem> Due(const Live& state, int64_t now_ms);
 
 // Space requests of current members with start_ms <= now_ms < end_ms, in LWW order.
-std::vector<SpaceRequest> InSpaceNow(const State& state, int64_t now_ms);
+std::vector<SpaceRequest> InSpaceNow(const Live& state, int64_t now_ms);
 
 }  // namespace accord::state
 

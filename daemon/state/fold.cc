@@ -54,7 +54,45 @@ bool Fold::Apply(const Event& event) {
   auto [it, inserted] = events_.emplace(event.id, event);
   if (!inserted) return false;  // ids hash the header, so the same id is the same entry
   Index(it->second);
+  if (TouchesLive(it->second)) ++live_generation_;
+  if (event.scope != log::Scope::kPrivate) {
+    feeds_[event.author].emplace(event.seq, event.id);
+    if (!IsFrozen(event.author, event.seq)) digest_.AddEntry(event.id);
+  }
   return true;
+}
+
+bool Fold::TouchesLive(const Event& e) const {
+  if (std::holds_alternative<NeedAdded>(e.kind) || std::holds_alternative<BoundaryAdded>(e.kind) ||
+      std::holds_alternative<Appreciated>(e.kind) || std::holds_alternative<Reflected>(e.kind) ||
+      std::holds_alternative<Forgot>(e.kind)) {
+    return false;
+  }
+  if (const auto* c = std::get_if<CheckedIn>(&e.kind)) return c->agreement.has_value();
+  if (const auto* r = std::get_if<Retracted>(&e.kind)) {
+    // Of what LiveView reads, a retract withdraws only space requests and check-ins about
+    // an agreement. Withdrawing what has not arrived changes nothing yet: its arrival does.
+    auto target = events_.find(r->target);
+    if (target == events_.end()) return false;
+    if (std::holds_alternative<SpaceAsked>(target->second.kind)) return true;
+    const auto* c = std::get_if<CheckedIn>(&target->second.kind);
+    return c != nullptr && c->agreement.has_value();
+  }
+  return true;  // agreements, space, membership, keys, private chain starts
+}
+
+bool Fold::IsFrozen(const log::DeviceKey& author, uint64_t seq) const {
+  auto it = frozen_.find(author);
+  return it != frozen_.end() && seq >= it->second;
+}
+
+void Fold::UncountFeed(const log::DeviceKey& author, uint64_t from_seq, uint64_t until_seq) {
+  auto feed = feeds_.find(author);
+  if (feed == feeds_.end()) return;
+  const auto end = feed->second.lower_bound(until_seq);
+  for (auto it = feed->second.lower_bound(from_seq); it != end; ++it) {
+    digest_.RemoveEntry(it->second);
+  }
 }
 
 void Fold::Index(const Event& e) {
@@ -104,8 +142,18 @@ void Fold::Index(const Event& e) {
 
 void Fold::Freeze(const log::DeviceKey& author, uint64_t from_seq) {
   ++membership_generation_;
+  ++live_generation_;
   auto [it, inserted] = frozen_.emplace(author, from_seq);
-  if (!inserted && from_seq < it->second) it->second = from_seq;
+  if (inserted) {
+    UncountFeed(author, from_seq, std::numeric_limits<uint64_t>::max());
+  } else if (from_seq < it->second) {
+    UncountFeed(author, from_seq, it->second);
+    digest_.RemoveFreeze(author, it->second);
+    it->second = from_seq;
+  } else {
+    return;
+  }
+  digest_.AddFreeze(author, from_seq);
 }
 
 Membership Fold::ResolveControl() const {
@@ -123,34 +171,35 @@ std::vector<const Event*> Fold::ControlEvents() const {
 
 state::Epochs Fold::Epochs() const { return ResolveEpochs(ControlEvents(), ResolveControl()); }
 
+Live Fold::LiveView() const {
+  Live live;
+  FillLive(ResolveControl(), live);
+  return live;
+}
+
 State Fold::View() const {
   const Membership membership = ResolveControl();
-
   State s;
+  FillLive(membership, s);
+  FillHistory(membership, s);
+  return s;
+}
+
+void Fold::FillLive(const Membership& membership, Live& s) const {
   s.members = membership.members();
   s.epoch = ResolveEpochs(ControlEvents(), membership).current();
-  auto withdrawn = [&](const Event& e, const MemberId& who) {
-    return WithdrawalOf(retracts_, e, who, membership);
-  };
-  ForEachCounted(needs_, membership, [&](const Event& e, const MemberId& who) {
-    s.needs.push_back(
-        Need{AuthoredBy(e, who), std::get<NeedAdded>(e.kind).text, withdrawn(e, who)});
-  });
-  ForEachCounted(boundaries_, membership, [&](const Event& e, const MemberId& who) {
-    const auto& b = std::get<BoundaryAdded>(e.kind);
-    s.boundaries.push_back(Boundary{AuthoredBy(e, who), b.text, b.during_space, withdrawn(e, who)});
-  });
   ForEachCounted(agreement_roots_, membership, [&](const Event& e, const MemberId&) {
     auto entries = agreements_.find(e.id);
     if (entries == agreements_.end()) return;
-    if (auto agreement = BuildAgreement(e.id, entries->second, membership)) {
-      s.agreements.push_back(std::move(*agreement));
-    }
-  });
-  ForEachCounted(check_ins_, membership, [&](const Event& e, const MemberId& who) {
-    const auto& c = std::get<CheckedIn>(e.kind);
-    s.check_ins.push_back(
-        CheckIn{AuthoredBy(e, who), c.feeling, c.note, c.agreement, withdrawn(e, who)});
+    std::optional<Agreement> agreement = BuildAgreement(e.id, entries->second, membership);
+    if (!agreement) return;
+    // A withdrawn check-in reviewed nothing (due.h).
+    ForEachCounted(entries->second.check_ins, membership, [&](const Event& c, const MemberId& who) {
+      if (WithdrawalOf(retracts_, c, who, membership)) return;
+      agreement->last_check_in_ms =
+          std::max(agreement->last_check_in_ms.value_or(c.time_ms), c.time_ms);
+    });
+    s.agreements.push_back(std::move(*agreement));
   });
   ForEachCounted(space_requests_, membership, [&](const Event& e, const MemberId& who) {
     const auto& ask = std::get<SpaceAsked>(e.kind);
@@ -189,6 +238,26 @@ State Fold::View() const {
     }
     s.space_requests.push_back(std::move(r));
   });
+  for (const auto& [device, seq] : frozen_) s.frozen.push_back(FrozenAuthor{device, seq});
+}
+
+void Fold::FillHistory(const Membership& membership, State& s) const {
+  auto withdrawn = [&](const Event& e, const MemberId& who) {
+    return WithdrawalOf(retracts_, e, who, membership);
+  };
+  ForEachCounted(needs_, membership, [&](const Event& e, const MemberId& who) {
+    s.needs.push_back(
+        Need{AuthoredBy(e, who), std::get<NeedAdded>(e.kind).text, withdrawn(e, who)});
+  });
+  ForEachCounted(boundaries_, membership, [&](const Event& e, const MemberId& who) {
+    const auto& b = std::get<BoundaryAdded>(e.kind);
+    s.boundaries.push_back(Boundary{AuthoredBy(e, who), b.text, b.during_space, withdrawn(e, who)});
+  });
+  ForEachCounted(check_ins_, membership, [&](const Event& e, const MemberId& who) {
+    const auto& c = std::get<CheckedIn>(e.kind);
+    s.check_ins.push_back(
+        CheckIn{AuthoredBy(e, who), c.feeling, c.note, c.agreement, withdrawn(e, who)});
+  });
   ForEachCounted(appreciations_, membership, [&](const Event& e, const MemberId& who) {
     s.appreciations.push_back(
         Appreciation{AuthoredBy(e, who), std::get<Appreciated>(e.kind).text, withdrawn(e, who)});
@@ -210,8 +279,6 @@ State Fold::View() const {
     const auto& r = std::get<Reflected>(e.kind);
     s.reflections.push_back(Reflection{by, r.text, r.moved_from});
   });
-  for (const auto& [device, seq] : frozen_) s.frozen.push_back(FrozenAuthor{device, seq});
-  return s;
 }
 
 }  // namespace accord::state

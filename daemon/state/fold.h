@@ -9,6 +9,7 @@
 #include <map>
 
 #include "daemon/state/agreements.h"
+#include "daemon/state/entry_set_digest.h"
 #include "daemon/state/epochs.h"
 #include "daemon/state/events.h"
 #include "daemon/state/state.h"
@@ -39,6 +40,16 @@ class Fold {
 
   // Derives the state: O(n log n) in the number of events, no per-item scans.
   State View() const;
+  // Only the live part (View()'s Live): costs what the control, agreement and space entries
+  // cost, nothing per note, appreciation, reflection or check-in that names no agreement.
+  Live LiveView() const;
+  // Changes whenever LiveView() may (the entries it reads, a membership change, a freeze),
+  // and not when a note, an appreciation, a reflection or a check-in naming no agreement
+  // is applied.
+  uint64_t live_generation() const { return live_generation_; }
+  // The state digest (entry_set_digest.h, docs/state-digest.md): of the shared and control
+  // events applied and not frozen, and the freezes. Kept per change; O(1) to read.
+  Hash32 Digest() const { return digest_.Final(); }
   // Only the members (what View().members holds): folds the control events alone, so it
   // costs nothing per need or proposal in the log.
   std::vector<Member> Members() const;
@@ -58,12 +69,20 @@ class Fold {
   };
 
   void Index(const Event& e);
+  // Whether `e` may change LiveView(): it is read by it, or withdraws something it reads.
+  bool TouchesLive(const Event& e) const;
+  void FillLive(const Membership& membership, Live& s) const;
+  void FillHistory(const Membership& membership, State& s) const;
+  bool IsFrozen(const log::DeviceKey& author, uint64_t seq) const;
+  // The digest's part of Freeze: the feed's events in [from_seq, until_seq) leave the set.
+  void UncountFeed(const log::DeviceKey& author, uint64_t from_seq, uint64_t until_seq);
   Membership ResolveControl() const;
   std::vector<const Event*> ControlEvents() const;  // LWW order
 
   std::map<log::EntryId, Event> events_;  // node-based: the pointers below stay valid
   std::map<OrderKey, const Event*> control_;
   uint64_t membership_generation_ = 0;
+  uint64_t live_generation_ = 0;
   std::map<OrderKey, const Event*> needs_;
   std::map<OrderKey, const Event*> boundaries_;
   std::map<OrderKey, const Event*> agreement_roots_;
@@ -77,6 +96,9 @@ class Fold {
   std::map<OrderKey, const Event*> forgets_;
   std::map<log::DeviceKey, log::DeviceKey> chains_;  // private chain key -> its device
   std::map<log::DeviceKey, uint64_t> frozen_;        // author -> first seq not folded
+  // Shared and control events by feed and seq (a fork may put two at one seq), for Freeze.
+  std::map<log::DeviceKey, std::multimap<uint64_t, log::EntryId>> feeds_;
+  EntrySetDigest digest_;
 };
 
 }  // namespace accord::state

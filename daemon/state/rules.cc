@@ -150,7 +150,7 @@ Status MayRetract(const State& state, const log::EntryId& target, const MemberId
   return MakeError(ErrorCode::kNotFound, "nothing to withdraw has id " + Short(target));
 }
 
-Result<log::EntryId> RequestToEnd(const State& state, const MemberId& me, int64_t now_ms) {
+Result<log::EntryId> RequestToEnd(const Live& state, const MemberId& me, int64_t now_ms) {
   std::optional<log::EntryId> mine;
   for (const SpaceRequest& r : InSpaceNow(state, now_ms))
     if (r.by.member == me) mine = r.by.id;  // LWW order: the last one is the newest

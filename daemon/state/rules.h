@@ -56,7 +56,7 @@ Status MayRetract(const State& state, const log::EntryId& target, const MemberId
 
 // The request `back` ends: the newest of `me`'s requests in space at `now_ms` (unix
 // milliseconds). kRefused when `me` is not in a space time.
-Result<log::EntryId> RequestToEnd(const State& state, const MemberId& me, int64_t now_ms);
+Result<log::EntryId> RequestToEnd(const Live& state, const MemberId& me, int64_t now_ms);
 
 }  // namespace accord::state
 

@@ -2,21 +2,21 @@
 
 namespace accord::state {
 
-const Member* State::FindMember(const MemberId& id) const {
+const Member* Live::FindMember(const MemberId& id) const {
   for (const Member& m : members) {
     if (m.id == id) return &m;
   }
   return nullptr;
 }
 
-const Agreement* State::FindAgreement(const log::EntryId& id) const {
+const Agreement* Live::FindAgreement(const log::EntryId& id) const {
   for (const Agreement& a : agreements) {
     if (a.id == id) return &a;
   }
   return nullptr;
 }
 
-bool State::IsCurrentMember(const MemberId& id) const {
+bool Live::IsCurrentMember(const MemberId& id) const {
   const Member* m = FindMember(id);
   return m != nullptr && !m->left;
 }

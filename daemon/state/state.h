@@ -122,6 +122,8 @@ struct Agreement {
   std::vector<log::EntryId> pending;
   std::vector<Retirement> retirements;  // LWW order; any one retires the agreement
   std::vector<log::EntryId> check_ins;  // check-ins about this agreement, LWW order
+  // The time of the latest of them that counts and was not withdrawn: its last review (due.h).
+  std::optional<int64_t> last_check_in_ms;
   friend bool operator==(const Agreement&, const Agreement&) = default;
 };
 
@@ -178,24 +180,34 @@ struct FrozenAuthor {
 
 // Lists are in LWW order of their entries (members and devices by key), so the whole value
 // is a function of the set of entries and the frozen authors.
-struct State {
+//
+// The live part: what `status`, `agreements`, `space`, `due` and the notifications read. It
+// grows with the pact's members, agreements and space requests, not with the years of notes
+// and check-ins, and the daemon keeps it apart (Fold::LiveView) so that writing a note or a
+// check-in does not make it be derived again.
+struct Live {
   std::vector<Member> members;
-  std::vector<Need> needs;
-  std::vector<Boundary> boundaries;
   std::vector<Agreement> agreements;  // LWW order of their roots
-  std::vector<CheckIn> check_ins;
   std::vector<SpaceRequest> space_requests;
-  std::vector<Appreciation> appreciations;
-  std::vector<Reflection> reflections;
   std::vector<FrozenAuthor> frozen;  // sorted by device
   uint64_t epoch = 0;                // the current key epoch (epochs.h); not in the digest
-  friend bool operator==(const State&, const State&) = default;
+  friend bool operator==(const Live&, const Live&) = default;
 
   // Lookups by exact id; nullptr when absent. Linear: for callers, not for the fold itself.
   const Member* FindMember(const MemberId& id) const;
   const Agreement* FindAgreement(const log::EntryId& id) const;
   // True for a member who has not left.
   bool IsCurrentMember(const MemberId& id) const;
+};
+
+// The whole state: the live part and the history of notes, check-ins and reflections.
+struct State : Live {
+  std::vector<Need> needs;
+  std::vector<Boundary> boundaries;
+  std::vector<CheckIn> check_ins;
+  std::vector<Appreciation> appreciations;
+  std::vector<Reflection> reflections;
+  friend bool operator==(const State&, const State&) = default;
 };
 
 }  // namespace accord::state

@@ -217,13 +217,27 @@ Status Store::ForEachEntry(const std::function<Status(const StoredEntry&)>& visi
 }
 
 Result<std::vector<StoredEntry>> Store::ReadArrivals(int64_t after_arrival, size_t limit) const {
+  return ReadArrivalRange(
+      "SELECT arrival, entry_id, header, sealed_body, signature FROM entries WHERE arrival > ? "
+      "ORDER BY arrival LIMIT ?",
+      after_arrival, limit);
+}
+
+Result<std::vector<StoredEntry>> Store::ReadArrivalsBefore(int64_t before_arrival,
+                                                           size_t limit) const {
+  return ReadArrivalRange(
+      "SELECT arrival, entry_id, header, sealed_body, signature FROM entries WHERE arrival < ? "
+      "ORDER BY arrival DESC LIMIT ?",
+      before_arrival, limit);
+}
+
+Result<std::vector<StoredEntry>> Store::ReadArrivalRange(const char* sql, int64_t bound,
+                                                         size_t limit) const {
   std::vector<StoredEntry> out;
   if (limit == 0) return out;
-  Result<Query> q = db_->Prepare(
-      "SELECT arrival, entry_id, header, sealed_body, signature FROM entries WHERE arrival > ? "
-      "ORDER BY arrival LIMIT ?");
+  Result<Query> q = db_->Prepare(sql);
   if (!q.ok()) return q.error();
-  q->Bind(1, after_arrival).Bind(2, SqlInt(std::min<uint64_t>(limit, kMaxSqlInt)));
+  q->Bind(1, bound).Bind(2, SqlInt(std::min<uint64_t>(limit, kMaxSqlInt)));
   while (true) {
     Result<bool> row = q->Step();
     if (!row.ok()) return row.error();

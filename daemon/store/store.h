@@ -93,6 +93,8 @@ class Store {
   // At most `limit` entries that arrived after `after_arrival`, in arrival order: for work
   // that walks the log in slices between other requests (log --verify).
   Result<std::vector<StoredEntry>> ReadArrivals(int64_t after_arrival, size_t limit) const;
+  // At most `limit` entries that arrived before `before_arrival`, newest first (log --limit).
+  Result<std::vector<StoredEntry>> ReadArrivalsBefore(int64_t before_arrival, size_t limit) const;
   // Puts a whole copy in place of the stored bytes of entry `id` (a repair: integrity.h).
   // REQUIRES: log::IsIntactCopy(id, envelope). kNotFound if no such entry is stored.
   Status ReplaceEntryBytes(const EntryId& id, const log::Envelope& envelope);
@@ -160,6 +162,9 @@ class Store {
   explicit Store(std::unique_ptr<Sqlite> db) : db_(std::move(db)) {}
   Status LoadCaches();
   Status AppendRows(std::span<const Row> rows);
+  // ReadArrivals' query with its bound and limit (the two parameters).
+  Result<std::vector<StoredEntry>> ReadArrivalRange(const char* sql, int64_t bound,
+                                                    size_t limit) const;
   // EraseBody's second half again, at Open when bodies were erased: page images an erase cut
   // short by a crash or a power loss left in the WAL go.
   Status FinishInterruptedErase();

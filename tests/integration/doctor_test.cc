@@ -60,6 +60,8 @@ TEST_F(DoctorTest, APartnerWhoseRememberedAddressesDoNotAnswerFailsTheDoctor) {
   Person& bob = Start("Bob");
   ASSERT_EQ(Pair(alice, bob).join_exit, 0);
   ASSERT_TRUE(WaitFor([&] { return Connected(bob); }));
+  // The check is named for Alice once Bob holds the entry that made her a member.
+  ASSERT_TRUE(WaitFor([&] { return Json(bob, {"status"})["status"]["members"].size() == 2; }));
   ASSERT_EQ(alice.daemon->Stop(), 0);
   ASSERT_TRUE(WaitFor([&] { return !Connected(bob); }));
   auto [exit_code, checks] = Doctor(bob);

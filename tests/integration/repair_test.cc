@@ -11,7 +11,7 @@ namespace {
 class RepairTest : public PactTest {
  protected:
   size_t Needs(const Person& p) {
-    nlohmann::json j = Json(p, {"needs"});
+    nlohmann::json j = Json(p, {"needs", "--all"});
     return j["notes"].contains("notes") ? j["notes"]["notes"].size() : 0;
   }
   nlohmann::json Status(const Person& p) { return Json(p, {"status"})["status"]; }

@@ -34,7 +34,7 @@ TEST_F(CliTest, DataSurvivesKillNine) {
   EXPECT_EQ(Json({"needs"})["notes"]["notes"].size(), 20u);
   EXPECT_EQ(Json({"log", "--verify"})["log"]["failed"], "0");
   Ok({"need", "add", "after the crash"});
-  EXPECT_EQ(Json({"needs"})["notes"]["notes"].size(), 21u);
+  EXPECT_EQ(Json({"needs", "--all"})["notes"]["notes"].size(), 21u);
 }
 
 TEST_F(CliTest, ASecondDaemonForTheSameHomeRefusesToStart) {

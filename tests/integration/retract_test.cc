@@ -66,7 +66,7 @@ TEST_F(RetractTest, AWithdrawnNeedLeavesThePartnersListAndStaysInTheHistoryWithI
   const nlohmann::json doc = nlohmann::json::parse(exported.out, nullptr, false);
   ASSERT_FALSE(doc.is_discarded()) << exported.out;
   EXPECT_EQ(Find(doc["needs"], need)["withdrawn"]["note"], "we found another way") << doc.dump();
-  EXPECT_FALSE(Find(doc["needs"], Notes(*bob_, "needs")[1]["id"]).contains("withdrawn"));
+  EXPECT_FALSE(Find(doc["needs"], Notes(*bob_, "needs")[0]["id"]).contains("withdrawn"));  // newest
   const std::string md = Ok(*bob_, {"export", "--format", "md"});
   EXPECT_NE(md.find("I need Sunday mornings to myself _(withdrawn "), std::string::npos) << md;
   EXPECT_NE(md.find(": we found another way)_"), std::string::npos) << md;

@@ -276,7 +276,7 @@ class Daemon:
             return False
 
     def needs(self):
-        r = self.accord("needs")
+        r = self.accord("needs", "--all")
         if not r.ok or not r.json:
             raise LanError(f"needs failed on {self.host.name}: {r!r}")
         return [n["text"] for n in r.json.get("notes", {}).get("notes", [])]

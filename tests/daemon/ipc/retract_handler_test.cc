@@ -85,10 +85,10 @@ TEST_F(RetractHandlerTest, AppreciationsAreListedWithTheirWithdrawals) {
   WrittenId(Ask(Retract(withdrawn)));
   const proto::Response r = Ask(List(proto::ListNotesRequest::APPRECIATIONS));
   ASSERT_EQ(r.notes().notes_size(), 2);
-  EXPECT_EQ(r.notes().notes(0).id(), ToHex(kept));  // in the order written, as needs are
-  EXPECT_EQ(r.notes().notes(0).text(), "thank you for the quiet evening");
-  EXPECT_FALSE(r.notes().notes(0).has_withdrawn());
-  EXPECT_TRUE(r.notes().notes(1).has_withdrawn());
+  EXPECT_EQ(r.notes().notes(1).id(), ToHex(kept));  // newest first, as needs are
+  EXPECT_EQ(r.notes().notes(1).text(), "thank you for the quiet evening");
+  EXPECT_FALSE(r.notes().notes(1).has_withdrawn());
+  EXPECT_TRUE(r.notes().notes(0).has_withdrawn());
 }
 
 TEST_F(RetractHandlerTest, APartnersEntryIsRefusedAndNothingIsWritten) {

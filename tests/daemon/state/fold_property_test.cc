@@ -1,18 +1,25 @@
 // Property: the folded state is a function of the set of entries (SPEC §3, STYLE Tests).
 // Random histories of 2-4 members with realistic Lamport clocks (history_sim.h); any order,
-// any duplication, incremental or fresh, freeze first or last: the same state and digest.
+// any duplication, incremental or fresh, freeze first or last: the same state and digest (the
+// version 3 digest against a recomputation of its own), and the live part does not change
+// while its generation stands still.
 #include <rapidcheck.h>
 
 #include <algorithm>
+#include <array>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "crypto/hash.h"
 #include "daemon/state/digest.h"
 #include "daemon/state/fold.h"
 #include "tests/daemon/state/history_sim.h"
@@ -31,6 +38,61 @@ State FoldAll(const std::vector<Event>& events) {
   return fold.View();
 }
 
+Hash32 DigestOfAll(const std::vector<Event>& events) {
+  Fold fold;
+  for (const Event& e : events) fold.Apply(e);
+  return fold.Digest();
+}
+
+// The version 3 digest recomputed from scratch, as docs/state-digest.md defines it, with
+// arithmetic of its own (64-bit limbs) rather than EntrySetDigest's.
+class FullDigest {
+ public:
+  FullDigest(const std::vector<Event>& held, const std::map<log::DeviceKey, uint64_t>& frozen) {
+    std::set<log::EntryId> seen;
+    for (const Event& e : held) {
+      if (e.scope == log::Scope::kPrivate || !seen.insert(e.id).second) continue;
+      auto f = frozen.find(e.author);
+      if (f != frozen.end() && e.seq >= f->second) continue;
+      Add("accord/state-digest/v3/entry", e.id, {});
+    }
+    for (const auto& [author, seq] : frozen) Add("accord/state-digest/v3/freeze", author, seq);
+  }
+  Hash32 Final() const {
+    Bytes in = Domain("accord/state-digest/v3");
+    for (uint64_t limb : limbs_) {
+      for (int b = 0; b < 8; ++b) in.push_back(static_cast<uint8_t>(limb >> (8 * b)));
+    }
+    AppendU64Be(in, count_);
+    return crypto::Blake2b256(in);
+  }
+
+ private:
+  static Bytes Domain(std::string_view name) {
+    Bytes out;
+    AppendLengthPrefixed(out, AsBytes(name));
+    return out;
+  }
+  void Add(std::string_view domain, const FixedBytes<32>& key, std::optional<uint64_t> seq) {
+    Bytes in = Domain(domain);
+    AppendBytes(in, key);
+    if (seq) AppendU64Be(in, *seq);
+    const Hash32 h = crypto::Blake2b256(in);
+    unsigned __int128 carry = 0;
+    for (size_t l = 0; l < limbs_.size(); ++l) {
+      uint64_t v = 0;
+      for (int b = 0; b < 8; ++b) v |= uint64_t{h[8 * l + b]} << (8 * b);
+      const unsigned __int128 t = static_cast<unsigned __int128>(limbs_[l]) + v + carry;
+      limbs_[l] = static_cast<uint64_t>(t);
+      carry = t >> 64;
+    }
+    ++count_;
+  }
+
+  std::array<uint64_t, 4> limbs_{};
+  uint64_t count_ = 0;
+};
+
 std::vector<Event> ShuffledWithDuplicates(const std::vector<Event>& events, std::mt19937_64& rng) {
   std::vector<Event> out = events;
   std::uniform_int_distribution<size_t> pick(0, events.size() - 1);
@@ -43,10 +105,13 @@ std::vector<Event> ShuffledWithDuplicates(const std::vector<Event>& events, std:
 void CheckOrderAndDuplication(const std::vector<Event>& events, const State& expected,
                               std::mt19937_64& rng) {
   const Hash32 digest = StateDigest(expected);
+  const Hash32 set_digest = FullDigest(events, {}).Final();
   for (int i = 0; i < kShuffles; ++i) {
-    const State state = FoldAll(ShuffledWithDuplicates(events, rng));
+    const std::vector<Event> order = ShuffledWithDuplicates(events, rng);
+    const State state = FoldAll(order);
     RC_ASSERT(StateDigest(state) == digest);
     RC_ASSERT(state == expected);
+    RC_ASSERT(DigestOfAll(order) == set_digest);
   }
 }
 
@@ -57,15 +122,26 @@ void CheckIncremental(const std::vector<Event>& events, const State& expected,
   std::shuffle(order.begin(), order.end(), rng);
   Fold incremental;
   std::bernoulli_distribution look(0.1);
+  Live live = incremental.LiveView();
+  uint64_t live_generation = incremental.live_generation();
   for (size_t i = 0; i < order.size(); ++i) {
     incremental.Apply(order[i]);
+    // The daemon keeps LiveView() until live_generation() moves: it must not change before.
+    const Live now_live = incremental.LiveView();
+    if (incremental.live_generation() == live_generation) RC_ASSERT(now_live == live);
+    live = now_live;
+    live_generation = incremental.live_generation();
     if (!look(rng)) continue;
     const State now = incremental.View();
-    const State fresh = FoldAll(std::vector<Event>(order.begin(), order.begin() + i + 1));
+    const std::vector<Event> prefix(order.begin(), order.begin() + i + 1);
+    const State fresh = FoldAll(prefix);
     RC_ASSERT(StateDigest(now) == StateDigest(fresh));
     RC_ASSERT(now == fresh);
+    RC_ASSERT(static_cast<const Live&>(now) == now_live);
+    RC_ASSERT(incremental.Digest() == FullDigest(prefix, {}).Final());
   }
   RC_ASSERT(StateDigest(incremental.View()) == StateDigest(expected));
+  RC_ASSERT(incremental.Digest() == FullDigest(events, {}).Final());
 }
 
 // Freezing before, after, or leaving the excluded entries out altogether: one state.
@@ -89,6 +165,15 @@ void CheckFreeze(const std::vector<Event>& events, std::mt19937_64& rng) {
   RC_ASSERT(StateDigest(first.View()) == StateDigest(state));
   RC_ASSERT(first.View() == state);
   RC_ASSERT(never.View() == state);
+  const Hash32 digest = FullDigest(events, {{victim.author, from_seq}}).Final();
+  RC_ASSERT(first.Digest() == digest);
+  RC_ASSERT(last.Digest() == digest);
+  RC_ASSERT(never.Digest() == digest);
+  // A second, lower freeze of the same feed replaces the first in the digest too.
+  if (from_seq > 1) {
+    last.Freeze(victim.author, from_seq - 1);
+    RC_ASSERT(last.Digest() == FullDigest(events, {{victim.author, from_seq - 1}}).Final());
+  }
 }
 
 void CheckReflectionsStayOutOfTheDigest(const std::vector<Event>& events, const State& expected) {
@@ -97,6 +182,7 @@ void CheckReflectionsStayOutOfTheDigest(const std::vector<Event>& events, const 
     if (!std::holds_alternative<Reflected>(e.kind)) shared.push_back(e);
   }
   RC_ASSERT(StateDigest(FoldAll(shared)) == StateDigest(expected));
+  RC_ASSERT(DigestOfAll(shared) == DigestOfAll(events));
 }
 
 void Classify(const State& state) {
