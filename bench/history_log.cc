@@ -113,14 +113,15 @@ class MixWriter {
       pending_.pop_front();
       return Write(p.who, std::move(p.kind), p.name, report);
     }
-    if (!space_backs_.empty() && space_backs_.front().due_at <= i) {
-      Pending p = std::move(space_backs_.front());
-      space_backs_.pop_front();
+    if (!later_.empty() && later_.front().due_at <= i) {
+      Pending p = std::move(later_.front());
+      later_.pop_front();
       return Write(p.who, std::move(p.kind), p.name, report);
     }
     const int who = static_cast<int>(rng_() % 2);
-    // Weights out of 96: with the follow-ups (3 backs, 2 acceptances) about 101 entries.
-    const uint64_t roll = rng_() % 96;
+    // Weights out of 94: with the follow-ups (3 backs, 2 acceptances, 2 retirements) about
+    // 101 entries.
+    const uint64_t roll = rng_() % 94;
     const std::string n = std::to_string(i);
     if (roll < 41) {
       return Write(who,
@@ -147,32 +148,23 @@ class MixWriter {
       ACCORD_RETURN_IF_ERROR(
           Write(who, state::SpaceAsked{kSpaceMs, "A quiet afternoon with a book #" + n},
                 "space request", report, &ask));
-      space_backs_.push_back({i + kBackAfter, who, state::SpaceEnded{*ask}, "space back"});
+      later_.push_back({i + kBackAfter, who, state::SpaceEnded{*ask}, "space back"});
       return Status::Ok();
     }
-    if (roll >= 94 && live_.size() > kLiveAgreements) return WriteRetirement(who, report);
-    if (roll >= 94) {
-      return Write(who, state::Appreciated{"Thanks for the walk, it helped #" + n}, "appreciation",
-                   report);
+    std::optional<log::EntryId> root;
+    state::Proposed p{std::nullopt, std::nullopt, "We each take one free evening a week #" + n,
+                      std::nullopt, roll % 2 == 0 ? kReviewMs : 0};
+    ACCORD_RETURN_IF_ERROR(Write(who, std::move(p), "proposal", report, &root));
+    // The partner accepts after the next sync has brought the proposal over.
+    pending_.push_back({syncs_ + 1, 1 - who, state::Accepted{*root, *root}, "acceptance"});
+    live_.push_back(*root);
+    if (live_.size() > kLiveAgreements) {  // one of them retires the oldest a while later
+      later_.push_back({i + kBackAfter, static_cast<int>(rng_() % 2),
+                        state::Retired{live_.front(), "It did its job; we do it without thinking"},
+                        "retirement"});
+      live_.erase(live_.begin());
     }
-    {
-      std::optional<log::EntryId> root;
-      state::Proposed p{std::nullopt, std::nullopt, "We each take one free evening a week #" + n,
-                        std::nullopt, roll % 2 == 0 ? kReviewMs : 0};
-      ACCORD_RETURN_IF_ERROR(Write(who, std::move(p), "proposal", report, &root));
-      // The partner accepts after the next sync has brought the proposal over.
-      pending_.push_back({syncs_ + 1, 1 - who, state::Accepted{*root, *root}, "acceptance"});
-      live_.push_back(*root);
-      return Status::Ok();
-    }
-  }
-
-  // Keeps at most kLiveAgreements live: the oldest is retired.
-  Status WriteRetirement(int who, HistoryReport& report) {
-    log::EntryId oldest = live_.front();
-    live_.erase(live_.begin());
-    return Write(who, state::Retired{oldest, "It did its job; we do this without thinking now"},
-                 "retirement", report);
+    return Status::Ok();
   }
 
   daemon::Node* nodes_[2];
@@ -181,9 +173,9 @@ class MixWriter {
   FeedPipe to_alice_;
   uint64_t syncs_ = 0;
   std::mt19937_64 rng_{kSeed};
-  std::deque<Pending> pending_;      // acceptances, due after a sync
-  std::deque<Pending> space_backs_;  // backs, due kBackAfter writes after their ask
-  std::vector<log::EntryId> live_;   // agreements proposed and not retired, oldest first
+  std::deque<Pending> pending_;  // acceptances, due after a sync
+  std::deque<Pending> later_;    // backs and retirements, due kBackAfter writes after their cause
+  std::vector<log::EntryId> live_;  // agreements proposed and not retired, oldest first
 };
 
 }  // namespace
@@ -194,7 +186,8 @@ std::string HistoryMixText() {
          "agreement), 8 needs, 4 boundaries, 3 space requests each ended by 'back' 20 entries "
          "later, 2 proposals (half with a 4-hour review, so that some are due: the log's time is "
          "compressed) each accepted by the partner after "
-         "the next sync, 2 retirements keeping about 12 agreements live; entries 5 minutes "
+         "the next sync, 2 retirements (20 entries after each proposal beyond 12 live, of the "
+         "oldest); entries 5 minutes "
          "apart ending about now; synced both ways (Node::Receive) every 256 writes";
 }
 
