@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/bench_support.h"
@@ -35,6 +36,7 @@ struct Options {
   int starts = 5;     // cold starts per size
   int reps = 15;      // IPC calls per figure
   int cli_reps = 3;   // CLI runs per figure (0: none)
+  int idle_s = 60;    // s the idle daemon is watched for wake-ups (0: not)
   std::string cache;  // empty: no cache
   bool eatmydata = true;
 };
@@ -83,6 +85,8 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
       o.reps = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--cli-reps" && has_value) {
       o.cli_reps = std::max(0, std::atoi(argv[++i]));
+    } else if (a == "--idle-seconds" && has_value) {
+      o.idle_s = std::max(0, std::atoi(argv[++i]));
     } else if (a == "--cache" && has_value) {
       o.cache = argv[++i];
     } else if (a == "--no-eatmydata") {
@@ -225,8 +229,24 @@ Figure TimeCli(const std::filesystem::path& home, const std::string& command, in
   return f;
 }
 
+// Context switches of the daemon while nothing is asked of it for `seconds` (after a second
+// for the last connection to be let go).
+Figure CountIdleWakeUps(const TimedDaemon& daemon, int seconds) {
+  Figure f;
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  Result<uint64_t> before = daemon.ContextSwitches();
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  Result<uint64_t> after = daemon.ContextSwitches();
+  if (!before.ok() || !after.ok()) {
+    f.error = (before.ok() ? after : before).error().message;
+    return f;
+  }
+  f.value = static_cast<double>(*after - *before);
+  return f;
+}
+
 struct Figures {
-  Figure cold_start, rss, status_idle, status_after_write, needs, agreements, space, due;
+  Figure cold_start, rss, status_idle, status_after_write, needs, agreements, space, due, idle;
   std::vector<Figure> cli;
 };
 
@@ -267,6 +287,7 @@ Figures Measure(const Options& o, const std::filesystem::path& home) {
   out.due = TimeCalls(socket, DueRequest(), o.reps);
   if (o.cli_reps > 0)
     for (const std::string& c : kCliCommands) out.cli.push_back(TimeCli(home, c, o.cli_reps));
+  if (o.idle_s > 0) out.idle = CountIdleWakeUps(*daemon, o.idle_s);
   daemon->Stop();
   return out;
 }
@@ -286,19 +307,26 @@ std::vector<Metric> Metrics(const Options& o, const std::vector<Figures>& all) {
       {"status right after a write (one appreciation), IPC, median of " + n,
        "ms",
        {},
-       {{1'000'000, 2, 0}}},
+       {{1'000'000, 2, std::nullopt}}},
       {"status with no change before it, IPC, median of " + n + " (no bound)", "ms", {}, {}},
-      {"needs, IPC, median of " + n, "ms", {}, {{1'000'000, 2, 0}}},
-      {"agreements (--all), IPC, median of " + n, "ms", {}, {{1'000'000, 2, 0}}},
-      {"space, IPC, median of " + n, "ms", {}, {{1'000'000, 2, 0}}},
-      {"due, IPC, median of " + n, "ms", {}, {{1'000'000, 2, 0}}},
+      {"needs, IPC, median of " + n, "ms", {}, {{1'000'000, 2, std::nullopt}}},
+      {"agreements (--all), IPC, median of " + n, "ms", {}, {{1'000'000, 2, std::nullopt}}},
+      {"space, IPC, median of " + n, "ms", {}, {{1'000'000, 2, std::nullopt}}},
+      {"due, IPC, median of " + n, "ms", {}, {{1'000'000, 2, std::nullopt}}},
+      {"idle wake-ups: context switches of all its threads in " + std::to_string(o.idle_s) +
+           " s with nothing asked (discovery off, the partner offline and never reached)",
+       "switches",
+       {},
+       {}},
   };
+  for (uint64_t size : o.sizes) m.back().bounds.push_back({size, 0, 0.0});
   for (const Figures& f : all) {
     const Figure* figs[] = {&f.cold_start,  &f.rss,   &f.status_after_write,
                             &f.status_idle, &f.needs, &f.agreements,
-                            &f.space,       &f.due};
+                            &f.space,       &f.due,   &f.idle};
     for (size_t i = 0; i < m.size(); ++i) m[i].by_size.push_back(*figs[i]);
   }
+  if (o.idle_s == 0) m.erase(m.begin() + 8);
   if (o.cli_reps > 0) {
     for (size_t c = 0; c < kCliCommands.size(); ++c) {
       Metric cli{"accord " + kCliCommands[c] + " (CLI process start to exit), median of " +
@@ -366,7 +394,7 @@ int main(int argc, char** argv) {
   if (!o) {
     std::fprintf(stderr,
                  "usage: accord_history_bench [--sizes 1000,100000,1000000] [--starts N] "
-                 "[--reps N] [--cli-reps N] [--cache DIR] [--no-eatmydata]\n"
+                 "[--reps N] [--cli-reps N] [--idle-seconds N] [--cache DIR] [--no-eatmydata]\n"
                  "  (ACCORD_HISTORY_SIZES and ACCORD_HISTORY_CACHE set the same)\n");
     return 2;
   }

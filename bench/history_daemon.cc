@@ -100,6 +100,25 @@ Result<uint64_t> TimedDaemon::RssKiB() const {
   return MakeError(ErrorCode::kNotFound, "no VmRSS for pid " + std::to_string(pid_));
 }
 
+Result<uint64_t> TimedDaemon::ContextSwitches() const {
+  uint64_t total = 0;
+  std::error_code ec;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid_) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream in(task.path() / "status");
+    std::string line;
+    while (std::getline(in, line)) {
+      const size_t colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      const std::string key = line.substr(0, colon);
+      if (key == "voluntary_ctxt_switches" || key == "nonvoluntary_ctxt_switches")
+        total += std::stoull(line.substr(colon + 1));
+    }
+  }
+  if (ec) return MakeError(ErrorCode::kNotFound, "no tasks for pid " + std::to_string(pid_));
+  return total;
+}
+
 Result<TimedCall> CallOnce(const std::filesystem::path& socket, const proto::Request& request,
                            int timeout_s) {
   testing::RawIpc ipc(socket, timeout_s);

@@ -30,6 +30,9 @@ class TimedDaemon {
   int Stop();
   // VmRSS of the running daemon in KiB (/proc/PID/status).
   Result<uint64_t> RssKiB() const;
+  // Context switches so far, voluntary and not, summed over its threads
+  // (/proc/PID/task/*/status): each wake-up of an idle daemon is at least one.
+  Result<uint64_t> ContextSwitches() const;
   std::filesystem::path socket() const { return home_ / "run" / "accord.sock"; }
   const std::filesystem::path& home() const { return home_; }
 

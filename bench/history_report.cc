@@ -19,9 +19,9 @@ std::string Pad(std::string s, size_t width, bool left = false) {
 std::string BoundText(const Bound& b, const std::string& unit, uint64_t base) {
   std::string text;
   if (b.max_ratio > 0) text = "<= " + Format("%g", b.max_ratio) + "x " + Thousands(base);
-  if (b.max_value > 0) {
+  if (b.max_value) {
     if (!text.empty()) text += " and ";
-    text += "<= " + Format("%g", b.max_value) + " " + unit;
+    text += "<= " + Format("%g", *b.max_value) + " " + unit;
   }
   return text;
 }
@@ -66,7 +66,7 @@ Verdicts PrintMetrics(std::ostream& out, const std::vector<uint64_t>& sizes,
         bool pass = f.value.has_value();
         if (pass && b->max_ratio > 0)
           pass = base.value && *base.value > 0 && *f.value / *base.value <= b->max_ratio;
-        if (pass && b->max_value > 0) pass = *f.value <= b->max_value;
+        if (pass && b->max_value) pass = *f.value <= *b->max_value;
         verdict = pass ? "PASS" : "FAIL";
         ++(pass ? verdicts.pass : verdicts.fail);
       }

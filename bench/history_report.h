@@ -12,11 +12,11 @@
 namespace accord::bench {
 
 // A bound applies at one log size (user entries): at most `max_ratio` times the figure at
-// the smallest size and at most `max_value` (each 0 when not part of it).
+// the smallest size (0: not part of it) and at most `max_value`.
 struct Bound {
   uint64_t at_entries = 0;
   double max_ratio = 0;
-  double max_value = 0;
+  std::optional<double> max_value;
 };
 
 struct Figure {
