@@ -136,7 +136,7 @@ std::string GenerationLine(const std::string& record, uint64_t user_entries, boo
     } else if (word == "seconds") {
       in >> seconds;
     } else if (word == "kind") {
-      std::string name, count;
+      std::string name;
       std::getline(in >> std::ws, name);
       const size_t space = name.rfind(' ');
       kinds += (kinds.empty() ? "" : ", ") + name.substr(space + 1) + " " + name.substr(0, space);
