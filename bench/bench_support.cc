@@ -30,8 +30,9 @@ Feed::Feed(int devices) : pact_(crypto::RandomFixed<16>()) {
 }
 
 log::AuthoredEntry Feed::Write(const proto::Body& body, int device) {
+  const uint64_t lamport = ++lamport_;  // once: argument order is unspecified
   Result<log::AuthoredEntry> e = authors_[device]->Write(
-      body, keys_, keys_.current_epoch(), ++lamport_, 1'790'000'000'000 + lamport_ * 1000);
+      body, keys_, keys_.current_epoch(), lamport, 1'790'000'000'000 + lamport * 1000);
   if (!e.ok()) std::abort();
   return std::move(*e);
 }
