@@ -149,6 +149,7 @@ proto::Request AppreciateRequest(const std::string& text) {
 proto::Request NeedsRequest() {
   proto::Request r;
   r.mutable_list_notes()->set_kind(proto::ListNotesRequest::NEEDS);
+  r.mutable_list_notes()->mutable_page()->set_limit(20);  // what `accord needs` asks for
   return WithProtocol(std::move(r));
 }
 
