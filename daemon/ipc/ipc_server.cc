@@ -18,6 +18,8 @@ namespace {
 using asio::local::stream_protocol;
 
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// Longer than Asio's own cap on an idle reactor's sleep (5 minutes): see ParkIdleDeadline.
+constexpr std::chrono::hours kParkedDeadline{24};
 
 // Only the daemon's own user may talk to it (SECURITY §8: other accounts never can).
 bool PeerIsSameUser(stream_protocol::socket& socket) {
@@ -48,6 +50,17 @@ void IpcSession::ArmIdleDeadline() {
     LogDebug("ipc: closed a connection that sent no whole request in time");
     self->Close();
   });
+}
+
+void IpcSession::ParkIdleDeadline() {
+  // Not cancel(): Asio's epoll reactor does not reprogram its timerfd when a timer is
+  // cancelled (epoll_reactor::cancel_timer), so the kernel would still wake the daemon when
+  // the cancelled deadline was due, a minute after every request. A far-off wait in its
+  // place reprograms it when no other timer is pending (an idle daemon): the reactor's own
+  // cap (5 minutes) then comes first. With other timers pending (a peer's keepalive, a
+  // dial backoff) the next of them is what wakes it anyway.
+  idle_deadline_.expires_after(kParkedDeadline);
+  idle_deadline_.async_wait([](std::error_code) {});
 }
 
 void IpcSession::Start() {
@@ -93,7 +106,7 @@ asio::awaitable<void> IpcSession::ReadLoop() {
     }
     if (ec) break;  // truncated frame: nothing to answer
     awaiting_request_ = false;
-    idle_deadline_.cancel();
+    ParkIdleDeadline();
     proto::Request request;
     if (!request.ParseFromString(payload)) {
       // proto3 refuses a string field that is not valid UTF-8 here (libprotobuf's own line

@@ -64,6 +64,7 @@ class IpcSession : public std::enable_shared_from_this<IpcSession> {
   // The next pulled response as a frame, or nullopt when every pulled answer is done.
   std::optional<Bytes> NextPulled();
   void ArmIdleDeadline();
+  void ParkIdleDeadline();  // between requests: nothing is timed (see ipc_server.cc)
 
   asio::local::stream_protocol::socket socket_;
   Dispatcher& dispatcher_;

@@ -7,9 +7,11 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -68,6 +70,29 @@ uint64_t WakeupsOver(pid_t pid, std::chrono::seconds window) {
 // What is left of a start or a client's request (a closing socket, a posted handler) has run.
 void Settle() { std::this_thread::sleep_for(std::chrono::seconds(1)); }
 
+// When the kernel will next wake `pid` for a timer: the soonest `it_value` of its armed
+// timerfds (/proc/PID/fdinfo), nullopt if none is armed. Asio keeps one per reactor.
+std::optional<std::chrono::seconds> NextTimerWake(pid_t pid) {
+  std::optional<std::chrono::seconds> soonest;
+  std::error_code ec;
+  const std::filesystem::path proc = "/proc/" + std::to_string(pid);
+  for (const auto& fd : std::filesystem::directory_iterator(proc / "fd", ec)) {
+    std::error_code link_error;
+    if (std::filesystem::read_symlink(fd.path(), link_error).string() != "anon_inode:[timerfd]")
+      continue;
+    std::ifstream info(proc / "fdinfo" / fd.path().filename());
+    std::string line;
+    for (int lines = 0; lines < 50 && std::getline(info, line); ++lines) {
+      long long sec = 0, nsec = 0;
+      if (std::sscanf(line.c_str(), "it_value: (%lld, %lld)", &sec, &nsec) != 2) continue;
+      if (sec == 0 && nsec == 0) break;  // disarmed
+      const std::chrono::seconds at{sec};
+      if (!soonest || at < *soonest) soonest = at;
+    }
+  }
+  return soonest;
+}
+
 TEST_F(IdleWakeupsTest, ADaemonWithNoPeersIsNotWokenWhileNothingIsDue) {
   Person& alice = Start("alice");  // --no-discovery (tests/support/process.cc): no beacons
   ASSERT_EQ(Json(alice, {"status"})["status"]["device_key"].get<std::string>().size(), 64u);
@@ -80,6 +105,22 @@ TEST_F(IdleWakeupsTest, ADaemonWithNoPeersIsNotWokenWhileNothingIsDue) {
   EXPECT_EQ(ContextSwitches(alice.daemon->pid()).size(), threads_before);
   // Asleep, not stuck: it still answers at once.
   EXPECT_EQ(Json(alice, {"status"})["status"]["device_key"].get<std::string>().size(), 64u);
+}
+
+// The local socket's deadline for a half-sent request is cancelled once the request is whole;
+// a cancelled Asio timer must not leave the kernel's timer set for it (one wake a minute
+// after every command). What stays is Asio's own cap on an idle sleep, 5 minutes.
+TEST_F(IdleWakeupsTest, AnAnsweredRequestLeavesNoDeadlineToWakeFor) {
+  Person& alice = Start("alice");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(Json(alice, {"status"})["status"]["device_key"].get<std::string>().size(), 64u);
+  }
+  Settle();
+  const std::optional<std::chrono::seconds> next = NextTimerWake(alice.daemon->pid());
+  if (next) {
+    EXPECT_GT(*next, std::chrono::seconds(120))
+        << "the daemon will be woken in " << next->count() << " s with nothing due";
+  }
 }
 
 TEST_F(IdleWakeupsTest, PairedDaemonsAreWokenOnlyByKeepalives) {
