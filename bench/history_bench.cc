@@ -310,7 +310,10 @@ std::vector<Metric> Metrics(const Options& o, const std::vector<Figures>& all) {
        {{1'000'000, 2, std::nullopt}}},
       {"status with no change before it, IPC, median of " + n + " (no bound)", "ms", {}, {}},
       {"needs, IPC, median of " + n, "ms", {}, {{1'000'000, 2, std::nullopt}}},
-      {"agreements (--all), IPC, median of " + n, "ms", {}, {{1'000'000, 2, std::nullopt}}},
+      {"agreements (current: the default), IPC, median of " + n,
+       "ms",
+       {},
+       {{1'000'000, 2, std::nullopt}}},
       {"space, IPC, median of " + n, "ms", {}, {{1'000'000, 2, std::nullopt}}},
       {"due, IPC, median of " + n, "ms", {}, {{1'000'000, 2, std::nullopt}}},
       {"idle wake-ups: context switches of all its threads in " + std::to_string(o.idle_s) +

@@ -155,7 +155,7 @@ proto::Request NeedsRequest() {
 
 proto::Request AgreementsRequest() {
   proto::Request r;
-  r.mutable_list_agreements()->set_filter(proto::ListAgreementsRequest::ALL);
+  r.mutable_list_agreements()->set_filter(proto::ListAgreementsRequest::CURRENT);  // the default
   return WithProtocol(std::move(r));
 }
 

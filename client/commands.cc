@@ -225,11 +225,11 @@ std::vector<CommandRow> MakeTable() {
         return CheckDuration(a.review_every, std::move(r));
       });
   row(
-      "agreements", "[--pending|--active|--all]", "list agreements",
+      "agreements", "[--pending|--active|--all]", "list agreements (retired ones with --all)",
       [](CLI::App& c, Args& a) {
         auto* p = c.add_flag("--pending", a.pending, "only those waiting for acceptance");
         auto* x = c.add_flag("--active", a.active, "only active ones");
-        auto* all = c.add_flag("--all", a.all, "all, including retired (default)");
+        auto* all = c.add_flag("--all", a.all, "all, including retired ones");
         p->excludes(x)->excludes(all);
         x->excludes(all);
       },
@@ -238,7 +238,8 @@ std::vector<CommandRow> MakeTable() {
         auto* l = r.mutable_list_agreements();
         l->set_filter(a.pending  ? proto::ListAgreementsRequest::PENDING
                       : a.active ? proto::ListAgreementsRequest::ACTIVE
-                                 : proto::ListAgreementsRequest::ALL);
+                      : a.all    ? proto::ListAgreementsRequest::ALL
+                                 : proto::ListAgreementsRequest::CURRENT);
         return r;
       });
   row(

@@ -314,10 +314,15 @@ void RenderText(const proto::Response& r, int64_t now_ms, std::ostream& out) {
       out << WithdrawnLeftOut(withdrawn) << OlderLeftOut(r.notes().page(), r.notes().notes_size());
       break;
     }
-    case R::kAgreements:
-      if (r.agreements().agreements_size() == 0) out << "(no agreements)\n";
+    case R::kAgreements: {
+      const uint64_t retired = r.agreements().retired_not_shown();
+      if (r.agreements().agreements_size() == 0) {
+        out << (retired > 0 ? "(no current agreements)\n" : "(no agreements)\n");
+      }
       for (const auto& a : r.agreements().agreements()) Agreement(a, out, false);
+      if (retired > 0) out << "(" << retired << " retired not shown: --all)\n";
       break;
+    }
     case R::kShow:
       Agreement(r.show().agreement(), out, true);
       break;

@@ -117,13 +117,18 @@ Result<proto::Response> Handlers::ListAgreements(const proto::ListAgreementsRequ
   ViewBuilder v(s, node_.member(), node_.NowMs());
   proto::Response out;
   out.mutable_agreements();
+  using F = proto::ListAgreementsRequest;
   for (const state::Agreement& a : s.agreements) {
-    bool shown = r.filter() == proto::ListAgreementsRequest::ALL ||
-                 (r.filter() == proto::ListAgreementsRequest::ACTIVE &&
-                  a.status == state::AgreementStatus::kActive) ||
-                 (r.filter() == proto::ListAgreementsRequest::PENDING &&
-                  a.status != state::AgreementStatus::kRetired && !a.pending.empty());
-    if (shown) *out.mutable_agreements()->add_agreements() = v.Agreement(a, false);
+    const bool retired = a.status == state::AgreementStatus::kRetired;
+    bool shown = r.filter() == F::ALL ||
+                 (r.filter() == F::ACTIVE && a.status == state::AgreementStatus::kActive) ||
+                 (r.filter() == F::PENDING && !retired && !a.pending.empty()) ||
+                 (r.filter() == F::CURRENT && !retired);
+    if (shown) {
+      *out.mutable_agreements()->add_agreements() = v.Agreement(a, false);
+    } else if (r.filter() == F::CURRENT) {
+      out.mutable_agreements()->set_retired_not_shown(out.agreements().retired_not_shown() + 1);
+    }
   }
   return out;
 }

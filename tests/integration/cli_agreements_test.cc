@@ -67,7 +67,12 @@ TEST_F(CliTest, ARetiredAgreementRefusesEveryAction) {
     EXPECT_NE(r.err.find("retired"), std::string::npos) << r.err;
   }
   EXPECT_EQ(Json({"agreements", "--active"})["agreements"]["agreements"].size(), 0u);
-  EXPECT_EQ(Json({"agreements"})["agreements"]["agreements"].size(), 1u);
+  // A retired agreement leaves the default list, which says so; --all still shows it.
+  const nlohmann::json current = Json({"agreements"});
+  EXPECT_EQ(current["agreements"]["agreements"].size(), 0u);
+  EXPECT_EQ(current["agreements"]["retired_not_shown"], "1");
+  EXPECT_NE(Ok({"agreements"}).find("(1 retired not shown: --all)"), std::string::npos);
+  EXPECT_EQ(Json({"agreements", "--all"})["agreements"]["agreements"].size(), 1u);
 }
 
 TEST_F(CliTest, AnUnknownIdIsNotFoundAndAMalformedOneIsAUsageError) {
