@@ -135,4 +135,14 @@ std::string TerminalSafe(std::string_view s, std::string_view continuation) {
   return out;
 }
 
+std::string GroupedThousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace accord

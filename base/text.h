@@ -5,6 +5,7 @@
 #define ACCORD_BASE_TEXT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,9 @@ Status CheckUserText(std::string_view text, std::string_view field);
 // A display name: 1..kMaxNameBytes bytes of user text with no newline or tab either, and not
 // only spaces. The one rule for `init` and pairing. kInvalidArgument naming `field`.
 Status CheckName(std::string_view name, std::string_view field = "name");
+
+// 30202 -> "30,202": a count a person reads at a glance.
+std::string GroupedThousands(uint64_t n);
 
 // `s` safe to print: bytes that are not valid UTF-8, C0 controls and DEL become \xHH, other
 // unsafe code points \u{XXXX}; tab is kept; a newline is kept and followed by `continuation`

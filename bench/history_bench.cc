@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/text.h"
 #include "bench/bench_support.h"
 #include "bench/history_cache.h"
 #include "bench/history_daemon.h"
@@ -143,7 +144,7 @@ std::string GenerationLine(const std::string& record, uint64_t user_entries, boo
     }
   }
   std::stringstream out;
-  out << Thousands(user_entries) << " user entries (" << Thousands(entries)
+  out << GroupedThousands(user_entries) << " user entries (" << GroupedThousands(entries)
       << " in the store): generated in " << seconds << " s"
       << (seconds > 0
               ? " (" + std::to_string(static_cast<uint64_t>(user_entries / seconds)) + " entries/s)"
@@ -368,7 +369,7 @@ int BenchMain(const Options& o) {
       return 1;
     }
     std::cout << "  " << *made << std::endl;
-    stores.push_back(Thousands(n) + ": " + std::to_string(BytesUnder(home) / kMiB) + " MiB");
+    stores.push_back(GroupedThousands(n) + ": " + std::to_string(BytesUnder(home) / kMiB) + " MiB");
     all.push_back(Measure(o, home));
     std::error_code ec;
     std::filesystem::remove_all(home, ec);  // a 10^6 home is large; the next size starts clean

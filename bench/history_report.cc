@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "base/text.h"
+
 namespace accord::bench {
 namespace {
 
@@ -18,7 +20,7 @@ std::string Pad(std::string s, size_t width, bool left = false) {
 
 std::string BoundText(const Bound& b, const std::string& unit, uint64_t base) {
   std::string text;
-  if (b.max_ratio > 0) text = "<= " + Format("%g", b.max_ratio) + "x " + Thousands(base);
+  if (b.max_ratio > 0) text = "<= " + Format("%g", b.max_ratio) + "x " + GroupedThousands(base);
   if (b.max_value) {
     if (!text.empty()) text += " and ";
     text += "<= " + Format("%g", *b.max_value) + " " + unit;
@@ -34,21 +36,11 @@ const Bound* BoundAt(const Metric& m, uint64_t size) {
 
 }  // namespace
 
-std::string Thousands(uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 Verdicts PrintMetrics(std::ostream& out, const std::vector<uint64_t>& sizes,
                       const std::vector<Metric>& metrics) {
   Verdicts verdicts;
   if (sizes.empty()) return verdicts;
-  const std::string base_name = "/ " + Thousands(sizes.front());
+  const std::string base_name = "/ " + GroupedThousands(sizes.front());
   for (const Metric& m : metrics) {
     out << "\n" << m.name << " (" << m.unit << ")\n";
     out << "  " << Pad("entries", 10, true) << Pad("value", 11) << Pad(base_name, 12) << "   "
@@ -70,8 +62,8 @@ Verdicts PrintMetrics(std::ostream& out, const std::vector<uint64_t>& sizes,
         verdict = pass ? "PASS" : "FAIL";
         ++(pass ? verdicts.pass : verdicts.fail);
       }
-      out << "  " << Pad(Thousands(sizes[i]), 10, true) << Pad(value, 11) << Pad(ratio, 12) << "   "
-          << Pad(bound_text, 32, true) << Pad(verdict, 7, true);
+      out << "  " << Pad(GroupedThousands(sizes[i]), 10, true) << Pad(value, 11) << Pad(ratio, 12)
+          << "   " << Pad(bound_text, 32, true) << Pad(verdict, 7, true);
       if (!f.error.empty()) out << " error: " << f.error;
       if (!f.note.empty()) out << " (" << f.note << ")";
       out << "\n";
@@ -80,7 +72,8 @@ Verdicts PrintMetrics(std::ostream& out, const std::vector<uint64_t>& sizes,
       bool made = false;
       for (uint64_t s : sizes) made = made || s == b.at_entries;
       if (!made) {
-        out << "  (bound at " << Thousands(b.at_entries) << " entries: not made in this run)\n";
+        out << "  (bound at " << GroupedThousands(b.at_entries)
+            << " entries: not made in this run)\n";
         ++verdicts.not_run;
       }
     }

@@ -42,8 +42,6 @@ struct Verdicts {
 Verdicts PrintMetrics(std::ostream& out, const std::vector<uint64_t>& sizes,
                       const std::vector<Metric>& metrics);
 
-std::string Thousands(uint64_t n);  // 1000000 -> "1,000,000"
-
 }  // namespace accord::bench
 
 #endif  // ACCORD_BENCH_HISTORY_REPORT_H_

@@ -1,19 +1,10 @@
 #include "daemon/ipc/catch_up_lines.h"
 
+#include "base/text.h"
+
 namespace accord::daemon {
 
 namespace {
-
-// 30202 -> "30,202": a count a person reads at a glance.
-std::string Grouped(uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 proto::Event Line(const proto::SyncProgress& p, int64_t now_ms) {
   proto::Event e;
@@ -21,10 +12,11 @@ proto::Event Line(const proto::SyncProgress& p, int64_t now_ms) {
   *e.mutable_progress() = p;
   const std::string who = p.name() + "'s device " + p.device_key().substr(0, 8);
   if (p.received() >= p.total()) {
-    e.set_summary("caught up with " + who + ": " + Grouped(p.received()) + " entries received");
+    e.set_summary("caught up with " + who + ": " + GroupedThousands(p.received()) +
+                  " entries received");
   } else {
-    e.set_summary("receiving from " + who + ": " + Grouped(p.received()) + " of " +
-                  Grouped(p.total()) + " entries");
+    e.set_summary("receiving from " + who + ": " + GroupedThousands(p.received()) + " of " +
+                  GroupedThousands(p.total()) + " entries");
   }
   return e;
 }

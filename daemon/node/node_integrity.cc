@@ -157,25 +157,27 @@ Result<size_t> Node::Repair(std::span<const log::Envelope> entries, const std::s
   return repaired;
 }
 
-Result<LogSlice> Node::ReadLog(int64_t after_arrival, size_t limit) const {
-  Result<std::vector<store::StoredEntry>> entries = store_->ReadArrivals(after_arrival, limit);
+namespace {
+
+// A slice of at most `limit` entries read from `from` on: done when fewer came.
+Result<LogSlice> SliceOf(Result<std::vector<store::StoredEntry>> entries, int64_t from,
+                         size_t limit) {
   if (!entries.ok()) return entries.error();
   LogSlice slice;
   slice.done = entries->size() < limit;
-  slice.last_arrival = entries->empty() ? after_arrival : entries->back().arrival;
+  slice.last_arrival = entries->empty() ? from : entries->back().arrival;
   slice.entries = std::move(*entries);
   return slice;
 }
 
+}  // namespace
+
+Result<LogSlice> Node::ReadLog(int64_t after_arrival, size_t limit) const {
+  return SliceOf(store_->ReadArrivals(after_arrival, limit), after_arrival, limit);
+}
+
 Result<LogSlice> Node::ReadLogBackward(int64_t before_arrival, size_t limit) const {
-  Result<std::vector<store::StoredEntry>> entries =
-      store_->ReadArrivalsBefore(before_arrival, limit);
-  if (!entries.ok()) return entries.error();
-  LogSlice slice;
-  slice.done = entries->size() < limit;
-  slice.last_arrival = entries->empty() ? before_arrival : entries->back().arrival;
-  slice.entries = std::move(*entries);
-  return slice;
+  return SliceOf(store_->ReadArrivalsBefore(before_arrival, limit), before_arrival, limit);
 }
 
 std::vector<LogRow> Node::LogRows(std::span<const store::StoredEntry> entries,
