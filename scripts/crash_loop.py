@@ -15,13 +15,14 @@ inside one). The victim restarts on the same port. Then, and at the end:
     checks each signature; at the end both sides' chains are the same);
   * nothing acknowledged (exit 0 of `accord need add`, or an OK answer on the socket) is lost:
     right after the restart the writer's own chain holds at least that many needs, and once
-    synced every acknowledged text is a need in `accord export` (the restarted side each cycle, both sides
-    every tenth cycle and at the end);
+    synced every acknowledged text is a need in `accord export` (the restarted side each
+    cycle, both sides every tenth cycle and at the end);
   * the sync completes: both sides' entry counts and state digests are equal within a bound.
 
 The first violated invariant stops the loop with a message naming the homes (kept for
-inspection). SIGINT (Ctrl-C) stops a long run with the figures of the cycles that passed. Standard library only; every wait is bounded; only processes started here are
-signalled, by PID.
+inspection). SIGINT (Ctrl-C) stops a long run with the figures of the cycles that passed.
+Standard library only; every wait is bounded; only processes started here are signalled, by
+PID.
 """
 
 import argparse
