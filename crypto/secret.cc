@@ -7,6 +7,18 @@
 
 namespace accord::crypto::internal {
 
+#if ACCORD_FUZZ_HEAP_SECRETS
+// Fuzz trees only (crypto/CMakeLists.txt): sodium_malloc's guard pages and locking cost an
+// mmap, mprotects, mlock, madvise and a munmap per secret, three quarters of a handshake
+// target's time (docs/fuzzing.md). On the heap ASan checks every byte, not a page's edge.
+uint8_t* SecureAlloc(size_t n) { return new uint8_t[n](); }
+
+void SecureFree(uint8_t* p, size_t n) {
+  if (p == nullptr) return;
+  sodium_memzero(p, n);
+  delete[] p;
+}
+#else
 uint8_t* SecureAlloc(size_t n) {
   // sodium_malloc fills fresh memory with a canary pattern; zero it so a default Secret is
   // a well-defined all-zero value.
@@ -22,6 +34,7 @@ void SecureFree(uint8_t* p, size_t n) {
   sodium_memzero(p, n);
   sodium_free(p);
 }
+#endif
 
 bool ConstantTimeEqual(const uint8_t* a, const uint8_t* b, size_t n) {
   return sodium_memcmp(a, b, n) == 0;

@@ -15,13 +15,14 @@ inside one). The victim restarts on the same port. Then, and at the end:
     checks each signature; at the end both sides' chains are the same);
   * nothing acknowledged (exit 0 of `accord need add`, or an OK answer on the socket) is lost:
     right after the restart the writer's own chain holds at least that many needs, and once
-    synced every acknowledged text is in `needs` (the restarted side each cycle, both sides
-    every tenth cycle and at the end);
+    synced every acknowledged text is in `accord needs --all` (the restarted side each
+    cycle, both sides every tenth cycle and at the end);
   * the sync completes: both sides' entry counts and state digests are equal within a bound.
 
 The first violated invariant stops the loop with a message naming the homes (kept for
-inspection). Standard library only; every wait is bounded; only processes started here are
-signalled, by PID.
+inspection). SIGINT (Ctrl-C) stops a long run with the figures of the cycles that passed.
+Standard library only; every wait is bounded; only processes started here are signalled, by
+PID.
 """
 
 import argparse
@@ -354,7 +355,9 @@ def check_log(node, verify):
 
 
 def check_acknowledged(node, texts, whose):
-    """Every text in `texts` is one of `node`'s needs."""
+    """Every text in `texts` is one of `node`'s needs, listed with `accord needs --all`: the
+    client follows the daemon's pages, as one answer on the local socket holds at most 16 MiB
+    (kMaxIpcFrameBytes) and a long run passes 100,000 needs."""
     have = {n["text"] for n in node.json("needs", "--all")["notes"]["notes"]}
     missing = [t for t in texts if t not in have]
     if missing:
@@ -449,8 +452,35 @@ def main():
     figures = {"kills_bob": 0, "kills_alice": 0, "mid_sync": 0, "mid_burst": 0, "catch_up_kills": 0,
                "bulk_acked": 0, "max_sync_s": 0.0}
     started = time.monotonic()
+    initial_at = None
+    phases = {}
     ok = False
-    cycle = 0
+    cycle = done = 0
+
+    def report(cycles, entries, authors):
+        cli_acked = len(acked["alice"]) + len(acked["bob"]) - figures["bulk_acked"]
+        print("  cycles                     %d" % cycles)
+        print("  kills                      %d (receiver %d, sender %d)" %
+              (figures["kills_bob"] + figures["kills_alice"], figures["kills_bob"],
+               figures["kills_alice"]))
+        print("  receiver kills in catch-up %d (a second kill after alice wrote a backlog)" %
+              figures["catch_up_kills"])
+        print("  receiver kills mid-sync    %d (bob's store behind alice's count before the kill)"
+              % figures["mid_sync"])
+        print("  kills mid-burst            %d (alice's socket burst still being written)" %
+              figures["mid_burst"])
+        print("  entries                    %s (initial %d, %s authors)" %
+              (entries, args.initial, authors))
+        print("  acknowledged writes        %d (client %d of %d attempts, socket %d)" %
+              (cli_acked + figures["bulk_acked"], cli_acked, counters["cli_attempts"],
+               figures["bulk_acked"]))
+        print("  longest sync after restart %.2f s" % figures["max_sync_s"])
+        print("  time per phase             %s" %
+              ", ".join("%s %.0f s" % kv for kv in phases.items()))
+        print("  total time                 %.1f s (initial writes and pairing %s s)" %
+              (time.monotonic() - started,
+               "%.1f" % (initial_at - started) if initial_at is not None else "-"), flush=True)
+
     try:
         alice.start()
         bob.start()
@@ -472,7 +502,6 @@ def main():
               (alice.entries(), initial_at - started), flush=True)
         pair(alice, bob)
 
-        phases = {}
         last = [time.monotonic()]
 
         def mark(phase):  # charges the time since the last mark to `phase`
@@ -572,6 +601,7 @@ def main():
                 print("crash-loop: cycle %d/%d, %d entries, %.0f s" %
                       (cycle, args.cycles, alice.entries(), time.monotonic() - started),
                       flush=True)
+            done = cycle
 
         chains_a, _ = check_log(alice, verify=True)
         chains_b, _ = check_log(bob, verify=True)
@@ -579,28 +609,19 @@ def main():
             raise Violation("alice's and bob's chains differ after the final sync")
         entries = alice.entries()
         ok = True
-        cli_acked = len(acked["alice"]) + len(acked["bob"]) - figures["bulk_acked"]
         print("crash-loop: passed, seed %d" % seed)
-        print("  cycles                     %d" % args.cycles)
-        print("  kills                      %d (receiver %d, sender %d)" %
-              (figures["kills_bob"] + figures["kills_alice"], figures["kills_bob"],
-               figures["kills_alice"]))
-        print("  receiver kills in catch-up %d (a second kill after alice wrote a backlog)" %
-              figures["catch_up_kills"])
-        print("  receiver kills mid-sync    %d (bob's store behind alice's count before the kill)"
-              % figures["mid_sync"])
-        print("  kills mid-burst            %d (alice's socket burst still being written)" %
-              figures["mid_burst"])
-        print("  entries                    %d (initial %d, %d authors)" %
-              (entries, args.initial, len(chains_a)))
-        print("  acknowledged writes        %d (client %d of %d attempts, socket %d)" %
-              (cli_acked + figures["bulk_acked"], cli_acked, counters["cli_attempts"],
-               figures["bulk_acked"]))
-        print("  longest sync after restart %.2f s" % figures["max_sync_s"])
-        print("  time per phase             %s" %
-              ", ".join("%s %.0f s" % kv for kv in phases.items()))
-        print("  total time                 %.1f s (initial writes and pairing %.1f s)" %
-              (time.monotonic() - started, initial_at - started))
+        report(args.cycles, entries, len(chains_a))
+    except KeyboardInterrupt:
+        # A long run stopped early (SIGINT): the figures of the cycles that passed every check.
+        try:
+            entries = alice.entries()
+        except Exception:  # alice may be the one down
+            entries = "?"
+        print("crash-loop: interrupted in cycle %d (seed %d); %d cycles passed every check "
+              "(the kills and writes below include the interrupted one's)" % (cycle, seed, done),
+              flush=True)
+        report(done, entries, "?")
+        print("  homes and daemon logs kept in %s" % root, flush=True)
     except Violation as v:
         print("crash-loop: FAILED in cycle %d (seed %d): %s\n  homes and daemon logs kept in %s"
               % (cycle, seed, v, root), file=sys.stderr)
@@ -619,7 +640,7 @@ def main():
                 node.log.close()
         if ok and not args.keep:
             shutil.rmtree(root, ignore_errors=True)
-    return 0 if ok else 1
+    return 0 if ok else 1  # an interrupted run is not a pass
 
 
 if __name__ == "__main__":

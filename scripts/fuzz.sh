@@ -30,6 +30,11 @@ if ! command -v clang++-14 >/dev/null; then
   echo "fuzz.sh: clang++-14 not found (Debian: apt-get install clang-14)" >&2
   exit 1
 fi
+# Symbolised reports: Debian's llvm-14 has llvm-symbolizer only under its own prefix (the
+# unversioned /usr/bin name comes with the `llvm` package).
+if ! command -v llvm-symbolizer >/dev/null && [[ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]]; then
+  export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-14/bin/llvm-symbolizer}
+fi
 launcher=()
 if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 
@@ -79,7 +84,9 @@ for t in $targets; do
   printf '%-16s %12s %10s %8s %8s %8s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "${cov:-?}" \
     "${ft:-?}" "${corp:-?}" "$result"
   if [[ $result != ok ]]; then
-    grep -E 'ERROR|invariant|SUMMARY|Test unit written|artifact' "$log" | head -n 20 >&2 || true
+    # Base64: libFuzzer prints a small failing input whole, so a CI log alone reproduces it.
+    grep -E 'ERROR|invariant|SUMMARY|Test unit written|artifact|^Base64:' "$log" | head -n 20 >&2 ||
+      true
     cp "$log" "$artifacts/$t.log"
   fi
 done

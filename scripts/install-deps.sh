@@ -3,7 +3,10 @@
 # entirely when everything is already there. The packaging checks (issue 13): dpkg-dev for
 # the .deb's shlibdeps, man-db (man -w, man --warnings) and mandoc (-T lint) for the man
 # pages, zsh for the completion's syntax, systemd for systemd-analyze verify (nothing of it
-# is started). faketime: the nemesis runs a daemon with its clock 5 minutes off.
+# is started). faketime: the nemesis runs a daemon with its clock 5 minutes off. The fuzz
+# stage (scripts/fuzz.sh): clang-14, libclang-rt-14-dev for libFuzzer and the ASan/UBSan
+# runtimes (only a recommendation of clang-14, so not installed with it here), and llvm-14 for
+# llvm-symbolizer (a crash report names functions and lines).
 set -euo pipefail
 
 packages=(
@@ -15,6 +18,7 @@ packages=(
   iproute2 nftables faketime
   dbus-daemon
   dpkg-dev man-db mandoc zsh systemd
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 missing=()

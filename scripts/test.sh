@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian 12 machine (as root): installs the build
-# dependencies, builds, and runs every test label once (see below for which tree runs which).
+# dependencies, builds, and runs every test label once (see below for which tree runs which),
+# then every fuzz target for a few seconds (ACCORD_CI_FUZZ_SECONDS, default 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,5 +25,11 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DACCORD_SANITIZE=ON 
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest -j"$jobs" -L 'unit|integration' --output-on-failure)
+
+# The libFuzzer targets (docs/fuzzing.md): a clang-14 tree of only the fuzz targets (every
+# library again, with coverage and ASan+UBSan), then each target a few seconds from its
+# checked-in corpus, so a regression input or a quick find fails CI, its input in the log. Last:
+# the stages above keep both cores busy, and their tests must not share them with a compiler.
+scripts/fuzz.sh "${ACCORD_CI_FUZZ_SECONDS:-5}"
 
 echo "accord: all tests passed"
